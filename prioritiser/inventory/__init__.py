@@ -1,0 +1,35 @@
+"""Inventory stage: typed schema, safe YAML loading with locations, validation, overlays."""
+
+from prioritiser.inventory.estate import CAPEX, Inventory, SourceFile
+from prioritiser.inventory.load import check_inventory, load_inventory
+from prioritiser.inventory.periods import PeriodAxis, parse_period
+from prioritiser.inventory.problems import InventoryError, Location, Problem
+from prioritiser.inventory.schema import (
+    Benefit,
+    Dependency,
+    LegacyRisk,
+    Lock,
+    Option,
+    Platform,
+    System,
+)
+
+__all__ = [
+    "CAPEX",
+    "Benefit",
+    "Dependency",
+    "Inventory",
+    "InventoryError",
+    "LegacyRisk",
+    "Location",
+    "Lock",
+    "Option",
+    "PeriodAxis",
+    "Platform",
+    "Problem",
+    "SourceFile",
+    "System",
+    "check_inventory",
+    "load_inventory",
+    "parse_period",
+]

@@ -1,0 +1,293 @@
+"""Checks that span items: ids, references, windows and dependency cycles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+import networkx as nx
+
+from prioritiser.inventory.messages import did_you_mean
+from prioritiser.inventory.periods import axis_from
+from prioritiser.inventory.problems import Problem
+from prioritiser.inventory.raw import RawInventory
+from prioritiser.inventory.schema import Platform, PortfolioFile, System
+from prioritiser.inventory.yamlsafe import Path_
+
+ORDERING = ("after", "requires")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Located(Generic[T]):
+    """A validated item and the path it came from in the raw inventory."""
+
+    item: T
+    path: Path_
+
+
+class CrossChecker:
+    """Collects problems that need more than one item to see."""
+
+    def __init__(
+        self,
+        raw: RawInventory,
+        portfolio: PortfolioFile | None,
+        platforms: list[Located[Platform]],
+        systems: list[Located[System]],
+        known_system_ids: set[str],
+    ):
+        self.raw = raw
+        self.portfolio = portfolio
+        self.platforms = platforms
+        self.systems = systems
+        # Ids of every system, even ones that failed validation, so one typo does not cascade.
+        self.known_system_ids = known_system_ids
+        self.problems: list[Problem] = []
+        self.axis = (
+            axis_from(portfolio.portfolio.start, portfolio.portfolio.periods)
+            if portfolio is not None
+            else None
+        )
+
+    def report(self, message: str, path: Path_, severity: str = "error") -> None:
+        self.problems.append(
+            Problem(message, self.raw.location(path), self.raw.display(path), severity)  # type: ignore[arg-type]
+        )
+
+    def run(self) -> list[Problem]:
+        # Ids and references are checked on the raw data, so that an item failing its own
+        # validation (a bad duration, say) still has its references and id checked.
+        self.check_unique_ids()
+        self.check_resources()
+        self.check_platforms()
+        for index, item in enumerate(self.raw.data.get("systems", [])):
+            if isinstance(item, dict):
+                self.check_references(item, ("systems", index))
+        for located in self.systems:
+            self.check_windows(located.item, located.path)
+        self.check_cycles()
+        return self.problems
+
+    # --- ids ---------------------------------------------------------------------------
+
+    def check_unique_ids(self) -> None:
+        for section, what in (("systems", "system"), ("platforms", "platform")):
+            self._unique(_ids(self.raw.data.get(section), (section,)), what)
+            if section != "systems":
+                continue
+            for i, item in enumerate(self.raw.data.get(section, [])):
+                if isinstance(item, dict):
+                    options = _ids(item.get("options"), (section, i, "options"))
+                    self._unique(options, f"option of {item.get('id')}")
+
+    def _unique(self, items: Iterable[tuple[str, Path_]], what: str) -> None:
+        first: dict[str, Path_] = {}
+        for item_id, path in items:
+            if item_id in first:
+                where = self.raw.location(first[item_id])
+                self.report(
+                    f"duplicate {what} id '{item_id}' (first defined at {where}); "
+                    "ids must be unique",
+                    (*path, "id"),
+                )
+            else:
+                first[item_id] = path
+
+    # --- resources and platforms ---------------------------------------------------------
+
+    def check_resources(self) -> None:
+        if self.portfolio is None or self.axis is None:
+            return
+        axis = self.axis
+        for name, resource in self.portfolio.resources.items():
+            for label in resource.overrides:
+                index = axis.index(label)
+                if not 0 <= index < axis.count:
+                    self.report(
+                        f"override for {label} is outside the horizon "
+                        f"{axis.span_label(0, axis.count - 1)} and has no effect",
+                        ("resources", name, "overrides", label),
+                        "warning",
+                    )
+
+    def _check_resource_names(self, use: object, path: Path_) -> None:
+        if self.portfolio is None or not isinstance(use, dict):
+            return
+        known = self.portfolio.resources
+        for name in use:
+            if name not in known:
+                self.report(
+                    f"unknown resource '{name}'{did_you_mean(name, known)}; "
+                    f"declare it under `resources:` in portfolio.yaml",
+                    (*path, name),
+                )
+
+    def check_platforms(self) -> None:
+        for index, item in enumerate(self.raw.data.get("platforms", [])):
+            if isinstance(item, dict):
+                self._check_resource_names(
+                    item.get("resource_use"), ("platforms", index, "resource_use")
+                )
+        for located in self.platforms:
+            if self.axis and located.item.setup_duration > self.axis.count:
+                self.report(
+                    f"setup_duration {located.item.setup_duration} is longer than the "
+                    f"{self.axis.count}-period horizon",
+                    (*located.path, "setup_duration"),
+                )
+
+    # --- systems -----------------------------------------------------------------------
+
+    def check_references(self, system: dict, path: Path_) -> None:
+        """Resources, platforms and systems named by a (possibly invalid) raw system."""
+        platform_ids = {
+            p["id"]
+            for p in self.raw.data.get("platforms", [])
+            if isinstance(p, dict) and isinstance(p.get("id"), str)
+        }
+        options = system.get("options")
+        for i, option in enumerate(options if isinstance(options, list) else []):
+            if not isinstance(option, dict):
+                continue
+            opath = (*path, "options", i)
+            self._check_resource_names(option.get("resource_use"), (*opath, "resource_use"))
+            required = option.get("requires_platforms")
+            for j, platform in enumerate(required if isinstance(required, list) else []):
+                if isinstance(platform, str) and platform not in platform_ids:
+                    self.report(
+                        f"unknown platform '{platform}'{did_you_mean(platform, platform_ids)}; "
+                        "declare it in platforms.yaml",
+                        (*opath, "requires_platforms", j),
+                    )
+            duration = option.get("duration")
+            if self.axis and isinstance(duration, int) and duration > self.axis.count:
+                self.report(
+                    f"duration {duration} is longer than the {self.axis.count}-period "
+                    "horizon, so this option can never be chosen",
+                    (*opath, "duration"),
+                )
+        depends = system.get("depends_on")
+        for i, dep in enumerate(depends if isinstance(depends, list) else []):
+            target = dep.get("system") if isinstance(dep, dict) else None
+            if not isinstance(target, str):
+                continue
+            dpath = (*path, "depends_on", i, "system")
+            if target == system.get("id"):
+                self.report("a system cannot depend on itself", dpath)
+            elif target not in self.known_system_ids:
+                hint = did_you_mean(target, self.known_system_ids)
+                self.report(f"unknown system '{target}'{hint}", dpath)
+
+    def check_windows(self, system: System, path: Path_) -> None:
+        axis = self.axis
+        if axis is None:
+            return
+        horizon = f"{axis.label(0)}–{axis.label(axis.count - 1)}"
+        earliest = max(0, axis.index(system.earliest_start)) if system.earliest_start else 0
+        if system.earliest_start and axis.index(system.earliest_start) >= axis.count:
+            self.report(
+                f"earliest_start {system.earliest_start} is after the horizon ({horizon})",
+                (*path, "earliest_start"),
+                "warning",
+            )
+        if system.must_modernise_by is not None:
+            deadline = axis.index(system.must_modernise_by, "last")
+            dpath = (*path, "must_modernise_by")
+            if not system.options:
+                self.report("has a deadline but no options to meet it; add an option", dpath)
+            elif deadline < 0:
+                self.report(
+                    f"deadline {system.must_modernise_by} is before the horizon starts "
+                    f"({axis.label(0)})",
+                    dpath,
+                )
+            elif system.earliest_start and deadline < axis.index(system.earliest_start):
+                self.report(
+                    f"deadline {system.must_modernise_by} is before earliest_start "
+                    f"{system.earliest_start}",
+                    dpath,
+                )
+            else:
+                last = min(deadline, axis.count - 1)
+                shortest = min(o.duration for o in system.options)
+                if earliest + shortest - 1 > last:
+                    self.report(
+                        f"cannot be met: the shortest option takes {shortest} periods but only "
+                        f"{max(0, last - earliest + 1)} are available from "
+                        f"{axis.label(earliest)} to {axis.label(last)}",
+                        dpath,
+                    )
+        if system.locked is not None:
+            self.check_lock(system, path, earliest)
+
+    def check_lock(self, system: System, path: Path_, earliest: int) -> None:
+        axis = self.axis
+        assert axis is not None and system.locked is not None
+        lock = system.locked
+        lpath = (*path, "locked")
+        options = {o.id: o for o in system.options}
+        if lock.option not in options:
+            self.report(
+                f"locked option '{lock.option}' is not one of this system's options"
+                f"{did_you_mean(lock.option, options)}",
+                (*lpath, "option"),
+            )
+            return
+        start = axis.index(lock.start)
+        finish = start + options[lock.option].duration - 1
+        if not 0 <= start < axis.count:
+            self.report(f"locked start {lock.start} is outside the horizon", (*lpath, "start"))
+        elif finish >= axis.count:
+            self.report(
+                f"locked option runs to {axis.label(finish)}, past the end of the horizon "
+                f"({axis.label(axis.count - 1)})",
+                (*lpath, "start"),
+            )
+        elif start < earliest:
+            self.report(
+                f"locked start {lock.start} is before earliest_start {system.earliest_start}",
+                (*lpath, "start"),
+            )
+        if system.must_modernise_by is not None:
+            deadline = axis.index(system.must_modernise_by, "last")
+            if finish > deadline:
+                self.report(
+                    f"locked option finishes in {axis.label(finish)}, after the deadline "
+                    f"{system.must_modernise_by}",
+                    (*lpath, "start"),
+                )
+
+    # --- dependency cycles ---------------------------------------------------------------
+
+    def check_cycles(self) -> None:
+        graph = nx.DiGraph()
+        where: dict[str, Path_] = {}
+        for located in self.systems:
+            where.setdefault(located.item.id, located.path)
+            for dep in located.item.depends_on:
+                if dep.constraint in ORDERING and dep.system != located.item.id:
+                    graph.add_edge(located.item.id, dep.system)
+        for component in sorted(
+            sorted(c) for c in nx.strongly_connected_components(graph) if len(c) > 1
+        ):
+            members = " → ".join([*component, component[0]])
+            self.report(
+                f"dependency cycle of after/requires constraints: {members}; these systems "
+                "cannot all be modernised in order — make one link `together` (move them as "
+                "a group) or `none`",
+                (*where.get(component[0], ()), "depends_on"),
+                "warning",
+            )
+
+
+def _ids(items: object, base: Path_) -> list[tuple[str, Path_]]:
+    """(id, path) of every mapping in a raw list that has a text id."""
+    if not isinstance(items, list):
+        return []
+    return [
+        (item["id"], (*base, i))
+        for i, item in enumerate(items)
+        if isinstance(item, dict) and isinstance(item.get("id"), str)
+    ]

@@ -1,0 +1,152 @@
+"""The inventory as plain data gathered from its files, with the source of every path.
+
+Files are combined into one tree (`portfolio`, `resources`, ..., `platforms`, `systems`),
+so validation and scenario overlays work on one structure while every problem can still
+be traced to the file and line it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from prioritiser.inventory.problems import Location, Problem
+from prioritiser.inventory.yamlsafe import LoadedYaml, Path_
+
+PORTFOLIO_KEYS = ("portfolio", "resources", "risk", "objective", "uncertainty")
+LIST_SECTIONS = ("platforms", "systems")
+
+
+@dataclass
+class RawInventory:
+    """Combined plain data plus, for each path, its source location and display prefix."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+    locations: dict[Path_, Location] = field(default_factory=dict)
+    # ("systems", 7) -> "systems[2]": items are shown with their index inside their own file.
+    shown_as: dict[Path_, str] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def location(self, path: Path_) -> Location | None:
+        """Location of `path`, or of its nearest recorded ancestor."""
+        while path:
+            if path in self.locations:
+                return self.locations[path]
+            path = path[:-1]
+        return self.locations.get(())
+
+    def display(self, path: Path_) -> str:
+        """`systems[2].options[0].duration`, with list indices local to their file."""
+        for cut in range(len(path), 0, -1):
+            prefix = self.shown_as.get(path[:cut])
+            if prefix is not None:
+                return prefix + format_path(path[cut:], leading_dot=True)
+        return format_path(path)
+
+    def adopt(self, loaded: LoadedYaml, source: Path_, target: Path_) -> None:
+        """Record the locations of `loaded` paths under `source` as paths under `target`."""
+        n = len(source)
+        for path, line in loaded.lines.items():
+            if path[:n] == source:
+                self.locations[target + path[n:]] = Location(loaded.file, line)
+
+
+def format_path(path: Path_, leading_dot: bool = False) -> str:
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if (out or leading_dot) else str(part)
+    return out
+
+
+def gather(root: Path, shown_root: str) -> RawInventory:
+    """Read portfolio.yaml, platforms.yaml and systems/*.yaml under `root` into one tree."""
+    from prioritiser.inventory.yamlsafe import load_yaml_file
+
+    raw = RawInventory()
+    raw.data = {"platforms": [], "systems": []}
+    portfolio_path = root / "portfolio.yaml"
+    if not portfolio_path.is_file():
+        raw.problems.append(
+            Problem(
+                "no portfolio.yaml: an inventory folder needs portfolio.yaml and systems/*.yaml "
+                "(run `prioritiser init DIR` for a starting point)",
+                Location(f"{shown_root}/portfolio.yaml", 1),
+            )
+        )
+    else:
+        _add_portfolio(raw, load_yaml_file(portfolio_path, f"{shown_root}/portfolio.yaml"))
+        raw.files.append(portfolio_path)
+    platforms_path = root / "platforms.yaml"
+    if platforms_path.is_file():
+        raw.files.append(platforms_path)
+        _add_list(raw, load_yaml_file(platforms_path, f"{shown_root}/platforms.yaml"), "platforms")
+    systems_dir = root / "systems"
+    system_files = (
+        sorted(p for p in systems_dir.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+        if systems_dir.is_dir()
+        else []
+    )
+    if not system_files:
+        raw.problems.append(
+            Problem(
+                "no systems/*.yaml files: put the estate's systems in systems/<name>.yaml",
+                Location(f"{shown_root}/systems", 1),
+                severity="warning",
+            )
+        )
+    for path in system_files:
+        raw.files.append(path)
+        shown = f"{shown_root}/{path.relative_to(root).as_posix()}"
+        _add_list(raw, load_yaml_file(path, shown), "systems")
+    return raw
+
+
+def _add_portfolio(raw: RawInventory, loaded: LoadedYaml) -> None:
+    raw.problems.extend(loaded.problems)
+    if loaded.data is None:
+        if not loaded.problems:
+            raw.problems.append(Problem("portfolio.yaml is empty", Location(loaded.file, 1)))
+        return
+    raw.locations[("portfolio.yaml",)] = Location(loaded.file, 1)
+    if not isinstance(loaded.data, dict):
+        raw.problems.append(
+            Problem("must be a mapping with a `portfolio:` section", Location(loaded.file, 1))
+        )
+        return
+    for key, value in loaded.data.items():
+        raw.data[key] = value  # unknown top-level keys are reported by the schema
+        raw.adopt(loaded, (key,), (key,))
+
+
+def _add_list(raw: RawInventory, loaded: LoadedYaml, section: str) -> None:
+    raw.problems.extend(loaded.problems)
+    if loaded.data is None:
+        return
+    top_line = Location(loaded.file, 1)
+    if not isinstance(loaded.data, dict) or set(loaded.data) - {section}:
+        extra = sorted(set(loaded.data) - {section}) if isinstance(loaded.data, dict) else []
+        detail = f" (unknown top-level keys: {', '.join(extra)})" if extra else ""
+        raw.problems.append(
+            Problem(f"must be a mapping with one key `{section}:` holding a list{detail}", top_line)
+        )
+        if not isinstance(loaded.data, dict) or section not in loaded.data:
+            return
+    items = loaded.data.get(section)
+    if items is None:
+        return
+    if not isinstance(items, list):
+        raw.problems.append(
+            Problem(f"`{section}:` must be a list", loaded.location((section,)), section)
+        )
+        return
+    target = raw.data[section]
+    for local, item in enumerate(items):
+        index = len(target)
+        target.append(item)
+        raw.adopt(loaded, (section, local), (section, index))
+        raw.shown_as[(section, index)] = f"{section}[{local}]"

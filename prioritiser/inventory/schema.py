@@ -1,0 +1,245 @@
+"""Typed models of the inventory files, exactly as DESIGN.md's inventory format.
+
+Every model forbids unknown keys (typos are errors) and is immutable once validated.
+The JSON Schema of the files (`prioritiser schema`) is generated from these models.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, NewType
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from prioritiser.inventory.periods import PERIOD_PATTERN
+
+SystemId = NewType("SystemId", str)
+OptionId = NewType("OptionId", str)
+PlatformId = NewType("PlatformId", str)
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+MAX_MONEY = 1e15  # anything this large is a typo or a unit mistake, not a budget
+MAX_PERIODS = 400
+
+
+def _period_text(value: object) -> object:
+    # YAML reads `2027` as an int; a year label is still a label.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+PeriodLabel = Annotated[
+    str,
+    BeforeValidator(_period_text),
+    Field(pattern=PERIOD_PATTERN, description="A period: YYYY-Qn, YYYY-MM or YYYY."),
+]
+Identifier = Annotated[
+    str,
+    Field(pattern=ID_PATTERN, max_length=120, description="Lower-case letters, digits and '-'."),
+]
+Money = Annotated[float, Field(ge=0, lt=MAX_MONEY)]
+SignedMoney = Annotated[float, Field(gt=-MAX_MONEY, lt=MAX_MONEY)]
+Amount = Annotated[float, Field(ge=0, lt=MAX_MONEY)]
+Score = Annotated[int, Field(ge=1, le=5)]
+
+Criticality = Literal["low", "medium", "high", "critical"]
+OptionKind = Literal["retire", "rehost", "replatform", "refactor", "replace", "repurchase"]
+DependencyConstraint = Literal["after", "requires", "together", "none"]
+
+OPTION_KINDS: tuple[str, ...] = OptionKind.__args__  # type: ignore[attr-defined]
+CRITICALITIES: tuple[str, ...] = Criticality.__args__  # type: ignore[attr-defined]
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+# --- portfolio.yaml ----------------------------------------------------------------
+
+
+class Portfolio(StrictModel):
+    """Planning horizon and money settings."""
+
+    name: str = Field(min_length=1)
+    currency: str = "GBP"
+    start: PeriodLabel
+    periods: int = Field(ge=1, le=MAX_PERIODS, description="Planning horizon in periods.")
+    discount_rate: float = Field(0.035, ge=0, le=1, description="Annual real discount rate.")
+    appraisal_years: float = Field(
+        10, ge=0, le=100, description="Years of benefits counted after an option completes."
+    )
+    description: str = ""
+
+
+class Resource(StrictModel):
+    """A named per-period capacity (money, people, a skills pool)."""
+
+    unit: str = ""
+    per_period: Amount = 0.0
+    overrides: dict[PeriodLabel, Amount] = Field(
+        default_factory=dict, description="Capacity in particular periods instead of per_period."
+    )
+    total: Amount | None = Field(None, description="Cap on the sum over the horizon.")
+
+
+class Risk(StrictModel):
+    """Risk appetite: delivery-risk limits."""
+
+    high_risk_threshold: Score = 4
+    max_concurrent_high_risk: int | None = Field(None, ge=0)
+    max_total_delivery_risk: float | None = Field(None, ge=0)
+    max_concurrent_per_department: int | None = Field(None, ge=0)
+
+
+class Objective(StrictModel):
+    """How non-monetary value is priced into the objective."""
+
+    risk_value_per_point: Money = 0.0
+
+
+class Range(StrictModel):
+    """A multiplier range [low, high] for Monte Carlo sampling."""
+
+    low: float = Field(ge=0, le=100)
+    high: float = Field(ge=0, le=100)
+
+
+class Uncertainty(StrictModel):
+    """Optimism-bias ranges per option kind (multipliers), overriding the built-in defaults."""
+
+    cost: dict[OptionKind, Range] = Field(default_factory=dict)
+    duration: dict[OptionKind, Range] = Field(default_factory=dict)
+    benefit: dict[OptionKind, Range] = Field(default_factory=dict)
+
+
+class PortfolioFile(StrictModel):
+    """The contents of portfolio.yaml."""
+
+    portfolio: Portfolio
+    resources: dict[Identifier | str, Resource] = Field(default_factory=dict)
+    risk: Risk = Risk()
+    objective: Objective = Objective()
+    uncertainty: Uncertainty | None = None
+
+
+# --- platforms.yaml ------------------------------------------------------------------
+
+
+class Platform(StrictModel):
+    """A shared platform built once, before the first option that requires it."""
+
+    id: Identifier
+    name: str = ""
+    setup_cost: Money = 0.0
+    setup_duration: int = Field(1, ge=1, le=MAX_PERIODS)
+    resource_use: dict[str, Amount] = Field(default_factory=dict)
+    description: str = ""
+
+    @property
+    def title(self) -> str:
+        return self.name or self.id
+
+
+class PlatformsFile(StrictModel):
+    platforms: list[Platform] = Field(default_factory=list)
+
+
+# --- systems/*.yaml ------------------------------------------------------------------
+
+
+class LegacyRisk(StrictModel):
+    """Legacy risk of keeping a system as it is, 1 (low) to 5 (high) per dimension."""
+
+    security: Score = 1
+    supportability: Score = 1
+    skills: Score = 1
+    data: Score = 1
+    resilience: Score = 1
+
+    @property
+    def points(self) -> int:
+        return self.security + self.supportability + self.skills + self.data + self.resilience
+
+
+class Benefit(StrictModel):
+    """A yearly benefit landing in some department (cashable or not)."""
+
+    department: str = Field(min_length=1)
+    annual: SignedMoney
+    cashable: bool = False
+    description: str = ""
+
+
+class Option(StrictModel):
+    """One way to modernise a system."""
+
+    id: Identifier
+    kind: OptionKind
+    duration: int = Field(ge=1, le=MAX_PERIODS, description="Periods in flight.")
+    cost: Money = 0.0
+    resource_use: dict[str, Amount] = Field(
+        default_factory=dict, description="Per period while in flight."
+    )
+    annual_saving: SignedMoney = 0.0
+    benefits: list[Benefit] = Field(default_factory=list)
+    risk_reduction: float = Field(0.0, ge=0, le=1, description="Fraction of legacy risk removed.")
+    delivery_risk: Score = 1
+    requires_platforms: list[Identifier] = Field(default_factory=list)
+    npv: SignedMoney | None = Field(None, description="Appraised NPV replacing the computed one.")
+    estimated: bool = Field(False, description="Figures are templated estimates, not appraised.")
+    description: str = ""
+
+
+class Dependency(StrictModel):
+    """`A depends_on B`: how B constrains A's modernisation."""
+
+    system: Identifier
+    kind: str = "uses"
+    constraint: DependencyConstraint = "after"
+    description: str = ""
+
+
+class Lock(StrictModel):
+    """A decision already taken (work in flight)."""
+
+    option: Identifier
+    start: PeriodLabel
+
+
+class System(StrictModel):
+    """One system of the estate and its modernisation options."""
+
+    id: Identifier
+    name: str = Field(min_length=1)
+    department: str = "Unassigned"
+    criticality: Criticality = "medium"
+    technology: str = ""
+    annual_run_cost: Money = 0.0
+    end_of_support: PeriodLabel | None = None
+    legacy_risk: LegacyRisk = LegacyRisk()
+    must_modernise_by: PeriodLabel | None = None
+    earliest_start: PeriodLabel | None = None
+    locked: Lock | None = None
+    depends_on: list[Dependency] = Field(default_factory=list)
+    options: list[Option]
+    description: str = ""
+
+    def option(self, option_id: str) -> Option:
+        for option in self.options:
+            if option.id == option_id:
+                return option
+        raise KeyError(f"{self.id} has no option {option_id!r}")
+
+
+class SystemsFile(StrictModel):
+    systems: list[System] = Field(default_factory=list)
+
+
+# --- scenarios/*.yaml -----------------------------------------------------------------
+
+
+class ScenarioHeader(StrictModel):
+    """Only the header of an overlay is typed here; the patch is validated after merging."""
+
+    name: Identifier
+    description: str = ""
