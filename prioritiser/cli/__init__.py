@@ -49,6 +49,7 @@ def _register_optional() -> None:
     for module in (
         "prioritiser.cli.graph_cmd",
         "prioritiser.cli.plan_cmds",
+        "prioritiser.cli.check_cmd",
         "prioritiser.cli.explain_cmd",
         "prioritiser.cli.scenario_cmds",
         "prioritiser.cli.import_cmds",

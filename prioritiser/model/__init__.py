@@ -1,0 +1,1 @@
+"""Model stage: the time-indexed MILP (formulation), solving, and infeasibility diagnosis."""
