@@ -1,0 +1,214 @@
+"""`plan`: solve an inventory into a roadmap and write every output file."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from prioritiser.cli.common import (
+    EXIT_FAILED,
+    EXIT_INFEASIBLE,
+    EXIT_NO_SOLUTION,
+    UserError,
+    ensure_output_dir,
+    err,
+    load_or_exit,
+)
+from prioritiser.model import DEFAULT_GAP, SOLVERS, PlanOptions, Progress, plan
+from prioritiser.model.reasons import money
+from prioritiser.reports import write_reports
+from prioritiser.roadmap import Roadmap
+
+
+def solver_options(func):  # type: ignore[no-untyped-def]
+    """The solver flags shared by every command that plans."""
+    options = [
+        click.option(
+            "--solver",
+            type=click.Choice(SOLVERS),
+            default="highs",
+            show_default=True,
+            help="MILP solver: HiGHS (default) or CBC (bundled with PuLP).",
+        ),
+        click.option(
+            "--time-limit",
+            type=click.FloatRange(min=0.1),
+            default=None,
+            help="Stop after S seconds (model build included) with the best roadmap found.",
+        ),
+        click.option(
+            "--gap",
+            type=click.FloatRange(min=0.0, max=1.0),
+            default=DEFAULT_GAP,
+            show_default=True,
+            help="Relative optimality gap at which to stop.",
+        ),
+        click.option(
+            "--threads",
+            type=click.IntRange(min=1),
+            default=None,
+            help="Solver threads (default: the solver's choice).",
+        ),
+        click.option(
+            "--seed",
+            type=int,
+            default=0,
+            show_default=True,
+            help="Solver random seed (same inputs and seed give identical outputs).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def make_options(
+    solver: str, time_limit: float | None, gap: float, threads: int | None, seed: int
+) -> PlanOptions:
+    return PlanOptions(solver=solver, time_limit=time_limit, gap=gap, threads=threads, seed=seed)
+
+
+class ProgressLine:
+    """Solver progress on stderr: redrawn in place on a terminal, occasional lines otherwise."""
+
+    def __init__(self, currency: str):
+        self.currency = currency
+        self.tty = sys.stderr.isatty()
+        self.last = 0.0
+        self.shown = False
+
+    def __call__(self, event: Progress) -> None:
+        now = time.monotonic()
+        if not self.tty and now - self.last < 10:
+            return
+        self.last = now
+        parts = [f"{event.phase} {event.elapsed:6.1f}s"]
+        if event.incumbent is not None:
+            parts.append(f"best {money(event.incumbent, self.currency)}")
+        if event.bound is not None:
+            parts.append(f"bound {money(event.bound, self.currency)}")
+        text = " · ".join(parts)
+        if self.tty:
+            click.echo(f"\r{text:<70}", err=True, nl=False)
+            self.shown = True
+        else:
+            err(text)
+
+    def close(self) -> None:
+        if self.shown:
+            click.echo("\r" + " " * 70 + "\r", err=True, nl=False)
+
+
+def run_plan(
+    inventory_path: Path, scenarios: tuple[Path, ...], options: PlanOptions
+) -> tuple[object, Roadmap]:
+    """Load, plan and independently check; exit with the DESIGN.md code when there is no plan."""
+    inventory = load_or_exit(inventory_path, scenarios)
+    progress = ProgressLine(inventory.portfolio.currency)
+    try:
+        roadmap = plan(inventory, options, progress)
+    finally:
+        progress.close()
+    if roadmap.status == "infeasible":
+        report_infeasible(inventory, roadmap)
+    if roadmap.status == "no_solution":
+        raise UserError(
+            f"no feasible roadmap found within the time limit ({options.time_limit}s); "
+            "raise --time-limit",
+            EXIT_NO_SOLUTION,
+        )
+    from prioritiser.check import check_roadmap
+
+    violations = check_roadmap(inventory, roadmap)
+    if violations:
+        for violation in violations:
+            err(f"rule {violation.rule}: {violation.message}")
+        raise UserError(
+            "internal error: the solver's roadmap failed the independent check; nothing was "
+            "written (please report this with the inventory)",
+            EXIT_FAILED,
+        )
+    return inventory, roadmap
+
+
+def report_infeasible(inventory: object, roadmap: Roadmap) -> None:
+    """No roadmap satisfies every rule: say so and exit 4."""
+    raise UserError(
+        "infeasible: no roadmap satisfies every rule (deadlines, locks, resources, "
+        "dependencies, risk limits); relax a deadline or a capacity",
+        EXIT_INFEASIBLE,
+    )
+
+
+def headline(roadmap: Roadmap, currency: str) -> str:
+    gap = (
+        "proven optimal"
+        if (roadmap.gap or 0) < 1e-6 and roadmap.status == "optimal"
+        else (f"within {100 * (roadmap.gap or 0):.2f} % of optimal")
+    )
+    return (
+        f"{roadmap.status}: NPV {money(roadmap.objective or 0.0, currency)} ({gap}), "
+        f"{len(roadmap.decisions)} systems modernised, {len(roadmap.retained)} retained "
+        f"[{roadmap.solver.name}, {roadmap.solver.seconds:.1f}s]"
+    )
+
+
+@click.command("plan")
+@click.argument("inventory", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Output folder (default: out/<inventory folder name>).",
+)
+@click.option(
+    "--scenario",
+    "scenarios",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Apply a what-if overlay before planning (repeatable, applied in order).",
+)
+@solver_options
+def plan_command(
+    inventory: Path,
+    outdir: Path | None,
+    scenarios: tuple[Path, ...],
+    solver: str,
+    time_limit: float | None,
+    gap: float,
+    threads: int | None,
+    seed: int,
+) -> None:
+    """Plan the optimal roadmap for INVENTORY and write roadmap.json and reports."""
+    for scenario in scenarios:
+        if not scenario.is_file():
+            raise UserError(f"scenario file {scenario} does not exist", 2)
+    outdir = ensure_output_dir(outdir or Path("out") / inventory.resolve().name)
+    options = make_options(solver, time_limit, gap, threads, seed)
+    inv, roadmap = run_plan(inventory, scenarios, options)
+    written = write_reports(outdir, inv, roadmap, _manifest_options(options, scenarios))  # type: ignore[arg-type]
+    click.echo(headline(roadmap, inv.portfolio.currency))  # type: ignore[attr-defined]
+    click.echo(
+        f"wrote {len(written)} files to {outdir}/ (report: {outdir / 'report.html'})"
+        if (outdir / "report.html").exists()
+        else f"wrote {len(written)} files to {outdir}/"
+    )
+
+
+def _manifest_options(options: PlanOptions, scenarios: tuple[Path, ...]) -> dict[str, object]:
+    return {
+        "solver": options.solver,
+        "time_limit": options.time_limit,
+        "gap": options.gap,
+        "threads": options.threads,
+        "seed": options.seed,
+        "scenarios": [str(s) for s in scenarios],
+    }
+
+
+COMMANDS = [plan_command]

@@ -1,0 +1,260 @@
+"""The time-indexed MILP of DESIGN.md, one function per rule, each a named constraint family.
+
+Decision variables: `start[s,o,t]` (binary, one per pruned candidate) and
+`build[p,t]` (binary, a platform's setup starting in period t). Constraint names read like
+the rule they enforce — `resource_capacity[capex,2027-Q3]`, `after[a,b,2028-Q1]` — so a
+diagnosis or a test can name them to a user.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pulp
+
+from prioritiser.economics import Economics
+from prioritiser.inventory import Inventory
+from prioritiser.model.candidates import Build, Candidate, CandidateSet, enumerate_candidates
+
+ORDERED = ("after", "requires")
+TOLERANCE = 1e-9
+
+
+@dataclass
+class Formulation:
+    """The PuLP problem plus the labelled handles on its variables and constraint families."""
+
+    inventory: Inventory
+    problem: pulp.LpProblem
+    candidates: CandidateSet
+    start: dict[int, pulp.LpVariable] = field(default_factory=dict)
+    build: dict[int, pulp.LpVariable] = field(default_factory=dict)
+    families: dict[str, dict[tuple[str, ...], pulp.LpConstraint]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
+
+    def label(self, period: int) -> str:
+        return self.inventory.axis.label(period)
+
+    def add(self, family: str, key: tuple[str, ...], constraint: pulp.LpConstraint) -> None:
+        """Add a constraint named `family[key...]`."""
+        name = f"{family}[{','.join(key)}]"
+        constraint.name = name
+        self.problem.addConstraint(constraint)
+        self.families[family][key] = constraint
+
+    def chosen(self, candidates: Iterable[Candidate]) -> pulp.LpAffineExpression:
+        """Sum of the start variables of `candidates` (1 when one of them is chosen)."""
+        return pulp.LpAffineExpression([(self.start[c.index], 1.0) for c in candidates])
+
+    def built(self, builds: Iterable[Build]) -> pulp.LpAffineExpression:
+        return pulp.LpAffineExpression([(self.build[b.index], 1.0) for b in builds])
+
+    def constraint_names(self) -> list[str]:
+        return [f"{fam}[{','.join(key)}]" for fam, items in self.families.items() for key in items]
+
+
+def formulate(inventory: Inventory, economics: Economics | None = None) -> Formulation:
+    """Build the whole model: variables, every rule of DESIGN.md, and the objective."""
+    economics = economics or Economics(inventory)
+    problem = pulp.LpProblem("roadmap", pulp.LpMaximize)
+    model = Formulation(inventory, problem, enumerate_candidates(inventory, economics))
+    add_variables(model)
+    add_one_option(model)
+    add_resource_capacity(model)
+    add_resource_totals(model)
+    add_dependency_order(model)
+    add_requires(model)
+    add_together(model)
+    add_safe_retirement(model)
+    add_platforms(model)
+    add_risk_limits(model)
+    add_objective(model)
+    return model
+
+
+def add_variables(model: Formulation) -> None:
+    for c in model.candidates.candidates:
+        name = f"start[{c.system},{c.option},{model.label(c.start)}]"
+        model.start[c.index] = pulp.LpVariable(name, cat=pulp.LpBinary)
+    for b in model.candidates.builds:
+        name = f"build[{b.platform},{model.label(b.start)}]"
+        model.build[b.index] = pulp.LpVariable(name, cat=pulp.LpBinary)
+
+
+def add_one_option(model: Formulation) -> None:
+    """Rule 1: at most one option per system; exactly one with a deadline or a lock."""
+    for system in model.inventory.systems:
+        chosen = model.chosen(model.candidates.of(system.id))
+        if system.must_modernise_by is not None or system.locked is not None:
+            model.add("one_option", (system.id,), chosen == 1)
+        elif model.candidates.of(system.id):
+            model.add("one_option", (system.id,), chosen <= 1)
+
+
+def add_resource_capacity(model: Formulation) -> None:
+    """Rule 3: per resource and period, the use of everything in flight ≤ capacity."""
+    inventory = model.inventory
+    for period in range(inventory.axis.count):
+        terms: dict[str, list[tuple[pulp.LpVariable, float]]] = defaultdict(list)
+        for c in model.candidates.in_flight.get(period, ()):
+            for resource, amount in c.use:
+                terms[resource].append((model.start[c.index], amount))
+        for b in model.candidates.builds_in_flight.get(period, ()):
+            for resource, amount in b.use:
+                terms[resource].append((model.build[b.index], amount))
+        for resource in sorted(terms):
+            capacity = inventory.capacity(resource, period)
+            expr = pulp.LpAffineExpression(terms[resource])
+            model.add("resource_capacity", (resource, model.label(period)), expr <= capacity)
+
+
+def add_resource_totals(model: Formulation) -> None:
+    """Rule 3: a resource's `total` caps its use summed over the horizon."""
+    for resource, spec in sorted(model.inventory.resources.items()):
+        if spec.total is None:
+            continue
+        terms = []
+        for c in model.candidates.candidates:
+            amount = dict(c.use).get(resource, 0.0)
+            if amount:
+                terms.append((model.start[c.index], amount * (c.finish - c.start + 1)))
+        for b in model.candidates.builds:
+            amount = dict(b.use).get(resource, 0.0)
+            if amount:
+                terms.append((model.build[b.index], amount * (b.ready - b.start)))
+        if terms:
+            model.add("resource_total", (resource,), pulp.LpAffineExpression(terms) <= spec.total)
+
+
+def _edges(model: Formulation, constraints: tuple[str, ...]) -> list[tuple[str, str, str]]:
+    """(consumer, provider, constraint) for every dependency of the given kinds, sorted."""
+    return sorted(
+        (system.id, dep.system, dep.constraint)
+        for system in model.inventory.systems
+        for dep in system.depends_on
+        if dep.constraint in constraints and model.inventory.has_system(dep.system)
+    )
+
+
+def add_dependency_order(model: Formulation) -> None:
+    """Rule 4 (after, requires): a non-retire consumer starts after its non-retire provider.
+
+    Aggregated per period t: "consumer started by t" and "provider chosen but not finished
+    before t" cannot both hold — one row per consumer start period, tighter than pairwise.
+    """
+    pairs = sorted({(consumer, provider) for consumer, provider, _ in _edges(model, ORDERED)})
+    for consumer, provider in pairs:
+        mine = [c for c in model.candidates.of(consumer) if not c.retires]
+        theirs = [c for c in model.candidates.of(provider) if not c.retires]
+        if not mine or not theirs:
+            continue
+        for period in sorted({c.start for c in mine}):
+            started = [c for c in mine if c.start <= period]
+            unfinished = [c for c in theirs if c.finish >= period]
+            if not unfinished:
+                continue
+            expr = model.chosen(started) + model.chosen(unfinished)
+            key = (consumer, provider, model.label(period))
+            model.add("after", key, expr <= 1)
+
+
+def add_requires(model: Formulation) -> None:
+    """Rule 4 (requires): a non-retire consumer needs a non-retire provider."""
+    pairs = sorted({(consumer, provider) for consumer, provider, _ in _edges(model, ("requires",))})
+    for consumer, provider in pairs:
+        mine = [c for c in model.candidates.of(consumer) if not c.retires]
+        if not mine:
+            continue
+        theirs = [c for c in model.candidates.of(provider) if not c.retires]
+        model.add("requires", (consumer, provider), model.chosen(mine) <= model.chosen(theirs))
+
+
+def add_together(model: Formulation) -> None:
+    """Rule 4 (together): both or neither are modernised, starting in the same period."""
+    pairs = {tuple(sorted((a, b))) for a, b, _ in _edges(model, ("together",))}
+    for a, b in sorted(pairs):
+        ours, theirs = model.candidates.of(a), model.candidates.of(b)
+        for period in sorted({c.start for c in ours} | {c.start for c in theirs}):
+            expr = model.chosen(c for c in ours if c.start == period) - model.chosen(
+                c for c in theirs if c.start == period
+            )
+            model.add("together", (a, b, model.label(period)), expr == 0)
+
+
+def add_safe_retirement(model: Formulation) -> None:
+    """Rule 5: a system is retired only after every consumer has finished its own change."""
+    consumers: dict[str, list[str]] = defaultdict(list)
+    for consumer, provider, _ in _edges(model, ("after", "requires", "together")):
+        consumers[provider].append(consumer)
+    for provider in sorted(consumers):
+        retirements = [c for c in model.candidates.of(provider) if c.retires]
+        if not retirements:
+            continue
+        for consumer in sorted(set(consumers[provider])):
+            theirs = model.candidates.of(consumer)
+            for period in sorted({c.start for c in retirements}):
+                retired_by = model.chosen(c for c in retirements if c.start <= period)
+                finished_before = model.chosen(c for c in theirs if c.finish < period)
+                key = (provider, consumer, model.label(period))
+                model.add("safe_retirement", key, retired_by - finished_before <= 0)
+
+
+def add_platforms(model: Formulation) -> None:
+    """Rule 6: built once, only if used, and ready before any option that requires it starts."""
+    users: dict[str, dict[str, list[Candidate]]] = defaultdict(lambda: defaultdict(list))
+    for c in model.candidates.candidates:
+        for platform in c.platforms:
+            users[platform][c.system].append(c)
+    for platform in sorted(users):
+        builds = model.candidates.by_platform.get(platform, [])
+        model.add("platform_once", (platform,), model.built(builds) <= 1)
+        everyone = [c for cands in users[platform].values() for c in cands]
+        model.add("platform_used", (platform,), model.built(builds) - model.chosen(everyone) <= 0)
+        for system in sorted(users[platform]):
+            mine = users[platform][system]
+            for period in sorted({c.start for c in mine}):
+                started = model.chosen(c for c in mine if c.start <= period)
+                ready = model.built(b for b in builds if b.ready <= period)
+                key = (platform, system, model.label(period))
+                model.add("platform_ready", key, started - ready <= 0)
+
+
+def add_risk_limits(model: Formulation) -> None:
+    """Rule 7: concurrent high-risk work, total delivery risk, change per department."""
+    risk = model.inventory.risk
+    horizon = model.inventory.axis.count
+    in_flight = model.candidates.in_flight
+    if risk.max_concurrent_high_risk is not None:
+        for period in range(horizon):
+            risky = [
+                c for c in in_flight.get(period, ()) if c.delivery_risk >= risk.high_risk_threshold
+            ]
+            if len(risky) > risk.max_concurrent_high_risk:
+                expr = model.chosen(risky) <= risk.max_concurrent_high_risk
+                model.add("high_risk_in_flight", (model.label(period),), expr)
+    if risk.max_total_delivery_risk is not None:
+        terms = [
+            (model.start[c.index], float(c.delivery_risk)) for c in model.candidates.candidates
+        ]
+        expr = pulp.LpAffineExpression(terms) <= risk.max_total_delivery_risk
+        model.add("total_delivery_risk", (), expr)
+    if risk.max_concurrent_per_department is not None:
+        limit = risk.max_concurrent_per_department
+        for period in range(horizon):
+            by_department: dict[str, list[Candidate]] = defaultdict(list)
+            for c in in_flight.get(period, ()):
+                by_department[c.department].append(c)
+            for department in sorted(by_department):
+                if len(by_department[department]) > limit:
+                    expr = model.chosen(by_department[department]) <= limit
+                    model.add("department_in_flight", (department, model.label(period)), expr)
+
+
+def add_objective(model: Formulation) -> None:
+    """Maximise the NPV of chosen options minus the discounted cost of platform setups."""
+    terms = [(model.start[c.index], c.npv) for c in model.candidates.candidates]
+    terms += [(model.build[b.index], -b.cost_pv) for b in model.candidates.builds]
+    model.problem.setObjective(pulp.LpAffineExpression(terms))

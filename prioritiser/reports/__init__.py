@@ -1,0 +1,72 @@
+"""Reports stage: every output file of `plan`, written atomically, roadmap.json last."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from prioritiser.atomic import write_text_atomic
+from prioritiser.inventory import Inventory
+from prioritiser.reports.analysis import Analysis, analyse
+from prioritiser.reports.csv_out import render_csv
+from prioritiser.reports.manifest import render_manifest
+from prioritiser.reports.markdown import render_summary
+from prioritiser.roadmap import Roadmap
+
+Renderer = Callable[[Inventory, Roadmap, Analysis], str | bytes]
+
+
+def _extra_renderers() -> dict[str, Renderer]:
+    """Formats added by later work (HTML, Excel, graph) when their modules exist."""
+    renderers: dict[str, Renderer] = {}
+    try:
+        from prioritiser.graph import build_graph, graph_to_graphml_text
+
+        renderers["graph.graphml"] = lambda inv, _r, _a: graph_to_graphml_text(build_graph(inv))
+    except ImportError:
+        pass
+    try:
+        from prioritiser.reports.html import render_html
+
+        renderers["report.html"] = render_html
+    except ImportError:
+        pass
+    try:
+        from prioritiser.reports.excel import render_xlsx
+
+        renderers["roadmap.xlsx"] = render_xlsx
+    except ImportError:
+        pass
+    return renderers
+
+
+def write_reports(
+    outdir: Path, inventory: Inventory, roadmap: Roadmap, options: dict[str, Any]
+) -> list[Path]:
+    """Write every output into `outdir`, each atomically, with roadmap.json last.
+
+    A reader therefore never sees a new roadmap.json beside stale or half-written reports.
+    """
+    from prioritiser.atomic import write_bytes_atomic
+
+    analysis = analyse(inventory, roadmap)
+    files: dict[str, str | bytes] = {
+        "roadmap.csv": render_csv(roadmap),
+        "summary.md": render_summary(inventory, roadmap, analysis),
+    }
+    for name, render in _extra_renderers().items():
+        files[name] = render(inventory, roadmap, analysis)
+    names = [*sorted(files), "manifest.json", "roadmap.json"]
+    files["manifest.json"] = render_manifest(inventory, roadmap, options, names)
+    files["roadmap.json"] = roadmap.to_json()
+    written = []
+    for name in names:
+        content = files[name]
+        path = outdir / name
+        if isinstance(content, bytes):
+            write_bytes_atomic(path, content)
+        else:
+            write_text_atomic(path, content)
+        written.append(path)
+    return written

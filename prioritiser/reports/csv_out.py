@@ -1,0 +1,31 @@
+"""`roadmap.csv`: one row per decision."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from prioritiser.roadmap import Roadmap
+
+COLUMNS = ("system", "department", "option", "kind", "start", "finish", "npv", "delivery_risk")
+
+
+def render_csv(roadmap: Roadmap) -> str:
+    """The decisions as CSV text with a header row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for d in roadmap.decisions:
+        writer.writerow(
+            [
+                d.system,
+                d.department,
+                d.option,
+                d.kind,
+                d.start,
+                d.finish,
+                f"{d.npv:.2f}",
+                d.delivery_risk,
+            ]
+        )
+    return buffer.getvalue()
