@@ -34,6 +34,7 @@ class Formulation:
     families: dict[str, dict[tuple[str, ...], pulp.LpConstraint]] = field(
         default_factory=lambda: defaultdict(dict)
     )
+    warm: bool = False  # variables carry initial values for a MIP start
 
     def label(self, period: int) -> str:
         return self.inventory.axis.label(period)

@@ -51,6 +51,8 @@ class PlanOptions:
     seed: int = 0
     # Set by the caller (e.g. on Ctrl-C) to stop the solver and keep its incumbent.
     stop: threading.Event | None = field(default=None, compare=False)
+    # A roadmap to start the search from (a MIP start); ignored where it does not fit.
+    warm_start: Roadmap | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -65,18 +67,30 @@ class SolveResult:
 
 
 ProgressFn = Callable[[Progress], None]
+Adjustment = Callable[[Formulation], None]
 
 
 def plan(
-    inventory: Inventory, options: PlanOptions | None = None, progress: ProgressFn | None = None
+    inventory: Inventory,
+    options: PlanOptions | None = None,
+    progress: ProgressFn | None = None,
+    adjust: Adjustment | None = None,
 ) -> Roadmap:
-    """Find the roadmap of maximal NPV under rules 1–7 (or the best within limits)."""
+    """Find the roadmap of maximal NPV under rules 1–7 (or the best within limits).
+
+    `adjust` may change the formulation before solving (force a system in, add a stability
+    penalty for replanning, ...); the roadmap's objective is still the plain NPV.
+    """
     options = options or PlanOptions()
     if options.solver not in SOLVERS:
         raise ValueError(f"unknown solver {options.solver!r}; choose one of {', '.join(SOLVERS)}")
     began = time.monotonic()
     economics = Economics(inventory)
     model = formulate(inventory, economics)
+    if adjust is not None:
+        adjust(model)
+    if options.warm_start is not None:
+        apply_warm_start(model, options.warm_start)
     if progress:
         progress(Progress(time.monotonic() - began, phase="model built"))
     remaining = None
@@ -88,6 +102,22 @@ def plan(
         result = solve_cbc(model, options, remaining)
     result.seconds = time.monotonic() - began
     return read_roadmap(model, economics, options, result)
+
+
+def apply_warm_start(model: Formulation, roadmap: Roadmap) -> int:
+    """Set variable values from `roadmap` as a MIP start; returns how many decisions matched."""
+    axis = model.inventory.axis
+    wanted = {(d.system, d.option, axis.index(d.start)) for d in roadmap.decisions}
+    builds = {(p.id, axis.index(p.start)) for p in roadmap.platforms}
+    matched = 0
+    for c in model.candidates.candidates:
+        hit = (c.system, c.option, c.start) in wanted
+        matched += hit
+        model.start[c.index].setInitialValue(1.0 if hit else 0.0)
+    for b in model.candidates.builds:
+        model.build[b.index].setInitialValue(1.0 if (b.platform, b.start) in builds else 0.0)
+    model.warm = True
+    return matched
 
 
 def _empty(model: Formulation) -> bool:
@@ -128,7 +158,7 @@ def solve_highs(
 
     cb = highspy.cb.HighsCallbackType
     params: dict[str, object] = {"random_seed": int(options.seed) % 2147483647}
-    solver = pulp.HiGHS(
+    solver = _HighsWithStart(
         msg=False,
         timeLimit=time_limit,
         gapRel=options.gap,
@@ -159,6 +189,24 @@ def solve_highs(
     return SolveResult(outcome, values, bound, 0.0, version)
 
 
+class _HighsWithStart(pulp.HiGHS):  # type: ignore[misc,valid-type]
+    """PuLP's HiGHS interface plus a MIP start from the variables' initial values."""
+
+    def callSolver(self, lp: pulp.LpProblem) -> None:  # noqa: N802 - PuLP's name
+        import highspy
+
+        variables = lp.variables()
+        if any(v.varValue is not None for v in variables):
+            solution = highspy.HighsSolution()
+            values = [0.0] * len(variables)
+            for v in variables:
+                values[v.index] = float(v.varValue or 0.0)
+            solution.col_value = values
+            solution.value_valid = True
+            lp.solverModel.setSolution(solution)
+        lp.solverModel.run()
+
+
 def solve_cbc(model: Formulation, options: PlanOptions, time_limit: float | None) -> SolveResult:
     """Solve with the CBC binary bundled with PuLP."""
     if _empty(model):
@@ -173,6 +221,7 @@ def solve_cbc(model: Formulation, options: PlanOptions, time_limit: float | None
             options=[f"randomCbcSeed {int(options.seed) % 2147483647 + 1}"],
             logPath=str(log),
             keepFiles=False,
+            warmStart=getattr(model, "warm", False),
         )
         model.problem.solve(solver)
         text = log.read_text(errors="replace") if log.exists() else ""

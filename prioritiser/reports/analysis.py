@@ -60,6 +60,8 @@ class Analysis:
     risk_with_plan: list[float] = field(default_factory=list)
     systems_modernised: int = 0
     systems_total: int = 0
+    # One-line "why" per system (decisions and retained), filled from the explain stage.
+    why: dict[str, str] = field(default_factory=dict)
 
     @property
     def status_text(self) -> str:
@@ -84,6 +86,7 @@ def analyse(inventory: Inventory, roadmap: Roadmap) -> Analysis:
         systems_modernised=len(roadmap.decisions),
         systems_total=len(inventory.systems),
     )
+    out.why = {r.system: r.reason for r in roadmap.retained}
     per_year = axis.per_year
     by_year: dict[int, float] = defaultdict(float)
     departments: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
