@@ -192,7 +192,7 @@ def solve_highs(
 class _HighsWithStart(pulp.HiGHS):  # type: ignore[misc,valid-type]
     """PuLP's HiGHS interface plus a MIP start from the variables' initial values."""
 
-    def callSolver(self, lp: pulp.LpProblem) -> None:  # noqa: N802 - PuLP's name
+    def callSolver(self, lp: pulp.LpProblem) -> None:  # PuLP chooses the name
         import highspy
 
         variables = lp.variables()
