@@ -21,7 +21,7 @@ import pulp
 
 from prioritiser.economics import Economics
 from prioritiser.inventory import Inventory
-from prioritiser.model.candidates import Build, Candidate
+from prioritiser.model.candidates import Build, Candidate, CandidateSet
 from prioritiser.model.formulation import Formulation, formulate
 from prioritiser.model.reasons import retained_reasons
 from prioritiser.roadmap import Decision, PlatformBuild, Retained, Roadmap, SolverInfo
@@ -326,11 +326,42 @@ def read_roadmap(
     model: Formulation, economics: Economics, options: PlanOptions, result: SolveResult
 ) -> Roadmap:
     """Turn a solution into the Roadmap of DESIGN.md (deterministic order and rounding)."""
-    inventory = model.inventory
-    axis = inventory.axis
     picks, builds = chosen_candidates(model, result)
-    picks.sort(key=lambda c: (c.start, c.system))
-    builds.sort(key=lambda b: (b.start, b.platform))
+    solver = SolverInfo(
+        name="HiGHS" if options.solver == "highs" else "CBC",
+        version=result.version,
+        time_limit=options.time_limit,
+        seconds=round(result.seconds, 3),
+        gap_limit=options.gap,
+        threads=options.threads,
+        seed=options.seed,
+    )
+    return assemble_roadmap(
+        model.inventory,
+        economics,
+        model.candidates,
+        picks,
+        builds,
+        result.status,
+        result.bound,
+        solver,
+    )
+
+
+def assemble_roadmap(
+    inventory: Inventory,
+    economics: Economics,
+    candidates: CandidateSet,
+    picks: list[Candidate],
+    builds: list[Build],
+    status: str,
+    bound: float | None,
+    solver: SolverInfo,
+) -> Roadmap:
+    """A Roadmap from chosen candidates and builds; the objective is recomputed exactly."""
+    axis = inventory.axis
+    picks = sorted(picks, key=lambda c: (c.start, c.system))
+    builds = sorted(builds, key=lambda b: (b.start, b.platform))
     decisions = [
         Decision(
             system=c.system,
@@ -348,37 +379,32 @@ def read_roadmap(
         PlatformBuild(b.platform, axis.label(b.start), axis.label(b.ready), b.cost_pv)
         for b in builds
     ]
-    has_plan = result.status in ("optimal", "feasible")
+    has_plan = status in ("optimal", "feasible")
     objective = sum(c.npv for c in picks) - sum(b.cost_pv for b in builds) if has_plan else None
-    bound = result.bound
-    if has_plan and (bound is None or (result.status == "optimal" and bound < objective)):
-        bound = objective if bound is None or bound < objective else bound
+    if (
+        has_plan
+        and objective is not None
+        and ((bound is None and status == "optimal") or (bound is not None and bound < objective))
+    ):
+        bound = objective  # solver noise: a bound can never be below a feasible objective
     gap = None
     if has_plan and bound is not None and objective is not None:
         gap = max(0.0, bound - objective) / max(abs(objective), 1.0)
     retained = []
     if has_plan:
         chosen_systems = {c.system for c in picks}
-        reasons = retained_reasons(inventory, economics, model.candidates)
+        reasons = retained_reasons(inventory, economics, candidates)
         retained = [
             Retained(s.id, reasons[s.id])
             for s in sorted(inventory.systems, key=lambda s: s.id)
             if s.id not in chosen_systems
         ]
     return Roadmap(
-        status=result.status,  # type: ignore[arg-type]
+        status=status,  # type: ignore[arg-type]
         objective=objective,
         bound=bound,
         gap=gap,
-        solver=SolverInfo(
-            name="HiGHS" if options.solver == "highs" else "CBC",
-            version=result.version,
-            time_limit=options.time_limit,
-            seconds=round(result.seconds, 3),
-            gap_limit=options.gap,
-            threads=options.threads,
-            seed=options.seed,
-        ),
+        solver=solver,
         periods=axis.labels,
         decisions=decisions,
         retained=retained,
@@ -386,6 +412,25 @@ def read_roadmap(
         platforms=platforms,
         inventory=inventory.portfolio.name,
         scenarios=list(inventory.scenarios),
+    )
+
+
+def greedy_roadmap(inventory: Inventory) -> Roadmap:
+    """The greedy ranking baseline as a Roadmap (status no_solution when it gets stuck)."""
+    from prioritiser.model.greedy import Greedy
+
+    began = time.monotonic()
+    economics = Economics(inventory)
+    greedy = Greedy(inventory, economics)
+    placed = greedy.run()
+    solver = SolverInfo(name="greedy", version="1", seconds=round(time.monotonic() - began, 3))
+    if placed is None:
+        return assemble_roadmap(
+            inventory, economics, greedy.candidates, [], [], "no_solution", None, solver
+        )
+    picks, builds = placed
+    return assemble_roadmap(
+        inventory, economics, greedy.candidates, picks, builds, "feasible", None, solver
     )
 
 

@@ -1,0 +1,300 @@
+"""A greedy ranking baseline: what a value-for-money spreadsheet ranking would give.
+
+Options are ranked by NPV per unit of the scarcest resource and placed, in rank order, as
+early as resources, dependencies, platforms and risk limits allow. Locked and deadlined
+systems are placed first because they are not optional. The result is a feasible roadmap
+(or nothing) used by the benchmark as the baseline to beat, and as a MIP start.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from prioritiser.economics import Economics
+from prioritiser.inventory import Inventory
+from prioritiser.model.candidates import Build, Candidate, CandidateSet, enumerate_candidates
+
+ORDERED = ("after", "requires")
+
+
+@dataclass
+class _Ledger:
+    """What has been placed so far, and what it uses."""
+
+    inventory: Inventory
+    use: dict[str, list[float]]
+    total_use: dict[str, float]
+    placed: dict[str, Candidate] = field(default_factory=dict)
+    builds: dict[str, Build] = field(default_factory=dict)
+    high_risk: list[int] = field(default_factory=list)
+    per_department: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    delivery_risk: float = 0.0
+
+    @classmethod
+    def empty(cls, inventory: Inventory) -> _Ledger:
+        horizon = inventory.axis.count
+        ledger = cls(
+            inventory,
+            use={r: [0.0] * horizon for r in inventory.resources},
+            total_use=dict.fromkeys(inventory.resources, 0.0),
+        )
+        ledger.high_risk = [0] * horizon
+        return ledger
+
+    def fits_resources(self, items: list[Candidate | Build]) -> bool:
+        inventory = self.inventory
+        extra: dict[tuple[str, int], float] = defaultdict(float)
+        extra_total: dict[str, float] = defaultdict(float)
+        for item in items:
+            for resource, amount in item.use:
+                for period in range(item.start, item.finish + 1):
+                    extra[(resource, period)] += amount
+                extra_total[resource] += amount * (item.finish - item.start + 1)
+        for (resource, period), amount in extra.items():
+            cap = inventory.capacity(resource, period)
+            if self.use[resource][period] + amount > cap * (1 + 1e-9) + 1e-9:
+                return False
+        for resource, amount in extra_total.items():
+            total = inventory.resources[resource].total
+            if total is not None and self.total_use[resource] + amount > total * (1 + 1e-9) + 1e-9:
+                return False
+        return True
+
+    def fits_risk(self, items: list[Candidate]) -> bool:
+        risk = self.inventory.risk
+        if risk.max_total_delivery_risk is not None:
+            added = sum(c.delivery_risk for c in items)
+            if self.delivery_risk + added > risk.max_total_delivery_risk + 1e-9:
+                return False
+        horizon = self.inventory.axis.count
+        if risk.max_concurrent_high_risk is not None:
+            extra = [0] * horizon
+            for c in items:
+                if c.delivery_risk >= risk.high_risk_threshold:
+                    for t in range(c.start, c.finish + 1):
+                        extra[t] += 1
+            if any(
+                self.high_risk[t] + extra[t] > risk.max_concurrent_high_risk for t in range(horizon)
+            ):
+                return False
+        if risk.max_concurrent_per_department is not None:
+            extra_d: dict[tuple[str, int], int] = defaultdict(int)
+            for c in items:
+                for t in range(c.start, c.finish + 1):
+                    extra_d[(c.department, t)] += 1
+            for (dept, t), n in extra_d.items():
+                have = self.per_department[dept][t] if self.per_department.get(dept) else 0
+                if have + n > risk.max_concurrent_per_department:
+                    return False
+        return True
+
+    def commit(self, items: list[Candidate], builds: list[Build]) -> None:
+        horizon = self.inventory.axis.count
+        for item in [*items, *builds]:
+            for resource, amount in item.use:
+                for period in range(item.start, item.finish + 1):
+                    self.use[resource][period] += amount
+                self.total_use[resource] += amount * (item.finish - item.start + 1)
+        threshold = self.inventory.risk.high_risk_threshold
+        for c in items:
+            self.placed[c.system] = c
+            self.delivery_risk += c.delivery_risk
+            if not self.per_department.get(c.department):
+                self.per_department[c.department] = [0] * horizon
+            for t in range(c.start, c.finish + 1):
+                self.per_department[c.department][t] += 1
+                if c.delivery_risk >= threshold:
+                    self.high_risk[t] += 1
+        for b in builds:
+            self.builds[b.platform] = b
+
+
+class Greedy:
+    """Place options in rank order, each as early as every rule allows."""
+
+    def __init__(self, inventory: Inventory, economics: Economics | None = None):
+        self.inventory = inventory
+        self.economics = economics or Economics(inventory)
+        self.candidates: CandidateSet = enumerate_candidates(inventory, self.economics)
+        self.ledger = _Ledger.empty(inventory)
+        self.providers: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        self.consumers: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        together = nx.Graph()
+        for system in inventory.systems:
+            together.add_node(system.id)
+            for dep in system.depends_on:
+                if not inventory.has_system(dep.system) or dep.constraint == "none":
+                    continue
+                self.providers[system.id].append((dep.system, dep.constraint))
+                self.consumers[dep.system].append((system.id, dep.constraint))
+                if dep.constraint == "together":
+                    together.add_edge(system.id, dep.system)
+        self.group = {
+            member: sorted(component)
+            for component in nx.connected_components(together)
+            for member in component
+        }
+
+    # --- ranking -----------------------------------------------------------------------
+
+    def scarcest_resource(self) -> str | None:
+        """The resource most over-demanded by the best option of every system."""
+        demand: dict[str, float] = defaultdict(float)
+        for system in self.inventory.systems:
+            mine = self.candidates.of(system.id)
+            if not mine:
+                continue
+            best = max(mine, key=lambda c: c.npv)
+            for resource, amount in best.use:
+                demand[resource] += amount * (best.finish - best.start + 1)
+        ratios = {}
+        horizon = self.inventory.axis.count
+        for resource, need in demand.items():
+            capacity = sum(self.inventory.capacity(resource, t) for t in range(horizon))
+            ratios[resource] = need / capacity if capacity > 0 else float("inf")
+        return max(sorted(ratios), key=lambda r: ratios[r]) if ratios else None
+
+    def ranked_options(self) -> list[tuple[str, str]]:
+        """(system, option) pairs, best value per unit of the scarcest resource first."""
+        scarce = self.scarcest_resource()
+        scored = []
+        for system in self.inventory.systems:
+            for option in system.options:
+                mine = [c for c in self.candidates.of(system.id) if c.option == option.id]
+                if not mine:
+                    continue
+                first = mine[0]
+                use = (
+                    dict(first.use).get(scarce, 0.0) * (first.finish - first.start + 1)
+                    if scarce
+                    else 0.0
+                )
+                score = first.npv / use if use > 0 else first.npv * 1e6
+                scored.append((-score, system.id, option.id))
+        return [(s, o) for _, s, o in sorted(scored)]
+
+    # --- placement ---------------------------------------------------------------------
+
+    def dependencies_allow(self, c: Candidate) -> bool:
+        placed = self.ledger.placed
+        for provider, constraint in self.providers[c.system]:
+            other = placed.get(provider)
+            if constraint in ORDERED and not c.retires:
+                if constraint == "requires" and (other is None or other.retires):
+                    return False
+                if other is not None and not other.retires and c.start <= other.finish:
+                    return False
+            if other is not None and other.retires and c.finish >= other.start:
+                return False  # rule 5: must finish before the provider is switched off
+        for consumer, constraint in self.consumers[c.system]:
+            other = placed.get(consumer)
+            if c.retires:
+                # Retiring: every consumer must already be placed and finished before.
+                if other is None or other.finish >= c.start:
+                    return False
+            elif (
+                constraint in ORDERED
+                and other is not None
+                and not other.retires
+                and other.start <= c.finish
+            ):
+                return False
+        return True
+
+    def platforms_for(self, c: Candidate, pending: list[Build]) -> list[Build] | None:
+        """Builds needed for `c` (earliest that fit), or None when a platform can't be ready."""
+        needed = []
+        for platform in c.platforms:
+            if platform in self.ledger.builds or any(b.platform == platform for b in pending):
+                existing = self.ledger.builds.get(platform) or next(
+                    b for b in pending if b.platform == platform
+                )
+                if existing.ready > c.start:
+                    return None
+                continue
+            options = [
+                b for b in self.candidates.by_platform.get(platform, []) if b.ready <= c.start
+            ]
+            chosen = next(
+                (b for b in options if self.ledger.fits_resources([*pending, *needed, b])), None
+            )
+            if chosen is None:
+                return None
+            needed.append(chosen)
+        return needed
+
+    def try_place(self, system: str, option: str | None, mandatory: bool = False) -> bool:
+        """Place `system` (and its move group) with `option` at the earliest feasible start."""
+        members = self.group.get(system, [system])
+        if any(m in self.ledger.placed for m in members):
+            return False
+        starts = sorted(
+            {c.start for c in self.candidates.of(system) if option is None or c.option == option}
+        )
+        for start in starts:
+            picks = self._group_at(members, system, option, start)
+            if picks is None:
+                continue
+            builds: list[Build] = []
+            ok = True
+            for c in picks:
+                extra = self.platforms_for(c, builds)
+                if extra is None:
+                    ok = False
+                    break
+                builds += extra
+            if not ok:
+                continue
+            if not self.ledger.fits_resources([*picks, *builds]) or not self.ledger.fits_risk(
+                picks
+            ):
+                continue
+            if not mandatory and sum(c.npv for c in picks) - sum(b.cost_pv for b in builds) <= 0:
+                return False
+            self.ledger.commit(picks, builds)
+            return True
+        return False
+
+    def _group_at(
+        self, members: list[str], system: str, option: str | None, start: int
+    ) -> list[Candidate] | None:
+        picks = []
+        for member in members:
+            pool = [
+                c
+                for c in self.candidates.of(member)
+                if c.start == start and (member != system or option is None or c.option == option)
+            ]
+            pool.sort(key=lambda c: (-c.npv, c.option))
+            chosen = next((c for c in pool if self.dependencies_allow(c)), None)
+            if chosen is None:
+                return None
+            picks.append(chosen)
+        return picks
+
+    def run(self) -> tuple[list[Candidate], list[Build]] | None:
+        """Place everything; None when a locked or deadlined system cannot be placed."""
+        mandatory = [
+            s
+            for s in self.inventory.systems
+            if s.locked is not None or s.must_modernise_by is not None
+        ]
+        mandatory.sort(
+            key=lambda s: (s.locked is None, self.inventory.deadline_index(s) or 0, s.id)
+        )
+        for system in mandatory:
+            if system.id in self.ledger.placed:
+                continue
+            if not self.try_place(system.id, None, mandatory=True):
+                return None
+        ranking = self.ranked_options()
+        for _ in range(2):  # a second pass picks up options unblocked by later placements
+            for system, option in ranking:
+                if system not in self.ledger.placed:
+                    self.try_place(system, option)
+        picks = sorted(self.ledger.placed.values(), key=lambda c: (c.start, c.system))
+        builds = sorted(self.ledger.builds.values(), key=lambda b: (b.start, b.platform))
+        return picks, builds
