@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -71,6 +73,39 @@ def make_options(
     return PlanOptions(solver=solver, time_limit=time_limit, gap=gap, threads=threads, seed=seed)
 
 
+class Interruptible:
+    """Ctrl-C / SIGTERM handling around a solve.
+
+    While the model is being built a signal aborts at once (nothing is written, previous
+    outputs stay intact). Once the solver runs, the first signal asks it to stop cleanly and
+    keep its incumbent; a second signal aborts at once.
+    """
+
+    def __init__(self, options: PlanOptions):
+        self.stop = threading.Event()
+        options.stop = self.stop
+        self.solving = False
+        self.saved: dict[int, object] = {}
+
+    def __enter__(self) -> Interruptible:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            self.saved[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, handler in self.saved.items():
+            signal.signal(sig, handler)  # type: ignore[arg-type]
+
+    def _handle(self, signum: int, frame: object) -> None:
+        if not self.solving or self.stop.is_set():
+            raise KeyboardInterrupt
+        self.stop.set()
+
+    def on_progress(self, event: Progress) -> None:
+        if event.phase == "model built":
+            self.solving = True
+
+
 class ProgressLine:
     """Solver progress on stderr: redrawn in place on a terminal, occasional lines otherwise."""
 
@@ -103,15 +138,32 @@ class ProgressLine:
 
 
 def run_plan(
-    inventory_path: Path, scenarios: tuple[Path, ...], options: PlanOptions
+    inventory_path: Path,
+    scenarios: tuple[Path, ...],
+    options: PlanOptions,
+    keep_incumbent: bool = False,
 ) -> tuple[object, Roadmap]:
     """Load, plan and independently check; exit with the DESIGN.md code when there is no plan."""
     inventory = load_or_exit(inventory_path, scenarios)
     progress = ProgressLine(inventory.portfolio.currency)
-    try:
-        roadmap = plan(inventory, options, progress)
-    finally:
-        progress.close()
+    with Interruptible(options) as guard:
+
+        def report(event: Progress) -> None:
+            guard.on_progress(event)
+            progress(event)
+
+        try:
+            roadmap = plan(inventory, options, report)
+        finally:
+            progress.close()
+    if guard.stop.is_set():
+        if not (keep_incumbent and roadmap.has_plan):
+            err(
+                "interrupted: nothing written (use --keep-incumbent to keep the best roadmap so far)"
+            )
+            sys.exit(130)
+        gap = 100 * (roadmap.gap or 0)
+        err(f"interrupted: keeping the best roadmap found so far (within {gap:.2f} % of optimal)")
     if roadmap.status == "infeasible":
         report_infeasible(inventory, roadmap)
     if roadmap.status == "no_solution":
@@ -173,11 +225,17 @@ def headline(roadmap: Roadmap, currency: str) -> str:
     type=click.Path(path_type=Path),
     help="Apply a what-if overlay before planning (repeatable, applied in order).",
 )
+@click.option(
+    "--keep-incumbent",
+    is_flag=True,
+    help="On Ctrl-C or SIGTERM during the solve, write the best roadmap found so far.",
+)
 @solver_options
 def plan_command(
     inventory: Path,
     outdir: Path | None,
     scenarios: tuple[Path, ...],
+    keep_incumbent: bool,
     solver: str,
     time_limit: float | None,
     gap: float,
@@ -190,7 +248,7 @@ def plan_command(
             raise UserError(f"scenario file {scenario} does not exist", 2)
     outdir = ensure_output_dir(outdir or Path("out") / inventory.resolve().name)
     options = make_options(solver, time_limit, gap, threads, seed)
-    inv, roadmap = run_plan(inventory, scenarios, options)
+    inv, roadmap = run_plan(inventory, scenarios, options, keep_incumbent)
     written = write_reports(outdir, inv, roadmap, _manifest_options(options, scenarios))  # type: ignore[arg-type]
     click.echo(headline(roadmap, inv.portfolio.currency))  # type: ignore[attr-defined]
     click.echo(

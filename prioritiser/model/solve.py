@@ -139,6 +139,8 @@ def solve_highs(
     if _empty(model):
         return SolveResult("optimal", {}, 0.0, 0.0, version)
     state = {"last": 0.0}
+    cb = highspy.cb.HighsCallbackType
+    mip_events = (cb.kCallbackMipInterrupt, cb.kCallbackMipImprovingSolution)
 
     def on_event(kind: int, message: str, out: object, data_in: object, user: object) -> None:
         if options.stop is not None and options.stop.is_set():
@@ -146,8 +148,9 @@ def solve_highs(
         now = time.monotonic()
         if progress and now - state["last"] >= 0.5:
             state["last"] = now
-            incumbent = getattr(out, "mip_primal_bound", None)
-            bound = getattr(out, "mip_dual_bound", None)
+            in_mip = kind in mip_events
+            incumbent = getattr(out, "mip_primal_bound", None) if in_mip else None
+            bound = getattr(out, "mip_dual_bound", None) if in_mip else None
             progress(
                 Progress(
                     now - began,
@@ -156,7 +159,6 @@ def solve_highs(
                 )
             )
 
-    cb = highspy.cb.HighsCallbackType
     params: dict[str, object] = {"random_seed": int(options.seed) % 2147483647}
     solver = _HighsWithStart(
         msg=False,
@@ -164,7 +166,12 @@ def solve_highs(
         gapRel=options.gap,
         threads=options.threads,
         callbackTuple=(on_event, None),
-        callbacksToActivate=[cb.kCallbackMipInterrupt, cb.kCallbackMipImprovingSolution],
+        callbacksToActivate=[
+            cb.kCallbackMipInterrupt,
+            cb.kCallbackMipImprovingSolution,
+            cb.kCallbackSimplexInterrupt,
+            cb.kCallbackIpmInterrupt,
+        ],
         **params,
     )
     model.problem.solve(solver)

@@ -1,0 +1,5 @@
+"""`python -m prioritiser` runs the CLI."""
+
+from prioritiser.cli import main
+
+main()
