@@ -79,10 +79,10 @@ def formulate(inventory: Inventory, economics: Economics | None = None) -> Formu
 def add_variables(model: Formulation) -> None:
     for c in model.candidates.candidates:
         name = f"start[{c.system},{c.option},{model.label(c.start)}]"
-        model.start[c.index] = pulp.LpVariable(name, cat=pulp.LpBinary)
+        model.start[c.index] = model.problem.add_variable(name, 0, 1, cat=pulp.LpBinary)
     for b in model.candidates.builds:
         name = f"build[{b.platform},{model.label(b.start)}]"
-        model.build[b.index] = pulp.LpVariable(name, cat=pulp.LpBinary)
+        model.build[b.index] = model.problem.add_variable(name, 0, 1, cat=pulp.LpBinary)
 
 
 def add_one_option(model: Formulation) -> None:

@@ -13,6 +13,7 @@ import re
 import tempfile
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -220,16 +221,19 @@ def solve_cbc(model: Formulation, options: PlanOptions, time_limit: float | None
         return SolveResult("optimal", {}, 0.0, 0.0, "bundled")
     with tempfile.TemporaryDirectory(prefix="prioritiser-cbc-") as tmp:
         log = Path(tmp) / "cbc.log"
-        solver = pulp.PULP_CBC_CMD(
-            msg=False,
-            timeLimit=time_limit,
-            gapRel=options.gap,
-            threads=options.threads,
-            options=[f"randomCbcSeed {int(options.seed) % 2147483647 + 1}"],
-            logPath=str(log),
-            keepFiles=False,
-            warmStart=getattr(model, "warm", False),
-        )
+        with warnings.catch_warnings():
+            # DESIGN.md asks for the CBC bundled with PuLP, which PuLP 3 marks as deprecated.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            solver = pulp.PULP_CBC_CMD(
+                msg=False,
+                timeLimit=time_limit,
+                gapRel=options.gap,
+                threads=options.threads,
+                options=[f"randomCbcSeed {int(options.seed) % 2147483647 + 1}"],
+                logPath=str(log),
+                keepFiles=False,
+                warmStart=getattr(model, "warm", False),
+            )
         model.problem.solve(solver)
         text = log.read_text(errors="replace") if log.exists() else ""
     status, sol_status = model.problem.status, model.problem.sol_status
