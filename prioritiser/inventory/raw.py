@@ -119,6 +119,16 @@ def _add_portfolio(raw: RawInventory, loaded: LoadedYaml) -> None:
         )
         return
     for key, value in loaded.data.items():
+        if key in LIST_SECTIONS:
+            home = "systems/*.yaml" if key == "systems" else "platforms.yaml"
+            raw.problems.append(
+                Problem(
+                    f"`{key}:` belongs in {home}, not in portfolio.yaml",
+                    loaded.location((key,)),
+                    key,
+                )
+            )
+            continue
         raw.data[key] = value  # unknown top-level keys are reported by the schema
         raw.adopt(loaded, (key,), (key,))
 
@@ -145,8 +155,11 @@ def _add_list(raw: RawInventory, loaded: LoadedYaml, section: str) -> None:
         )
         return
     target = raw.data[section]
+    offset = len(target)
     for local, item in enumerate(items):
-        index = len(target)
         target.append(item)
-        raw.adopt(loaded, (section, local), (section, index))
-        raw.shown_as[(section, index)] = f"{section}[{local}]"
+        raw.shown_as[(section, offset + local)] = f"{section}[{local}]"
+    # One pass over the file's lines (not one per item: estates have thousands of systems).
+    for path, line in loaded.lines.items():
+        if len(path) >= 2 and path[0] == section and isinstance(path[1], int):
+            raw.locations[(section, offset + path[1], *path[2:])] = Location(loaded.file, line)
