@@ -74,10 +74,18 @@ def schema(which: str) -> None:
 @click.option("--force", is_flag=True, help="Write into a folder that already has an inventory.")
 def init(directory: Path, force: bool) -> None:
     """Scaffold a small, valid inventory in DIRECTORY to start from."""
+    for folder in (directory, *directory.parents):
+        if folder.exists() and not folder.is_dir():
+            # --force cannot help here, so do not suggest it.
+            raise UserError(
+                f"cannot create an inventory in {directory}: {folder} is a file", EXIT_USAGE
+            )
     try:
         written = write_starter_inventory(directory, force=force)
     except FileExistsError as exc:
         raise UserError(f"{exc}; use --force to overwrite", EXIT_USAGE) from exc
+    except OSError as exc:
+        raise UserError(f"cannot write to {directory}: {exc.strerror or exc}") from exc
     for path in written:
         click.echo(f"wrote {path}")
     click.echo(f"next: prioritiser validate {directory}")

@@ -272,11 +272,14 @@ class CrossChecker:
         for component in sorted(
             sorted(c) for c in nx.strongly_connected_components(graph) if len(c) > 1
         ):
-            members = " → ".join([*component, component[0]])
+            # One actual cycle through the first member, following the depends_on links.
+            edges = nx.find_cycle(graph.subgraph(component), source=component[0])
+            members = " → ".join([*(u for u, _ in edges), edges[0][0]])
+            among = "" if len(edges) == len(component) else f" (among {', '.join(component)})"
             self.report(
-                f"dependency cycle of after/requires constraints: {members}; these systems "
-                "cannot all be modernised in order — make one link `together` (move them as "
-                "a group) or `none`",
+                f"dependency cycle of after/requires constraints: {members}{among}; these "
+                "systems cannot all be modernised in order — make one link `together` (move "
+                "them as a group) or `none`",
                 (*where.get(component[0], ()), "depends_on"),
                 "warning",
             )

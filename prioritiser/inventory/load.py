@@ -43,9 +43,22 @@ def check_inventory(
     raw = gather(root, shown_root)
     names = [apply_overlay(raw, Path(s), display_path(Path(s))) for s in scenarios]
     inventory, problems = validate_raw(raw, root)
+    problems = sorted(map(_one_line, raw.problems + problems), key=Problem.sort_key)
     if inventory is not None:
         inventory = _with_context(inventory, root, raw.files, names, problems)
-    return inventory, sorted(raw.problems + problems, key=Problem.sort_key)
+    return inventory, problems
+
+
+_LINE_BREAKS = str.maketrans({"\n": "\\n", "\r": "\\r"})
+
+
+def _one_line(problem: Problem) -> Problem:
+    """Problems are one line each, even when they quote a key or value holding line breaks."""
+    return replace(
+        problem,
+        message=problem.message.translate(_LINE_BREAKS),
+        path=problem.path.translate(_LINE_BREAKS),
+    )
 
 
 def validate_raw(raw: RawInventory, root: Path) -> tuple[Inventory | None, list[Problem]]:
@@ -64,7 +77,11 @@ def validate_raw(raw: RawInventory, root: Path) -> tuple[Inventory | None, list[
                     )
                 )
         known = {k: v for k, v in portfolio_data.items() if k in PORTFOLIO_KEYS}
-        portfolio = _validate(PortfolioFile, known, (), raw, problems)
+        found: list[Problem] = []
+        portfolio = _validate(PortfolioFile, known, (), raw, found)
+        # A missing top-level section has no line of its own: point at portfolio.yaml.
+        top = raw.locations.get(("portfolio.yaml",))
+        problems += [p if p.location else replace(p, location=top) for p in found]
     platforms = _validate_items(Platform, raw, "platforms", problems)
     systems = _validate_items(System, raw, "systems", problems)
     if len(raw.data.get("systems", [])) > MAX_SYSTEMS:
@@ -78,6 +95,14 @@ def validate_raw(raw: RawInventory, root: Path) -> tuple[Inventory | None, list[
     }
     problems += CrossChecker(raw, portfolio, platforms, systems, known_ids).run()
     errors = [p for p in raw.problems + problems if p.severity == "error"]
+    if portfolio is None and not errors:
+        # portfolio.yaml was a mapping with nothing in it (`{}`).
+        problems.append(
+            Problem(
+                "portfolio.yaml has no `portfolio:` section",
+                raw.locations.get(("portfolio.yaml",)),
+            )
+        )
     if errors or portfolio is None:
         return None, problems
     inventory = Inventory(

@@ -94,7 +94,7 @@ def _message(error: Any, model: type[BaseModel], loc: Path_, is_key: bool) -> st
 def _show(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
         return str(int(value))
     if isinstance(value, int | float):
         return str(value)

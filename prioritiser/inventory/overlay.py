@@ -46,7 +46,9 @@ def apply_overlay(raw: RawInventory, path: Path, shown: str) -> str:
         if key not in OVERLAY_KEYS:
             merger.problem(f"unknown key '{key}'{did_you_mean(key, OVERLAY_KEYS)}", (key,))
             continue
-        if key in BY_ID:
+        if value is None and key in PORTFOLIO_KEYS:
+            raw.data.pop(key, None)  # `null` removes an optional section, as anywhere else
+        elif key in BY_ID:
             merger.merge_by_id(raw.data.setdefault(key, []), value, (key,), (key,))
         else:
             target = raw.data.get(key)
@@ -95,7 +97,11 @@ class _Merger:
         else:
             self.problem("must be a mapping keyed by id, or a list of items with `id`", source)
             return
-        index = {item.get("id"): i for i, item in enumerate(items) if isinstance(item, dict)}
+        index = {
+            item["id"]: i
+            for i, item in enumerate(items)
+            if isinstance(item, dict) and isinstance(item.get("id"), str)
+        }
         for item_id, fields, src in entries:
             if fields is None:
                 self.problem(f"'{item_id}': removing items is not supported; patch fields", src)
@@ -112,7 +118,8 @@ class _Merger:
                 items.append({"id": item_id, **copy.deepcopy(fields)})
                 index[item_id] = position
                 self.raw.adopt(self.loaded, src, (*dest, position))
-                self.raw.shown_as.setdefault((*dest, position), f"{dest[-1]}[{item_id}]")
+                shown = f"{self.raw.display(dest)}[{item_id}]"
+                self.raw.shown_as.setdefault((*dest, position), shown)
             else:
                 known = [i for i in index if isinstance(i, str)]
                 self.problem(

@@ -51,7 +51,11 @@ CRITICALITIES: tuple[str, ...] = Criticality.__args__  # type: ignore[attr-defin
 
 
 class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # allow_inf_nan=False: YAML's .nan/.inf are refused by the loader, but pydantic would
+    # still read the text "nan", "inf" or "1e999" (YAML 1.1 strings) as non-finite floats.
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False
+    )
 
 
 # --- portfolio.yaml ----------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,10 @@ ALIAS_EXPANSION_ALLOWANCE = 100_000
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_TAG}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Scalars are built by calling SafeConstructor's per-tag functions directly: its
+# `construct_object` would remember every node it sees (a leak across loads).
 _constructor = yaml.constructor.SafeConstructor()
+_SCALAR_CONSTRUCTORS = yaml.constructor.SafeConstructor.yaml_constructors
 
 Path_ = tuple[str | int, ...]
 
@@ -116,8 +120,18 @@ def load_yaml_text(text: str, shown: str) -> LoadedYaml:
         reason = exc.problem or exc.context or "invalid YAML"
         result.problems.append(Problem(f"invalid YAML: {reason}", Location(shown, line)))
         return result
+    except yaml.reader.ReaderError as exc:
+        # Not a marked error (and libyaml counts bytes): find the character's line ourselves.
+        line, reason = 1, str(exc.reason)
+        if isinstance(exc.character, int):
+            offset = max(0, text.find(chr(exc.character)))
+            line = text.count("\n", 0, offset) + 1
+            reason = f"unacceptable character #x{exc.character:04x}: {reason}"
+        result.problems.append(Problem(f"invalid YAML: {reason}", Location(shown, line)))
+        return result
     except yaml.YAMLError as exc:
-        result.problems.append(Problem(f"invalid YAML: {exc}", Location(shown, 1)))
+        reason = " ".join(str(exc).split())  # one line
+        result.problems.append(Problem(f"invalid YAML: {reason}", Location(shown, 1)))
         return result
     except RecursionError:
         result.problems.append(
@@ -189,7 +203,19 @@ class _Builder:
             return None
         if node.tag == f"{_TAG}timestamp":
             return node.value  # dates stay text; periods are labels, not datetimes
-        value = _constructor.construct_object(node)
+        kind = node.tag.removeprefix(_TAG)
+        try:
+            value = _SCALAR_CONSTRUCTORS[node.tag](_constructor, node)
+        except (ValueError, KeyError, TypeError):
+            # An explicit tag on text that is not of that type (`!!int abc`), or an
+            # integer with more digits than Python converts.
+            digits = sum(c.isdigit() for c in node.value)
+            if kind == "int" and digits > sys.get_int_max_str_digits():
+                self._problem(f"a number with {digits:,} digits is too large", node)
+            else:
+                text = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+                self._problem(f"{text!r} is not a valid {kind}", node)
+            return None
         if isinstance(value, float) and not math.isfinite(value):
             self._problem(f"{node.value!r} is not a finite number", node)
             return None

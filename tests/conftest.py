@@ -1,0 +1,109 @@
+"""Shared fixtures: write small inventories into a folder, and run the CLI.
+
+- `write_inventory(tmp_path, portfolio=..., systems=..., platforms=..., scenarios=...)`
+  writes an inventory folder and returns its path. Each part is either plain data (dumped
+  as YAML) or YAML text (written verbatim, so a test controls the line numbers). `systems`
+  may also be a mapping of file name to data/text for several systems files.
+- `runner`: a click `CliRunner` (stdout and stderr kept apart) for `prioritiser.cli.cli`.
+- `run_cli("validate", path)`: runs the real entry point `prioritiser.cli.main` — the one
+  error path with exit codes — and returns a `CliResult(exit_code, stdout, stderr)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+MINIMAL_PORTFOLIO: dict[str, Any] = {
+    "portfolio": {"name": "Test estate", "start": "2027-Q1", "periods": 8},
+    "resources": {
+        "capex": {"unit": "GBP", "per_period": 1_000_000},
+        "engineers": {"unit": "FTE", "per_period": 10},
+    },
+}
+
+MINIMAL_SYSTEMS: list[dict[str, Any]] = [
+    {
+        "id": "identity",
+        "name": "Identity",
+        "options": [{"id": "replatform", "kind": "replatform", "duration": 2, "cost": 100_000}],
+    },
+    {
+        "id": "payments",
+        "name": "Payments",
+        "depends_on": [{"system": "identity", "constraint": "after"}],
+        "options": [{"id": "replace", "kind": "replace", "duration": 3, "cost": 500_000}],
+    },
+]
+
+
+def _write(path: Path, content: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = content if isinstance(content, str) else yaml.safe_dump(content, sort_keys=False)
+    path.write_text(text, encoding="utf-8")
+
+
+def write_inventory(
+    root: Path,
+    portfolio: Any = None,
+    systems: Any = None,
+    platforms: Any = None,
+    scenarios: dict[str, Any] | None = None,
+) -> Path:
+    """Write an inventory under `root` (defaults: a minimal valid estate) and return `root`."""
+    _write(root / "portfolio.yaml", MINIMAL_PORTFOLIO if portfolio is None else portfolio)
+    systems = MINIMAL_SYSTEMS if systems is None else systems
+    files = systems if isinstance(systems, dict) and "systems" not in systems else None
+    for name, content in (files or {"systems.yaml": systems}).items():
+        if isinstance(content, list):
+            content = {"systems": content}
+        _write(root / "systems" / name, content)
+    if platforms is not None:
+        _write(
+            root / "platforms.yaml",
+            {"platforms": platforms} if isinstance(platforms, list) else platforms,
+        )
+    for name, content in (scenarios or {}).items():
+        _write(root / "scenarios" / name, content)
+    return root
+
+
+@pytest.fixture(name="write_inventory")
+def write_inventory_fixture() -> Callable[..., Path]:
+    return write_inventory
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@dataclass
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def run_cli() -> Callable[..., CliResult]:
+    """Run `prioritiser ARGS...` through `prioritiser.cli.main` inside click's isolation."""
+    from prioritiser.cli import main
+
+    def run(*args: str | Path) -> CliResult:
+        isolation = CliRunner().isolation()
+        with isolation as (out, err, _):
+            try:
+                main([str(a) for a in args])
+                code = 0
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        return CliResult(code, out.getvalue().decode(), err.getvalue().decode())
+
+    return run
