@@ -24,7 +24,38 @@ from prioritiser.cli.inventory_cmds import init, schema, validate
 from prioritiser.inventory import InventoryError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class PrioritiserGroup(click.Group):
+    """A click group with the one error path every command shares."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except UserError as exc:
+            err(f"error: {exc}")
+            ctx.exit(exc.code)
+        except InventoryError as exc:
+            show_problems([*exc.problems, *exc.warnings])
+            ctx.exit(EXIT_INVALID)
+        except KeyboardInterrupt:
+            err("interrupted")
+            ctx.exit(130)
+        except Exception as exc:  # the one place unexpected errors become a line
+            if (ctx.obj or {}).get("debug"):
+                raise
+            err(
+                f"internal error: {type(exc).__name__}: {exc} "
+                "(rerun with --debug for the traceback)"
+            )
+            ctx.exit(EXIT_FAILED)
+        return None
+
+
+@click.group(
+    cls=PrioritiserGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="prioritiser")
 @click.option("--debug", is_flag=True, help="Show full tracebacks for internal errors.")
 @click.pass_context
@@ -70,33 +101,7 @@ _register_optional()
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `prioritiser` console script."""
-    args = sys.argv[1:] if argv is None else argv
-    debug = "--debug" in args
-    try:
-        code = cli.main(args=args, prog_name="prioritiser", standalone_mode=False)
-    except click.exceptions.Abort:
-        err("interrupted")
-        sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code if exc.exit_code else EXIT_USAGE)
-    except UserError as exc:
-        err(f"error: {exc}")
-        sys.exit(exc.code)
-    except InventoryError as exc:
-        show_problems([*exc.problems, *exc.warnings])
-        sys.exit(EXIT_INVALID)
-    except KeyboardInterrupt:
-        err("interrupted")
-        sys.exit(130)
-    except SystemExit:
-        raise
-    except Exception as exc:  # the one place unexpected errors are turned into a line
-        if debug:
-            raise
-        err(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)")
-        sys.exit(EXIT_FAILED)
-    sys.exit(code if isinstance(code, int) else 0)
+    cli.main(args=sys.argv[1:] if argv is None else argv, prog_name="prioritiser")
 
 
 __all__ = ["cli", "main"]

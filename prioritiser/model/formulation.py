@@ -35,9 +35,20 @@ class Formulation:
         default_factory=lambda: defaultdict(dict)
     )
     warm: bool = False  # variables carry initial values for a MIP start
+    _labels: list[str] = field(default_factory=list)
 
     def label(self, period: int) -> str:
-        return self.inventory.axis.label(period)
+        return (
+            self.labels[period]
+            if 0 <= period < len(self.labels)
+            else self.inventory.axis.label(period)
+        )
+
+    @property
+    def labels(self) -> list[str]:
+        if not self._labels:
+            self._labels = self.inventory.axis.labels
+        return self._labels
 
     def add(self, family: str, key: tuple[str, ...], constraint: pulp.LpConstraint) -> None:
         """Add a constraint named `family[key...]`."""
@@ -143,23 +154,85 @@ def _edges(model: Formulation, constraints: tuple[str, ...]) -> list[tuple[str, 
 def add_dependency_order(model: Formulation) -> None:
     """Rule 4 (after, requires): a non-retire consumer starts after its non-retire provider.
 
-    Aggregated per period t: "consumer started by t" and "provider chosen but not finished
-    before t" cannot both hold — one row per consumer start period, tighter than pairwise.
+    Per consumer start period t: "consumer started by t" + "provider modernised" −
+    "provider finished before t" ≤ 1. The three terms are step variables tied to the start
+    variables once per system (see `StepVariables`), so each row has three non-zeros instead
+    of one per candidate — the same LP relaxation, much sparser (it matters at 5,000 systems).
     """
     pairs = sorted({(consumer, provider) for consumer, provider, _ in _edges(model, ORDERED)})
+    steps = StepVariables(model)
     for consumer, provider in pairs:
         mine = [c for c in model.candidates.of(consumer) if not c.retires]
         theirs = [c for c in model.candidates.of(provider) if not c.retires]
         if not mine or not theirs:
             continue
+        last_finish = max(c.finish for c in theirs)
         for period in sorted({c.start for c in mine}):
-            started = [c for c in mine if c.start <= period]
-            unfinished = [c for c in theirs if c.finish >= period]
-            if not unfinished:
-                continue
-            expr = model.chosen(started) + model.chosen(unfinished)
-            key = (consumer, provider, model.label(period))
-            model.add("after", key, expr <= 1)
+            if period > last_finish:
+                break  # the provider has finished by now whichever start it took
+            expr = (
+                steps.started_by(consumer, period)
+                + steps.modernised(provider)
+                - steps.finished_before(provider, period)
+            )
+            model.add("after", (consumer, provider, model.label(period)), expr <= 1)
+
+
+class StepVariables:
+    """Cumulative "started by t" / "finished before t" variables of non-retire options.
+
+    Defined by one recurrence row per system and period, in the `started_by`,
+    `finished_before` and `modernised` families.
+    """
+
+    def __init__(self, model: Formulation):
+        self.model = model
+        self._started: dict[str, list[pulp.LpVariable]] = {}
+        self._finished: dict[str, list[pulp.LpVariable]] = {}
+        self._modernised: dict[str, pulp.LpVariable] = {}
+
+    def _options(self, system: str) -> list[Candidate]:
+        return [c for c in self.model.candidates.of(system) if not c.retires]
+
+    def _chain(
+        self, system: str, family: str, event: dict[int, list[Candidate]]
+    ) -> list[pulp.LpVariable]:
+        model = self.model
+        chain: list[pulp.LpVariable] = []
+        for period in range(model.inventory.axis.count):
+            label = model.label(period)
+            var = model.problem.add_variable(f"{family}[{system},{label}]", 0, 1)
+            expr = pulp.LpAffineExpression([(var, 1.0)]) - model.chosen(event.get(period, ()))
+            if chain:
+                expr -= chain[-1]
+            model.add(family, (system, label), expr == 0)
+            chain.append(var)
+        return chain
+
+    def started_by(self, system: str, period: int) -> pulp.LpVariable:
+        if system not in self._started:
+            starts: dict[int, list[Candidate]] = defaultdict(list)
+            for c in self._options(system):
+                starts[c.start].append(c)
+            self._started[system] = self._chain(system, "started_by", starts)
+        return self._started[system][period]
+
+    def finished_before(self, system: str, period: int) -> pulp.LpVariable:
+        if system not in self._finished:
+            ends: dict[int, list[Candidate]] = defaultdict(list)
+            for c in self._options(system):
+                ends[c.finish + 1].append(c)  # finished before t ⇔ finish ≤ t − 1
+            self._finished[system] = self._chain(system, "finished_before", ends)
+        return self._finished[system][period]
+
+    def modernised(self, system: str) -> pulp.LpVariable:
+        if system not in self._modernised:
+            model = self.model
+            var = model.problem.add_variable(f"modernised[{system}]", 0, 1)
+            expr = pulp.LpAffineExpression([(var, 1.0)]) - model.chosen(self._options(system))
+            model.add("modernised", (system,), expr == 0)
+            self._modernised[system] = var
+        return self._modernised[system]
 
 
 def add_requires(model: Formulation) -> None:

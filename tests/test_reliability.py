@@ -1,0 +1,114 @@
+"""Reliability contracts: deterministic outputs, inputs never modified, clean interruption."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from prioritiser.cli import cli
+
+ROOT = Path(__file__).parent.parent
+DEMO = ROOT / "inventories" / "demo"
+TINY = Path(__file__).parent / "fixtures" / "tiny"
+BYTE_IDENTICAL = ("roadmap.csv", "summary.md", "report.html", "roadmap.xlsx", "graph.graphml")
+
+
+def hashes(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def plan_into(outdir: Path, *args: str) -> None:
+    result = CliRunner().invoke(cli, ["plan", *args, "-o", str(outdir)])
+    assert result.exit_code == 0, result.output
+
+
+def roadmap_without_timing(path: Path) -> dict:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["solver"].pop("seconds")
+    return data
+
+
+@pytest.mark.parametrize(
+    ("inventory", "solver"), [(DEMO, "highs"), (TINY, "cbc"), (TINY, "highs")]
+)
+def test_identical_runs_give_byte_identical_outputs(
+    tmp_path: Path, inventory: Path, solver: str
+) -> None:
+    before = hashes(inventory)
+    first, second = tmp_path / "a", tmp_path / "b"
+    plan_into(first, str(inventory), "--solver", solver, "--seed", "3")
+    plan_into(second, str(inventory), "--solver", solver, "--seed", "3")
+    for name in BYTE_IDENTICAL:
+        if (first / name).exists():
+            assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    assert roadmap_without_timing(first / "roadmap.json") == roadmap_without_timing(
+        second / "roadmap.json"
+    )
+    text = (first / "roadmap.json").read_text(encoding="utf-8")
+    other = (second / "roadmap.json").read_text(encoding="utf-8")
+    strip = [line for line in text.splitlines() if '"seconds"' not in line]
+    assert strip == [line for line in other.splitlines() if '"seconds"' not in line]
+    assert hashes(inventory) == before, "plan must never modify an input file"
+
+
+def test_manifest_records_input_hashes(tmp_path: Path) -> None:
+    plan_into(tmp_path, str(TINY))
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    files = {f["path"]: f["sha256"] for f in manifest["inventory"]["files"]}
+    expected = hashlib.sha256((TINY / "portfolio.yaml").read_bytes()).hexdigest()
+    assert files["portfolio.yaml"] == expected
+    assert manifest["options"]["seed"] == 0
+
+
+def test_output_path_under_a_regular_file_fails_cleanly(tmp_path: Path) -> None:
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["plan", str(TINY), "-o", str(blocker / "out")])
+    assert result.exit_code != 0
+    assert "is a file" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_interrupted_plan_leaves_previous_outputs_complete(tmp_path: Path) -> None:
+    estate = tmp_path / "estate"
+    subprocess.run(
+        [sys.executable, "-m", "prioritiser", "generate", "--systems", "1500", "--seed", "5",
+         "-o", str(estate)],
+        check=True, capture_output=True,
+    )
+    out = tmp_path / "out"
+    plan_into(out, str(TINY))
+    previous = (out / "roadmap.json").read_bytes()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "prioritiser", "plan", str(estate), "-o", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    time.sleep(4)
+    process.send_signal(signal.SIGINT)
+    time.sleep(0.5)
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+    try:
+        _, stderr = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise
+    assert process.returncode != 0
+    assert b"Traceback" not in stderr
+    current = (out / "roadmap.json").read_bytes()
+    json.loads(current)  # complete and parseable
+    assert current == previous
+    assert not [p for p in os.listdir(out) if p.endswith(".tmp")]
