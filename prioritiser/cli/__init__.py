@@ -15,7 +15,6 @@ from prioritiser import __version__
 from prioritiser.cli.common import (
     EXIT_FAILED,
     EXIT_INVALID,
-    EXIT_USAGE,
     UserError,
     err,
     show_problems,
