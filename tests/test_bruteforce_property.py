@@ -414,12 +414,6 @@ UNREACHABLE_DEADLINE: Spec = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="model bug: with no candidate left after pruning, solve.py's `_empty` shortcut "
-    "reports 'optimal' and ignores the unsatisfiable one_option[s0] == 1; remove this mark "
-    "once fixed",
-)
 @pytest.mark.parametrize("solver", ["highs", "cbc"])
 def test_a_deadline_no_option_can_meet_is_infeasible(solver: str) -> None:
     assert brute_force(load(UNREACHABLE_DEADLINE)) is None

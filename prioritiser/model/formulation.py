@@ -8,6 +8,7 @@ diagnosis or a test can name them to a user.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -35,6 +36,10 @@ class Formulation:
         default_factory=lambda: defaultdict(dict)
     )
     warm: bool = False  # variables carry initial values for a MIP start
+    # Capacity rows are divided by their capacity; multiply back to read them in units.
+    row_scale: dict[str, float] = field(default_factory=dict)
+    # The objective is in money × objective_scale (so its largest coefficient is about 1).
+    objective_scale: float = 1.0
     _labels: list[str] = field(default_factory=list)
 
     def label(self, period: int) -> str:
@@ -56,6 +61,25 @@ class Formulation:
         constraint.name = name
         self.problem.addConstraint(constraint)
         self.families[family][key] = constraint
+
+    def add_capacity(
+        self,
+        family: str,
+        key: tuple[str, ...],
+        terms: list[tuple[pulp.LpVariable, float]],
+        capacity: float,
+    ) -> None:
+        """Add `sum(terms) <= capacity`, scaled so the capacity is 1.
+
+        Money rows (millions) beside FTE rows (tens) make the matrix badly scaled, which
+        slows HiGHS' presolve badly at estate scale. `row_scale` keeps the factor so the
+        row can be read back in the resource's own units.
+        """
+        largest = max((abs(a) for _, a in terms), default=1.0)
+        factor = 1.0 / capacity if capacity > 0 else 1.0 / (largest or 1.0)
+        expr = pulp.LpAffineExpression([(var, amount * factor) for var, amount in terms])
+        self.add(family, key, expr <= capacity * factor)
+        self.row_scale[f"{family}[{','.join(key)}]"] = factor
 
     def chosen(self, candidates: Iterable[Candidate]) -> pulp.LpAffineExpression:
         """Sum of the start variables of `candidates` (1 when one of them is chosen)."""
@@ -119,8 +143,8 @@ def add_resource_capacity(model: Formulation) -> None:
                 terms[resource].append((model.build[b.index], amount))
         for resource in sorted(terms):
             capacity = inventory.capacity(resource, period)
-            expr = pulp.LpAffineExpression(terms[resource])
-            model.add("resource_capacity", (resource, model.label(period)), expr <= capacity)
+            key = (resource, model.label(period))
+            model.add_capacity("resource_capacity", key, terms[resource], capacity)
 
 
 def add_resource_totals(model: Formulation) -> None:
@@ -138,7 +162,7 @@ def add_resource_totals(model: Formulation) -> None:
             if amount:
                 terms.append((model.build[b.index], amount * (b.ready - b.start)))
         if terms:
-            model.add("resource_total", (resource,), pulp.LpAffineExpression(terms) <= spec.total)
+            model.add_capacity("resource_total", (resource,), terms, spec.total)
 
 
 def _edges(model: Formulation, constraints: tuple[str, ...]) -> list[tuple[str, str, str]]:
@@ -331,4 +355,9 @@ def add_objective(model: Formulation) -> None:
     """Maximise the NPV of chosen options minus the discounted cost of platform setups."""
     terms = [(model.start[c.index], c.npv) for c in model.candidates.candidates]
     terms += [(model.build[b.index], -b.cost_pv) for b in model.candidates.builds]
-    model.problem.setObjective(pulp.LpAffineExpression(terms))
+    largest = max((abs(v) for _, v in terms), default=0.0)
+    # Work in units where the largest value is of order 1 (solvers prefer it); the roadmap's
+    # objective is recomputed in money from the chosen candidates anyway.
+    model.objective_scale = 10.0 ** -math.floor(math.log10(largest)) if largest > 0 else 1.0
+    scale = model.objective_scale
+    model.problem.setObjective(pulp.LpAffineExpression([(v, c * scale) for v, c in terms]))

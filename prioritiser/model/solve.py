@@ -125,6 +125,16 @@ def _empty(model: Formulation) -> bool:
     return not model.start and not model.build
 
 
+def _trivial(model: Formulation, version: str) -> SolveResult:
+    """A model without variables: the empty roadmap, if every rule holds for it.
+
+    A deadline or lock whose every start was pruned leaves `one_option[s] == 1` with no
+    terms; no solver sees that row, so it is evaluated here.
+    """
+    holds = all(c.valid(1e-9) for c in model.problem.constraints.values())
+    return SolveResult("optimal" if holds else "infeasible", {}, 0.0, 0.0, version)
+
+
 def solve_highs(
     model: Formulation,
     options: PlanOptions,
@@ -138,8 +148,9 @@ def solve_highs(
     _silence_highs_banner()
     version = _highs_version()
     if _empty(model):
-        return SolveResult("optimal", {}, 0.0, 0.0, version)
+        return _trivial(model, version)
     state = {"last": 0.0}
+    scale = model.objective_scale
     cb = highspy.cb.HighsCallbackType
     mip_events = (cb.kCallbackMipInterrupt, cb.kCallbackMipImprovingSolution)
 
@@ -155,8 +166,8 @@ def solve_highs(
             progress(
                 Progress(
                     now - began,
-                    _finite(-incumbent) if incumbent is not None else None,
-                    _finite(-bound) if bound is not None else None,
+                    _finite(-incumbent / scale) if incumbent is not None else None,
+                    _finite(-bound / scale) if bound is not None else None,
                 )
             )
 
@@ -191,7 +202,7 @@ def solve_highs(
         outcome = "no_solution"
     values = _values(model) if outcome in ("optimal", "feasible") else {}
     # PuLP hands HiGHS the negated (minimisation) objective; flip the bound back.
-    bound = _finite(-info.mip_dual_bound) if info.mip_dual_bound is not None else None
+    bound = _finite(-info.mip_dual_bound / scale) if info.mip_dual_bound is not None else None
     if not model.problem.isMIP():
         bound = None
     return SolveResult(outcome, values, bound, 0.0, version)
@@ -218,7 +229,7 @@ class _HighsWithStart(pulp.HiGHS):  # type: ignore[misc,valid-type]
 def solve_cbc(model: Formulation, options: PlanOptions, time_limit: float | None) -> SolveResult:
     """Solve with the CBC binary bundled with PuLP."""
     if _empty(model):
-        return SolveResult("optimal", {}, 0.0, 0.0, "bundled")
+        return _trivial(model, "bundled")
     with tempfile.TemporaryDirectory(prefix="prioritiser-cbc-") as tmp:
         log = Path(tmp) / "cbc.log"
         with warnings.catch_warnings():
@@ -248,7 +259,10 @@ def solve_cbc(model: Formulation, options: PlanOptions, time_limit: float | None
     if "Problem is infeasible" in text or "infeasible" in text.split("Result -")[-1][:60]:
         outcome = "infeasible"
     values = _values(model) if outcome in ("optimal", "feasible") else {}
-    return SolveResult(outcome, values, _cbc_bound(text), 0.0, _cbc_version(text))
+    bound = _cbc_bound(text)
+    if bound is not None:
+        bound /= model.objective_scale
+    return SolveResult(outcome, values, bound, 0.0, _cbc_version(text))
 
 
 def _cbc_bound(log: str) -> float | None:
