@@ -37,7 +37,7 @@ def measure_one(inventory_dir: str, solver: str, time_limit: float, seed: int) -
     model = formulate(inventory, Economics(inventory))
     build_seconds = time.monotonic() - began
     variables = len(model.start) + len(model.build)
-    rows = len(model.problem.constraints)
+    rows = sum(len(family) for family in model.families.values())
     began = time.monotonic()
     roadmap = plan(inventory, PlanOptions(solver=solver, time_limit=time_limit, seed=seed))
     total_seconds = time.monotonic() - began

@@ -131,7 +131,7 @@ def _trivial(model: Formulation, version: str) -> SolveResult:
     A deadline or lock whose every start was pruned leaves `one_option[s] == 1` with no
     terms; no solver sees that row, so it is evaluated here.
     """
-    holds = all(c.valid(1e-9) for c in model.problem.constraints.values())
+    holds = all(c.valid(1e-9) for family in model.families.values() for c in family.values())
     return SolveResult("optimal" if holds else "infeasible", {}, 0.0, 0.0, version)
 
 
