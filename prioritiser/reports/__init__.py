@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,8 @@ from prioritiser.atomic import write_text_atomic
 from prioritiser.inventory import Inventory
 from prioritiser.reports.analysis import Analysis, analyse
 from prioritiser.reports.csv_out import render_csv
+from prioritiser.reports.excel import render_xlsx
+from prioritiser.reports.html import render_html
 from prioritiser.reports.manifest import render_manifest
 from prioritiser.reports.markdown import render_summary
 from prioritiser.roadmap import Roadmap
@@ -18,7 +21,7 @@ Renderer = Callable[[Inventory, Roadmap, Analysis], str | bytes]
 
 
 def _extra_renderers() -> dict[str, Renderer]:
-    """Formats added by later work (HTML, Excel, graph) when their modules exist."""
+    """The HTML report and Excel workbook, and the graph export when its module exists."""
     renderers: dict[str, Renderer] = {}
     try:
         from prioritiser.graph import build_graph, graph_to_graphml_text
@@ -26,18 +29,8 @@ def _extra_renderers() -> dict[str, Renderer]:
         renderers["graph.graphml"] = lambda inv, _r, _a: graph_to_graphml_text(build_graph(inv))
     except ImportError:
         pass
-    try:
-        from prioritiser.reports.html import render_html
-
-        renderers["report.html"] = render_html
-    except ImportError:
-        pass
-    try:
-        from prioritiser.reports.excel import render_xlsx
-
-        renderers["roadmap.xlsx"] = render_xlsx
-    except ImportError:
-        pass
+    renderers["report.html"] = render_html
+    renderers["roadmap.xlsx"] = render_xlsx
     return renderers
 
 
@@ -50,6 +43,9 @@ def write_reports(
     """
     from prioritiser.atomic import write_bytes_atomic
 
+    # Render from the roadmap exactly as roadmap.json will hold it (rounded), so `report`
+    # rebuilding from the file later gives byte-identical outputs.
+    roadmap = Roadmap.from_dict(json.loads(roadmap.to_json()))
     analysis = analyse(inventory, roadmap)
     files: dict[str, str | bytes] = {
         "roadmap.csv": render_csv(roadmap),

@@ -9,8 +9,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from prioritiser.economics import Economics
-from prioritiser.inventory import Inventory
+from prioritiser.inventory import CAPEX, Inventory, System
 from prioritiser.roadmap import Roadmap
+
+RETAINED = "retained"
+PLATFORMS = "Shared platforms"
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,12 @@ class ResourceRow:
     use: list[float]
     capacity: list[float]
     total_cap: float | None
+    # The same use split by who draws it: each department's options, and PLATFORMS set-ups.
+    by_department: dict[str, list[float]] = field(default_factory=dict)
+
+    @property
+    def total_use(self) -> float:
+        return sum(self.use)
 
     @property
     def peak_share(self) -> float:
@@ -38,6 +47,87 @@ class DepartmentFlows:
     benefits_pv: float = 0.0
     cashable_annual: float = 0.0
     non_cashable_annual: float = 0.0
+
+
+@dataclass(frozen=True)
+class SystemRow:
+    """One system of the estate as every report lists it: its decision, or retained."""
+
+    system: str
+    name: str
+    department: str
+    criticality: str
+    kind: str  # the option's kind, or RETAINED
+    option: str | None = None
+    start: str | None = None
+    finish: str | None = None
+    npv: float | None = None
+    one_off_cost: float = 0.0
+    cashable_annual: float = 0.0
+    delivery_risk: int | None = None
+    risk_points: int = 0
+    risk_removed: float = 0.0
+    end_of_support: str | None = None
+    must_modernise_by: str | None = None
+    locked: bool = False
+    start_index: int | None = None
+    finish_index: int | None = None
+    end_of_support_index: int | None = None
+    deadline_index: int | None = None
+
+    @property
+    def modernised(self) -> bool:
+        return self.option is not None
+
+
+@dataclass(frozen=True)
+class PlatformRow:
+    """A shared platform the roadmap sets up: in set-up from `start` to `finish`."""
+
+    id: str
+    name: str
+    start: str
+    finish: str
+    ready: str
+    cost: float
+    cost_pv: float
+    start_index: int
+    finish_index: int
+    users: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DependencyEdge:
+    """`system` depends on `on` (both modernised): `on` constrains `system` as `constraint` says."""
+
+    system: str
+    on: str
+    constraint: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class CrossFlow:
+    """Yearly value that one department's modernisation lands in another department."""
+
+    payer: str
+    beneficiary: str
+    annual: float
+    pv: float
+    cashable: bool
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """One setting behind the roadmap, for the Assumptions sheet and section.
+
+    `kind` says how to show `value`: "money", "percent", "number" or "text".
+    """
+
+    group: str
+    label: str
+    value: str | float | int | None
+    kind: str = "text"
 
 
 @dataclass
@@ -62,6 +152,53 @@ class Analysis:
     systems_total: int = 0
     # One-line "why" per system (decisions and retained), filled from the explain stage.
     why: dict[str, str] = field(default_factory=dict)
+    portfolio: str = ""
+    scenarios: list[str] = field(default_factory=list)
+    # Every system, decisions first (by start), then the retained ones (by department).
+    systems: list[SystemRow] = field(default_factory=list)
+    platforms: list[PlatformRow] = field(default_factory=list)
+    dependencies: list[DependencyEdge] = field(default_factory=list)
+    cross_department: list[CrossFlow] = field(default_factory=list)
+    # One-off spend (option costs and platform set-up, undiscounted) per period and year.
+    spend_by_period: list[float] = field(default_factory=list)
+    spend_by_year: dict[int, float] = field(default_factory=dict)
+    platforms_cost_pv: float = 0.0
+    # First year in which cumulative cashable savings reach the cumulative one-off spend.
+    payback_year: int | None = None
+    # The resource that holds the money (capex), when the inventory declares one.
+    budget_resource: str | None = None
+    # Retained systems whose end of support falls inside (or before the end of) the horizon.
+    retained_past_support: list[str] = field(default_factory=list)
+    assumptions: list[Assumption] = field(default_factory=list)
+    # "quarter", "month" or "year": what one period is, for prose.
+    period_noun: str = "period"
+
+    @property
+    def horizon(self) -> str:
+        return f"{self.periods[0]}–{self.periods[-1]}" if self.periods else ""
+
+    @property
+    def risk_removed_share(self) -> float:
+        return self.risk_points_removed / self.risk_points_total if self.risk_points_total else 0.0
+
+    @property
+    def systems_retained(self) -> int:
+        return self.systems_total - self.systems_modernised
+
+    @property
+    def budget(self) -> ResourceRow | None:
+        for row in self.resources:
+            if row.name == self.budget_resource:
+                return row
+        return None
+
+    @property
+    def full_run_rate_year(self) -> int | None:
+        """First year whose cashable savings reach the full yearly run rate."""
+        for year, value in self.cashable_by_year.items():
+            if self.cashable_run_rate > 0 and value >= self.cashable_run_rate - 0.5:
+                return year
+        return None
 
     @property
     def status_text(self) -> str:
@@ -143,4 +280,237 @@ def analyse(inventory: Inventory, roadmap: Roadmap) -> Analysis:
                 total_cap=spec.total,
             )
         )
+    _add_rows(out, inventory, roadmap, economics)
+    _add_spend(out, inventory, roadmap)
+    out.assumptions = _assumptions(inventory, roadmap)
+    out.period_noun = {1: "year", 4: "quarter", 12: "month"}.get(axis.per_year, "period")
     return out
+
+
+def _assumptions(inventory: Inventory, roadmap: Roadmap) -> list[Assumption]:
+    """The portfolio settings, limits and solver facts behind the roadmap (no timings)."""
+    p = inventory.portfolio
+    rows = [
+        Assumption("Portfolio", "Name", p.name),
+        Assumption("Portfolio", "Currency", p.currency),
+        Assumption("Portfolio", "First period", p.start),
+        Assumption("Portfolio", "Periods in the horizon", p.periods, "number"),
+        Assumption("Portfolio", "Discount rate (annual, real)", p.discount_rate, "percent"),
+        Assumption(
+            "Portfolio", "Appraisal period (years of benefits)", p.appraisal_years, "number"
+        ),
+        Assumption(
+            "Portfolio",
+            "Value of legacy risk removed (per point a year)",
+            inventory.objective.risk_value_per_point,
+            "money",
+        ),
+        Assumption("Portfolio", "Scenarios applied", ", ".join(roadmap.scenarios) or "none"),
+    ]
+    for name in sorted(inventory.resources):
+        spec = inventory.resources[name]
+        kind = "money" if name == CAPEX or spec.unit.upper() == p.currency.upper() else "number"
+        unit = f" ({spec.unit})" if spec.unit else ""
+        rows.append(Assumption("Resources", f"{name}{unit} per period", spec.per_period, kind))
+        for label, value in sorted(spec.overrides.items()):
+            rows.append(Assumption("Resources", f"{name}{unit} in {label}", value, kind))
+        if spec.total is not None:
+            rows.append(Assumption("Resources", f"{name}{unit} in total", spec.total, kind))
+    risk = inventory.risk
+    rows += [
+        Assumption(
+            "Risk appetite",
+            "High-risk threshold (delivery risk)",
+            risk.high_risk_threshold,
+            "number",
+        ),
+        Assumption(
+            "Risk appetite",
+            "Most high-risk options at once",
+            risk.max_concurrent_high_risk,
+            "number",
+        ),
+        Assumption(
+            "Risk appetite", "Most total delivery risk", risk.max_total_delivery_risk, "number"
+        ),
+        Assumption(
+            "Risk appetite",
+            "Most changes at once per department",
+            risk.max_concurrent_per_department,
+            "number",
+        ),
+    ]
+    solver = roadmap.solver
+    rows += [
+        Assumption("Solver", "Solver", f"{solver.name} {solver.version}".strip()),
+        Assumption("Solver", "Status", roadmap.status),
+        Assumption("Solver", "Objective (total NPV)", roadmap.objective, "money"),
+        Assumption("Solver", "Best bound", roadmap.bound, "money"),
+        Assumption("Solver", "Optimality gap", roadmap.gap, "percent"),
+        Assumption("Solver", "Gap asked for", solver.gap_limit, "percent"),
+        Assumption("Solver", "Time limit (seconds)", solver.time_limit, "number"),
+        Assumption("Solver", "Threads", solver.threads, "number"),
+        Assumption("Solver", "Random seed", solver.seed, "number"),
+    ]
+    return rows
+
+
+def _decision_row(inventory: Inventory, system: System, roadmap: Roadmap) -> SystemRow:
+    axis = inventory.axis
+    eos = inventory.end_of_support_index(system)
+    common = {
+        "system": system.id,
+        "name": system.name,
+        "department": system.department,
+        "criticality": system.criticality,
+        "risk_points": system.legacy_risk.points,
+        "end_of_support": system.end_of_support,
+        "must_modernise_by": system.must_modernise_by,
+        "end_of_support_index": eos,
+        "deadline_index": inventory.deadline_index(system),
+    }
+    decision = roadmap.decision(system.id)
+    if decision is None:
+        return SystemRow(kind=RETAINED, **common)  # type: ignore[arg-type]
+    option = system.option(decision.option)
+    return SystemRow(
+        kind=decision.kind,
+        option=decision.option,
+        start=decision.start,
+        finish=decision.finish,
+        npv=decision.npv,
+        one_off_cost=option.cost,
+        cashable_annual=option.annual_saving + sum(b.annual for b in option.benefits if b.cashable),
+        delivery_risk=option.delivery_risk,
+        risk_removed=round(option.risk_reduction * system.legacy_risk.points, 4),
+        locked=system.locked is not None,
+        start_index=axis.index(decision.start),
+        finish_index=axis.index(decision.finish),
+        **common,  # type: ignore[arg-type]
+    )
+
+
+def _add_rows(out: Analysis, inventory: Inventory, roadmap: Roadmap, economics: Economics) -> None:
+    """Every system's row, the platforms, dependencies and cross-department value."""
+    rows = [_decision_row(inventory, s, roadmap) for s in inventory.systems]
+    done = [r for r in rows if r.modernised]
+    kept = [r for r in rows if not r.modernised]
+    done.sort(key=lambda r: (r.start_index, r.department, r.system))
+    kept.sort(key=lambda r: (r.department, r.system))
+    out.systems = done + kept
+    out.portfolio = inventory.portfolio.name
+    out.scenarios = list(roadmap.scenarios)
+    modernised = {r.system for r in done}
+    out.retained_past_support = [
+        r.system
+        for r in kept
+        if r.end_of_support_index is not None and r.end_of_support_index < inventory.axis.count
+    ]
+    out.dependencies = sorted(
+        (
+            DependencyEdge(system.id, dep.system, dep.constraint, dep.kind)
+            for system in inventory.systems
+            if system.id in modernised
+            for dep in system.depends_on
+            if dep.system in modernised
+        ),
+        key=lambda e: (e.system, e.on),
+    )
+    flows: dict[tuple[str, str, bool], list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for row in done:
+        value = economics.option(row.system, row.option or "")
+        for flow, pv in value.flows_pv(row.start_index or 0):
+            if flow.department != row.department:
+                key = (row.department, flow.department, flow.cashable)
+                flows[key][0] += flow.annual
+                flows[key][1] += pv
+    out.cross_department = [
+        CrossFlow(payer, beneficiary, round(annual, 2), round(pv, 2), cashable)
+        for (payer, beneficiary, cashable), (annual, pv) in sorted(flows.items())
+    ]
+    axis = inventory.axis
+    for build in roadmap.platforms:
+        platform = inventory.platform(build.id)
+        start = axis.index(build.start)
+        finish = start + max(platform.setup_duration, 1) - 1
+        users = tuple(
+            sorted(
+                r.system
+                for r in done
+                if build.id in inventory.system(r.system).option(r.option or "").requires_platforms
+            )
+        )
+        out.platforms.append(
+            PlatformRow(
+                id=build.id,
+                name=platform.title,
+                start=build.start,
+                finish=axis.label(finish),
+                ready=build.ready,
+                cost=platform.setup_cost,
+                cost_pv=round(economics.platform_cost_pv(platform, start), 2),
+                start_index=start,
+                finish_index=finish,
+                users=users,
+            )
+        )
+    out.platforms_cost_pv = round(sum(p.cost_pv for p in out.platforms), 2)
+
+
+def _spread(values: list[float], first: int, last: int, amount: float) -> None:
+    """Add `amount` in each period first..last that lies on the horizon."""
+    for period in range(max(first, 0), min(last, len(values) - 1) + 1):
+        values[period] += amount
+
+
+def _add_spend(out: Analysis, inventory: Inventory, roadmap: Roadmap) -> None:
+    """One-off spend per period and year, resource use by department, payback year."""
+    axis = inventory.axis
+    count = axis.count
+    spend = [0.0] * count
+    split: dict[str, dict[str, list[float]]] = defaultdict(dict)
+    for row in out.systems:
+        if not row.modernised or row.start_index is None or row.finish_index is None:
+            continue
+        option = inventory.system(row.system).option(row.option or "")
+        _spread(spend, row.start_index, row.finish_index, option.cost / option.duration)
+        for name, amount in inventory.option_resource_use(option).items():
+            lanes = split[name].setdefault(row.department, [0.0] * count)
+            _spread(lanes, row.start_index, row.finish_index, amount)
+    for build in out.platforms:
+        platform = inventory.platform(build.id)
+        duration = build.finish_index - build.start_index + 1
+        _spread(spend, build.start_index, build.finish_index, platform.setup_cost / duration)
+        for name, amount in inventory.platform_resource_use(platform).items():
+            lanes = split[name].setdefault(PLATFORMS, [0.0] * count)
+            _spread(lanes, build.start_index, build.finish_index, amount)
+    out.spend_by_period = [round(v, 2) for v in spend]
+    by_year: dict[int, float] = defaultdict(float)
+    for period, value in enumerate(spend):
+        by_year[axis.period(period).year] += value
+    out.spend_by_year = {y: round(by_year.get(y, 0.0), 2) for y in out.cashable_by_year}
+    spent = saved = 0.0
+    for year, saving in out.cashable_by_year.items():
+        spent += out.spend_by_year.get(year, 0.0)
+        saved += saving
+        if spent > 0 and saved >= spent:
+            out.payback_year = year
+            break
+    if CAPEX in inventory.resources:
+        out.budget_resource = CAPEX
+    out.resources = [
+        ResourceRow(
+            name=row.name,
+            unit=row.unit,
+            use=row.use,
+            capacity=row.capacity,
+            total_cap=row.total_cap,
+            by_department={
+                name: [round(v, 4) for v in lanes]
+                for name, lanes in sorted(
+                    split.get(row.name, {}).items(), key=lambda kv: (kv[0] == PLATFORMS, kv[0])
+                )
+            },
+        )
+        for row in out.resources
+    ]

@@ -1,67 +1,341 @@
-"""`summary.md`: the headline and tables in GitHub-flavoured Markdown."""
+"""`summary.md`: the headline and tables in GitHub-flavoured Markdown, readable in a PR.
+
+Also the plain-language sentences every report shares (the lede, the KPI details).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from prioritiser.inventory import Inventory
 from prioritiser.model.reasons import money
-from prioritiser.reports.analysis import Analysis
+from prioritiser.reports.analysis import Analysis, Assumption, SystemRow
 from prioritiser.roadmap import Roadmap
 
+# --- words shared by the reports ---------------------------------------------------------------
 
-def _amount(value: float, unit: str, currency: str) -> str:
+
+def percent(share: float) -> str:
+    return f"{share * 100:.0f} %"
+
+
+def lede(a: Analysis) -> str:
+    """The plan in a few sentences, for a reader with thirty seconds."""
+    cur = a.currency
+    done = [r for r in a.systems if r.modernised]
+    if not done:
+        return (
+            f"No modernisation is worth its cost within the limits set: all {a.systems_total} "
+            f"systems are retained. This result is {a.status_text}."
+        )
+    first = min(done, key=lambda r: r.start_index or 0).start
+    last = max(done, key=lambda r: r.finish_index or 0).finish
+    text = (
+        f"Modernise {a.systems_modernised} of {a.systems_total} systems between {first} and "
+        f"{last} for {money(a.one_off_spend, cur)} of one-off spend, worth "
+        f"{money(a.objective or 0.0, cur)} in net present value."
+    )
+    if a.cashable_run_rate > 0:
+        text += f" Cashable savings reach {money(a.cashable_run_rate, cur)} a year"
+        text += f" by {a.full_run_rate_year}" if a.full_run_rate_year else ""
+        text += f" and repay the spend by {a.payback_year}." if a.payback_year else "."
+    text += (
+        f" {percent(a.risk_removed_share)} of legacy risk is removed."
+        f" This roadmap is {a.status_text}."
+    )
+    return text
+
+
+def spend_detail(a: Analysis) -> str:
+    """What the one-off spend is measured against."""
+    budget = a.budget
+    cur = a.currency
+    if budget is not None and budget.total_cap is not None:
+        return f"of a {money(budget.total_cap, cur)} budget"
+    if budget is not None:
+        return f"of {money(sum(budget.capacity), cur)} capacity over {a.horizon}"
+    return "options and platform set-up, undiscounted"
+
+
+def savings_detail(a: Analysis) -> str:
+    parts = []
+    if a.full_run_rate_year:
+        parts.append(f"in full from {a.full_run_rate_year}")
+    if a.payback_year:
+        parts.append(f"repays the spend by {a.payback_year}")
+    return "; ".join(parts) or "once every option is delivered"
+
+
+def attention(a: Analysis) -> list[str]:
+    """Retained systems that pass their end of support: the risk the plan accepts."""
+    rows = {r.system: r for r in a.systems}
+    return [
+        f"{rows[s].name} ({rows[s].department}, end of support {rows[s].end_of_support})"
+        for s in a.retained_past_support
+    ]
+
+
+def decision_text(row: SystemRow) -> str:
+    """`replatform`, `replace (rebuild)` or `retained`; `· locked` for work already under way."""
+    if not row.modernised:
+        return "retained"
+    text = row.kind if row.option in (None, row.kind) else f"{row.kind} ({row.option})"
+    return text + (" · locked" if row.locked else "")
+
+
+def format_assumption(item: Assumption, currency: str) -> str:
+    value = item.value
+    if value is None:
+        return "—"
+    if item.kind == "money" and isinstance(value, int | float):
+        return f"{money(value, currency)} ({value:,.0f})"
+    if item.kind == "percent" and isinstance(value, int | float):
+        return f"{value * 100:.2f} %"
+    if item.kind == "number" and isinstance(value, int | float):
+        return f"{value:,g}"
+    return str(value)
+
+
+def cross_flows(a: Analysis) -> list[dict[str, str]]:
+    """Value landing outside the paying department: one row per (payer, beneficiary)."""
+    cur = a.currency
+    pairs: dict[tuple[str, str], tuple[float, float, float]] = {}
+    for f in a.cross_department:
+        cashable, other, pv = pairs.get((f.payer, f.beneficiary), (0.0, 0.0, 0.0))
+        pairs[(f.payer, f.beneficiary)] = (
+            cashable + (f.annual if f.cashable else 0.0),
+            other + (0.0 if f.cashable else f.annual),
+            pv + f.pv,
+        )
+    return [
+        {
+            "payer": payer,
+            "beneficiary": beneficiary,
+            "cashable": money(cashable, cur) if cashable else "—",
+            "other": money(other, cur) if other else "—",
+            "pv": money(pv, cur),
+        }
+        for (payer, beneficiary), (cashable, other, pv) in sorted(pairs.items())
+    ]
+
+
+def amount(value: float, unit: str, currency: str) -> str:
+    """Money as £1.2m when the unit is a currency, otherwise a short number."""
     if unit == currency or unit.upper() in ("GBP", "EUR", "USD"):
         return money(value, currency)
     return f"{value:,.1f}".rstrip("0").rstrip(".")
 
 
+# --- Markdown ------------------------------------------------------------------------------------
+
+
+def text(value: object) -> str:
+    """User text that GitHub shows as typed: no HTML tags made of `<` and `>`."""
+    return str(value).replace("<", "&lt;").replace(">", "&gt;")
+
+
+def cell(value: object) -> str:
+    """Text safe inside a GFM table cell."""
+    return text(value).replace("|", "\\|").replace("\n", " ").strip()
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[object]], right: set[int]) -> list[str]:
+    """A GFM table; columns in `right` are right-aligned (numbers)."""
+    align = ["---:" if i in right else "---" for i in range(len(headers))]
+    lines = ["| " + " | ".join(cell(h) for h in headers) + " |", "|" + "|".join(align) + "|"]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return lines
+
+
 def render_summary(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -> str:
     """The whole summary.md text (deterministic: no timings, no dates)."""
-    cur = analysis.currency
-    lines = [f"# Modernisation roadmap — {inventory.portfolio.name}", ""]
-    if roadmap.scenarios:
-        lines += [f"Scenario: {', '.join(roadmap.scenarios)}", ""]
-    lines += [
-        "| | |",
-        "|---|---|",
-        f"| Total NPV | **{money(roadmap.objective or 0.0, cur)}** |",
-        f"| Solver status | {analysis.status_text} ({roadmap.solver.name}) |",
-        f"| Systems modernised | {analysis.systems_modernised} of {analysis.systems_total} |",
-        f"| One-off spend | {money(analysis.one_off_spend, cur)} |",
-        f"| Cashable savings once delivered | {money(analysis.cashable_run_rate, cur)} a year |",
-        f"| Legacy risk removed | {analysis.risk_points_removed:.1f} of "
-        f"{analysis.risk_points_total:.0f} points |",
-        "",
-        "## Cashable savings by year",
-        "",
-        "| Year | Cashable savings |",
-        "|---|---:|",
-    ]
-    lines += [f"| {y} | {money(v, cur)} |" for y, v in analysis.cashable_by_year.items()]
-    lines += ["", "## Spend and resources by period against capacity", ""]
-    header = "| Resource | " + " | ".join(analysis.periods) + " |"
-    lines += [header, "|---|" + "---:|" * len(analysis.periods)]
-    for row in analysis.resources:
-        cells = [
-            f"{_amount(u, row.unit, cur)} / {_amount(c, row.unit, cur)}"
-            for u, c in zip(row.use, row.capacity, strict=True)
+    a = analysis
+    cur = a.currency
+    lines = [f"# Modernisation roadmap — {text(a.portfolio or inventory.portfolio.name)}", ""]
+    if a.scenarios:
+        lines += [f"Scenario: **{text(', '.join(a.scenarios))}**", ""]
+    lines += [text(lede(a)), ""]
+    lines += table(
+        ["Headline", ""],
+        [
+            [
+                "Net present value",
+                f"**{money(a.objective or 0.0, cur)}** — {a.status_text} ({roadmap.solver.name})",
+            ],
+            ["One-off spend", f"{money(a.one_off_spend, cur)} {spend_detail(a)}"],
+            [
+                "Cashable savings",
+                f"{money(a.cashable_run_rate, cur)} a year, {savings_detail(a)}",
+            ],
+            [
+                "Legacy risk removed",
+                f"{percent(a.risk_removed_share)} ({a.risk_points_removed:.0f} of "
+                f"{a.risk_points_total:.0f} points)",
+            ],
+            [
+                "Systems modernised",
+                f"{a.systems_modernised} of {a.systems_total} ({a.systems_retained} retained)",
+            ],
+        ],
+        set(),
+    )
+    warnings = attention(a)
+    if warnings:
+        count = len(warnings)
+        lines += [
+            "",
+            "> [!WARNING]",
+            f"> **Risk accepted:** {count} retained system{'s' if count != 1 else ''} "
+            f"pass{'es' if count == 1 else ''} end of support within the plan: "
+            + text("; ".join(warnings))
+            + ".",
         ]
-        lines.append(f"| {row.name} ({row.unit or 'units'}) | " + " | ".join(cells) + " |")
-    lines += [
-        "",
-        "## Roadmap",
-        "",
-        "| Start | Finish | System | Department | Option | Kind | NPV |",
-        "|---|---|---|---|---|---|---:|",
-    ]
-    for d in roadmap.decisions:
-        lines.append(
-            f"| {d.start} | {d.finish} | {d.system} | {d.department} | {d.option} | {d.kind} "
-            f"| {money(d.npv, cur)} |"
-        )
-    if roadmap.platforms:
-        lines += ["", "## Platforms", "", "| Platform | Set-up starts | Ready |", "|---|---|---|"]
-        lines += [f"| {p.id} | {p.start} | {p.ready} |" for p in roadmap.platforms]
-    lines += ["", "## Retained", "", "| System | Why |", "|---|---|"]
-    lines += [f"| {r.system} | {r.reason} |" for r in roadmap.retained]
+    lines += _cash_by_year(a) + _roadmap(a) + _platforms(a) + _resources(a)
+    lines += _departments(a) + _retained(a) + _assumptions(a)
     lines.append("")
     return "\n".join(lines)
+
+
+def _cash_by_year(a: Analysis) -> list[str]:
+    cur = a.currency
+    rows, net = [], 0.0
+    for year, saving in a.cashable_by_year.items():
+        spend = a.spend_by_year.get(year, 0.0)
+        net += saving - spend
+        rows.append([year, money(spend, cur), money(saving, cur), money(net, cur)])
+    return [
+        "",
+        "## Cash by year",
+        "",
+        "Undiscounted one-off spend (options and platform set-up) and cashable savings.",
+        "",
+        *table(["Year", "One-off spend", "Cashable savings", "Cumulative net"], rows, {1, 2, 3}),
+    ]
+
+
+def _roadmap(a: Analysis) -> list[str]:
+    cur = a.currency
+    rows = [
+        [r.start, r.finish, f"{r.name} (`{r.system}`)", r.department, decision_text(r),
+         money(r.npv or 0.0, cur), a.why.get(r.system, "")]
+        for r in a.systems
+        if r.modernised
+    ]  # fmt: skip
+    if not rows:
+        return ["", "## Roadmap", "", "No system is modernised."]
+    headers = ["Start", "Finish", "System", "Department", "Decision", "NPV", "Why"]
+    return ["", "## Roadmap", "", *table(headers, rows, {5})]
+
+
+def _platforms(a: Analysis) -> list[str]:
+    if not a.platforms:
+        return []
+    cur = a.currency
+    rows = [
+        [f"{p.name} (`{p.id}`)", p.start if p.start == p.finish else f"{p.start} – {p.finish}",
+         p.ready, money(p.cost, cur),
+         len(p.users)]
+        for p in a.platforms
+    ]  # fmt: skip
+    headers = ["Platform", "Set-up", "Ready", "Cost", "Systems using it"]
+    return ["", "## Shared platforms", "", *table(headers, rows, {3, 4})]
+
+
+def _resources(a: Analysis) -> list[str]:
+    if not a.resources:
+        return []
+    cur = a.currency
+    headers = ["Period", *[f"{r.name} ({r.unit or 'units'})" for r in a.resources]]
+    rows = [
+        [period]
+        + [
+            f"{amount(r.use[i], r.unit, cur)} / {amount(r.capacity[i], r.unit, cur)}"
+            for r in a.resources
+        ]
+        for i, period in enumerate(a.periods)
+    ]
+    totals = ["**Total**"] + [
+        f"{amount(r.total_use, r.unit, cur)}"
+        + (f" / {amount(r.total_cap, r.unit, cur)}" if r.total_cap is not None else "")
+        for r in a.resources
+    ]
+    noun = a.period_noun
+    return [
+        "",
+        f"## Spend and resources per {noun} against capacity",
+        "",
+        f"Each cell is use / capacity in that {noun}.",
+        "",
+        *table(headers, [*rows, totals], set(range(1, len(headers)))),
+    ]
+
+
+def _departments(a: Analysis) -> list[str]:
+    cur = a.currency
+    rows = [
+        [d.department, money(d.pays_pv, cur), money(d.benefits_pv, cur),
+         money(d.benefits_pv - d.pays_pv, cur), money(d.cashable_annual, cur),
+         money(d.non_cashable_annual, cur)]
+        for d in a.departments
+    ]  # fmt: skip
+    if a.platforms_cost_pv:
+        rows.append(
+            ["Shared platforms", money(a.platforms_cost_pv, cur), money(0.0, cur),
+             money(-a.platforms_cost_pv, cur), money(0.0, cur), money(0.0, cur)]
+        )  # fmt: skip
+    headers = [
+        "Department",
+        "Pays (PV)",
+        "Benefits (PV)",
+        "Net (PV)",
+        "Cashable a year",
+        "Non-cashable a year",
+    ]
+    lines = [
+        "",
+        "## Who pays and who benefits",
+        "",
+        "Present values of the one-off cost each department pays and the savings, benefits and "
+        "risk value it receives.",
+        "",
+        *table(headers, rows, {1, 2, 3, 4, 5}),
+    ]
+    flows = [
+        [f["payer"], f["beneficiary"], f["cashable"], f["other"], f["pv"]] for f in cross_flows(a)
+    ]
+    if flows:
+        headers = ["Paid by", "Lands in", "Cashable a year", "Non-cashable a year", "PV"]
+        lines += [
+            "",
+            "Value landing outside the paying department:",
+            "",
+            *table(headers, flows, {2, 3, 4}),
+        ]
+    return lines
+
+
+def _retained(a: Analysis) -> list[str]:
+    past = set(a.retained_past_support)
+    rows = [
+        [f"{r.name} (`{r.system}`)", r.department, r.criticality,
+         (f"**{r.end_of_support}**" if r.system in past else r.end_of_support or ""),
+         a.why.get(r.system, "")]
+        for r in a.systems
+        if not r.modernised
+    ]  # fmt: skip
+    if not rows:
+        return ["", "## Retained", "", "Every system is modernised."]
+    headers = ["System", "Department", "Criticality", "End of support", "Why"]
+    return ["", "## Retained", "", *table(headers, rows, set())]
+
+
+def _assumptions(a: Analysis) -> list[str]:
+    rows = [[item.group, item.label, format_assumption(item, a.currency)] for item in a.assumptions]
+    return [
+        "",
+        "<details><summary>Assumptions</summary>",
+        "",
+        *table(["Group", "Setting", "Value"], rows, set()),
+        "",
+        "</details>",
+    ]

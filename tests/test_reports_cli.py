@@ -1,0 +1,94 @@
+"""`prioritiser report ROADMAP_DIR`: rebuild the reports from roadmap.json without re-solving."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+FIXTURE = Path(__file__).parent / "fixtures" / "report-small"
+REPORTS = ("report.html", "roadmap.xlsx", "summary.md", "roadmap.csv")
+
+
+@pytest.fixture
+def planned(tmp_path: Path, run_cli: Callable) -> Path:
+    """The small fixture planned by the real `plan` command into tmp/out."""
+    inventory = shutil.copytree(FIXTURE / "inventory", tmp_path / "inventory")
+    result = run_cli("plan", inventory, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.stderr
+    return tmp_path / "out"
+
+
+def test_plan_writes_the_html_report_and_the_workbook(planned: Path) -> None:
+    for name in REPORTS:
+        assert (planned / name).stat().st_size > 0, name
+
+
+def test_report_rebuilds_byte_identical_files(
+    planned: Path, tmp_path: Path, run_cli: Callable, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = {p.name: p.read_bytes() for p in planned.iterdir()}
+    for name in REPORTS:
+        (planned / name).unlink()
+    monkeypatch.chdir(tmp_path.parent)  # the manifest's inventory path is absolute here
+    result = run_cli("report", planned)
+    assert result.exit_code == 0, result.stderr
+    assert "rebuilt" in result.stdout
+    after = {p.name: p.read_bytes() for p in planned.iterdir()}
+    assert after == before
+
+
+def test_report_finds_the_inventory_relative_to_where_plan_ran(
+    tmp_path: Path, run_cli: Callable, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(FIXTURE / "inventory", tmp_path / "estate")
+    monkeypatch.chdir(tmp_path)
+    assert run_cli("plan", "estate", "-o", "out").exit_code == 0
+    assert json.loads(Path("out/manifest.json").read_text())["inventory"]["root"] == "estate"
+    Path("out/report.html").unlink()
+    result = run_cli("report", "out")
+    assert result.exit_code == 0, result.stderr
+    assert Path("out/report.html").exists()
+
+
+def test_report_from_a_frozen_roadmap_with_an_explicit_inventory(
+    tmp_path: Path, run_cli: Callable
+) -> None:
+    folder = tmp_path / "frozen"
+    folder.mkdir()
+    shutil.copy(FIXTURE / "roadmap.json", folder / "roadmap.json")
+    result = run_cli("report", folder, "--inventory", FIXTURE / "inventory", "-o", tmp_path / "new")
+    assert result.exit_code == 0, result.stderr
+    expected = (Path(__file__).parent / "golden" / "report-small" / "summary.md").read_text()
+    assert (tmp_path / "new" / "summary.md").read_text() == expected
+    assert not (folder / "summary.md").exists()
+
+
+def test_report_without_manifest_or_inventory_is_a_usage_error(
+    tmp_path: Path, run_cli: Callable
+) -> None:
+    shutil.copy(FIXTURE / "roadmap.json", tmp_path / "roadmap.json")
+    result = run_cli("report", tmp_path)
+    assert result.exit_code == 2
+    assert "--inventory" in result.stderr
+
+
+def test_report_of_a_missing_folder_is_a_usage_error(tmp_path: Path, run_cli: Callable) -> None:
+    result = run_cli("report", tmp_path / "nowhere")
+    assert result.exit_code == 2
+    assert "does not exist" in result.stderr
+
+
+def test_report_refuses_a_roadmap_that_does_not_fit_the_inventory(
+    tmp_path: Path, run_cli: Callable, write_inventory: Callable
+) -> None:
+    other = write_inventory(tmp_path / "other")
+    shutil.copy(FIXTURE / "roadmap.json", tmp_path / "roadmap.json")
+    result = run_cli("report", tmp_path, "--inventory", other)
+    assert result.exit_code == 1
+    assert "does not fit the inventory" in result.stderr
+    assert "unknown system" in result.stderr
+    assert not (tmp_path / "report.html").exists()
