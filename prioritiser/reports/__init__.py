@@ -7,7 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from prioritiser.atomic import write_text_atomic
+from prioritiser.atomic import write_bytes_atomic, write_text_atomic
+from prioritiser.graph import build_graph, graph_to_graphml_text
 from prioritiser.inventory import Inventory
 from prioritiser.reports.analysis import Analysis, analyse
 from prioritiser.reports.csv_out import render_csv
@@ -20,18 +21,16 @@ from prioritiser.roadmap import Roadmap
 Renderer = Callable[[Inventory, Roadmap, Analysis], str | bytes]
 
 
-def _extra_renderers() -> dict[str, Renderer]:
-    """The HTML report and Excel workbook, and the graph export when its module exists."""
-    renderers: dict[str, Renderer] = {}
-    try:
-        from prioritiser.graph import build_graph, graph_to_graphml_text
+def render_graphml(inventory: Inventory, _roadmap: Roadmap, _analysis: Analysis) -> str:
+    """graph.graphml: the estate's dependency graph, for Gephi or yEd."""
+    return graph_to_graphml_text(build_graph(inventory))
 
-        renderers["graph.graphml"] = lambda inv, _r, _a: graph_to_graphml_text(build_graph(inv))
-    except ImportError:
-        pass
-    renderers["report.html"] = render_html
-    renderers["roadmap.xlsx"] = render_xlsx
-    return renderers
+
+RENDERERS: dict[str, Renderer] = {
+    "graph.graphml": render_graphml,
+    "report.html": render_html,
+    "roadmap.xlsx": render_xlsx,
+}
 
 
 def write_reports(
@@ -41,8 +40,6 @@ def write_reports(
 
     A reader therefore never sees a new roadmap.json beside stale or half-written reports.
     """
-    from prioritiser.atomic import write_bytes_atomic
-
     # Render from the roadmap exactly as roadmap.json will hold it (rounded), so `report`
     # rebuilding from the file later gives byte-identical outputs.
     roadmap = Roadmap.from_dict(json.loads(roadmap.to_json()))
@@ -51,7 +48,7 @@ def write_reports(
         "roadmap.csv": render_csv(roadmap),
         "summary.md": render_summary(inventory, roadmap, analysis),
     }
-    for name, render in _extra_renderers().items():
+    for name, render in RENDERERS.items():
         files[name] = render(inventory, roadmap, analysis)
     names = [*sorted(files), "manifest.json", "roadmap.json"]
     files["manifest.json"] = render_manifest(inventory, roadmap, options, names)
