@@ -112,3 +112,16 @@ def test_interrupted_plan_leaves_previous_outputs_complete(tmp_path: Path) -> No
     json.loads(current)  # complete and parseable
     assert current == previous
     assert not [p for p in os.listdir(out) if p.endswith(".tmp")]
+
+
+def test_a_systems_file_linking_outside_the_inventory_is_refused(tmp_path: Path) -> None:
+    import shutil
+
+    inventory = tmp_path / "inv"
+    shutil.copytree(TINY, inventory)
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("systems: []\n", encoding="utf-8")
+    (inventory / "systems" / "link.yaml").symlink_to(outside)
+    result = CliRunner().invoke(cli, ["validate", str(inventory)])
+    assert result.exit_code == 3
+    assert "links outside the inventory" in result.output

@@ -99,9 +99,19 @@ def gather(root: Path, shown_root: str) -> RawInventory:
                 severity="warning",
             )
         )
+    inside = root.resolve()
     for path in system_files:
-        raw.files.append(path)
         shown = f"{shown_root}/{path.relative_to(root).as_posix()}"
+        if not path.resolve().is_relative_to(inside):
+            # A symlink out of the inventory would make its content depend on another tree.
+            raw.problems.append(
+                Problem(
+                    f"links outside the inventory (to {path.resolve()}); copy the file in instead",
+                    Location(shown, 1),
+                )
+            )
+            continue
+        raw.files.append(path)
         _add_list(raw, load_yaml_file(path, shown), "systems")
     return raw
 
