@@ -7,9 +7,11 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
+from prioritiser.atomic import write_text_atomic
 from prioritiser.cli.common import (
     EXIT_FAILED,
     EXIT_INFEASIBLE,
@@ -19,7 +21,10 @@ from prioritiser.cli.common import (
     err,
     load_or_exit,
 )
+from prioritiser.explain import diagnosis_markdown, diagnosis_text
+from prioritiser.inventory import Inventory
 from prioritiser.model import DEFAULT_GAP, SOLVERS, PlanOptions, Progress, plan
+from prioritiser.model.diagnose import diagnose
 from prioritiser.model.reasons import money
 from prioritiser.reports import write_reports
 from prioritiser.roadmap import Roadmap
@@ -84,6 +89,7 @@ class Interruptible:
     def __init__(self, options: PlanOptions):
         self.stop = threading.Event()
         options.stop = self.stop
+        self.solver = options.solver
         self.solving = False
         self.saved: dict[int, object] = {}
 
@@ -97,7 +103,9 @@ class Interruptible:
             signal.signal(sig, handler)  # type: ignore[arg-type]
 
     def _handle(self, signum: int, frame: object) -> None:
-        if not self.solving or self.stop.is_set():
+        # CBC runs as a separate program that cannot be asked to stop and hand back its
+        # incumbent, so there a signal always aborts.
+        if not self.solving or self.stop.is_set() or self.solver != "highs":
             raise KeyboardInterrupt
         self.stop.set()
 
@@ -142,6 +150,7 @@ def run_plan(
     scenarios: tuple[Path, ...],
     options: PlanOptions,
     keep_incumbent: bool = False,
+    outdir: Path | None = None,
 ) -> tuple[object, Roadmap]:
     """Load, plan and independently check; exit with the DESIGN.md code when there is no plan."""
     inventory = load_or_exit(inventory_path, scenarios)
@@ -165,7 +174,7 @@ def run_plan(
         gap = 100 * (roadmap.gap or 0)
         err(f"interrupted: keeping the best roadmap found so far (within {gap:.2f} % of optimal)")
     if roadmap.status == "infeasible":
-        report_infeasible(inventory, roadmap)
+        report_infeasible(inventory, roadmap, options, outdir)
     if roadmap.status == "no_solution":
         raise UserError(
             f"no feasible roadmap found within the time limit ({options.time_limit}s); "
@@ -186,11 +195,25 @@ def run_plan(
     return inventory, roadmap
 
 
-def report_infeasible(inventory: object, roadmap: Roadmap) -> None:
-    """No roadmap satisfies every rule: say so and exit 4."""
+def report_infeasible(
+    inventory: Inventory, roadmap: Roadmap, options: PlanOptions, outdir: Path | None = None
+) -> NoReturn:
+    """No roadmap satisfies every rule: diagnose why, print and write it, and exit 4.
+
+    The diagnosis (direct causes, and the smallest set of relaxations found by an elastic
+    copy of the model) goes to stdout and, with an output folder, to `diagnosis.json` and
+    `diagnosis.md` there.
+    """
+    diagnosis = diagnose(inventory, options.solver, options.time_limit or 60.0)
+    click.echo(diagnosis_text(diagnosis), nl=False)
+    where = ""
+    if outdir is not None:
+        write_text_atomic(outdir / "diagnosis.json", diagnosis.to_json())
+        write_text_atomic(outdir / "diagnosis.md", diagnosis_markdown(diagnosis, inventory))
+        where = f"; diagnosis written to {outdir / 'diagnosis.md'} and diagnosis.json"
     raise UserError(
-        "infeasible: no roadmap satisfies every rule (deadlines, locks, resources, "
-        "dependencies, risk limits); relax a deadline or a capacity",
+        f"infeasible: no roadmap satisfies every rule (deadlines, locks, resources, "
+        f"dependencies, risk limits){where}",
         EXIT_INFEASIBLE,
     )
 
@@ -248,7 +271,7 @@ def plan_command(
             raise UserError(f"scenario file {scenario} does not exist", 2)
     outdir = ensure_output_dir(outdir or Path("out") / inventory.resolve().name)
     options = make_options(solver, time_limit, gap, threads, seed)
-    inv, roadmap = run_plan(inventory, scenarios, options, keep_incumbent)
+    inv, roadmap = run_plan(inventory, scenarios, options, keep_incumbent, outdir)
     written = write_reports(outdir, inv, roadmap, _manifest_options(options, scenarios))  # type: ignore[arg-type]
     click.echo(headline(roadmap, inv.portfolio.currency))  # type: ignore[attr-defined]
     click.echo(
