@@ -62,7 +62,6 @@ W_OPTIONAL = 1e-3
 EPS = 1e-6
 
 ORDERED = ("after", "requires")
-LINKED = ("after", "requires", "together")
 
 
 @dataclass(frozen=True)
@@ -119,6 +118,12 @@ class Diagnosis:
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
+    def render(self) -> str:
+        """Plain text, one finding a line: the causes, then the smallest fix."""
+        lines = [f"why: {c.message}" for c in self.causes]
+        lines += [f"smallest fix: {r.message}" for r in self.relaxations]
+        return "\n".join(lines)
+
 
 def diagnose(
     inventory: Inventory, solver: str = "highs", time_limit: float | None = 60.0
@@ -133,17 +138,6 @@ def diagnose(
 # --- shared wording --------------------------------------------------------------------
 
 
-def spans(inventory: Inventory, periods: Iterable[int]) -> str:
-    """`2027-Q2–2027-Q3, 2028-Q1` for a set of period indices."""
-    runs: list[list[int]] = []
-    for p in sorted(set(periods)):
-        if runs and p == runs[-1][1] + 1:
-            runs[-1][1] = p
-        else:
-            runs.append([p, p])
-    return ", ".join(inventory.axis.span_label(a, b) for a, b in runs)
-
-
 def runs_of(periods: Iterable[int]) -> list[list[int]]:
     """Consecutive runs of period indices: [[1, 2, 3], [6]]."""
     out: list[list[int]] = []
@@ -153,6 +147,11 @@ def runs_of(periods: Iterable[int]) -> list[list[int]]:
         else:
             out.append([p])
     return out
+
+
+def spans(inventory: Inventory, periods: Iterable[int]) -> str:
+    """`2027-Q2–2027-Q3, 2028-Q1` for a set of period indices."""
+    return ", ".join(inventory.axis.span_label(r[0], r[-1]) for r in runs_of(periods))
 
 
 def number(value: float) -> str:
@@ -780,7 +779,7 @@ def _price_mandates(elastic: Elastic) -> None:
             model.add("missed", (system.id,), pulp.LpAffineExpression([(miss, 1.0)]) == 1)
             continue
         row.sense = pulp.LpConstraintEQ
-        row.addInPlace(miss)
+        _give(model, "one_option", (system.id,), row, miss, +1)
         last = inventory.axis.count
         for c in mine:
             # Tie-break: of equally small relaxations, do mandatory work as late as it may.
@@ -796,6 +795,23 @@ def _price_mandates(elastic: Elastic) -> None:
                 elastic.terms.append((model.start[c.index], cost))
 
 
+def _give(
+    model: Formulation,
+    family: str,
+    key: tuple[str, ...],
+    row: pulp.LpConstraint,
+    var: pulp.LpVariable,
+    sign: int = -1,
+) -> None:
+    """Let `row` give by `var`, measured in the rule's own units.
+
+    The formulation may scale a row (capacity rows are divided by their capacity and the
+    factor kept in `row_scale`); the slack is scaled alike, so its value reads in units.
+    """
+    scale = (getattr(model, "row_scale", None) or {}).get(f"{family}[{','.join(key)}]", 1.0)
+    row.addInPlace(pulp.LpAffineExpression([(var, scale)]), sign)
+
+
 def _reference_use(model: Formulation, resource: str) -> float:
     uses = [dict(c.use).get(resource, 0.0) for c in model.candidates.candidates]
     uses += [dict(b.use).get(resource, 0.0) for b in model.candidates.builds]
@@ -807,46 +823,53 @@ def _relax_resources(elastic: Elastic) -> None:
     for (resource, label), row in list(model.families["resource_capacity"].items()):
         cap = inventory.capacity(resource, inventory.axis.index(label))
         ref = cap if cap > 0 else _reference_use(model, resource)
-        row.subInPlace(elastic.slack("resource_capacity", (resource, label), W_CAPACITY / ref))
+        var = elastic.slack("resource_capacity", (resource, label), W_CAPACITY / ref)
+        _give(model, "resource_capacity", (resource, label), row, var)
     for (resource,), row in list(model.families["resource_total"].items()):
         total = inventory.resources[resource].total or 0.0
         ref = total if total > 0 else _reference_use(model, resource)
-        row.subInPlace(elastic.slack("resource_total", (resource,), W_TOTAL / ref))
+        var = elastic.slack("resource_total", (resource,), W_TOTAL / ref)
+        _give(model, "resource_total", (resource,), row, var)
 
 
 def _relax_links(elastic: Elastic) -> None:
     model, facts = elastic.model, elastic.facts
     kinds = {(a, b): k for a, b, k in facts.edges if k in ORDERED}
-    for (consumer, provider, _), row in model.families["after"].items():
+    for key, row in model.families["after"].items():
+        consumer, provider = key[0], key[1]
         kind = kinds.get((consumer, provider), "after")
-        row.subInPlace(elastic.pair(kind, consumer, provider))
-    for (consumer, provider), row in model.families["requires"].items():
-        row.subInPlace(elastic.pair("requires", consumer, provider))
-    for (a, b, label), row in list(model.families["together"].items()):
-        var = elastic.pair("together", a, b)
+        _give(model, "after", key, row, elastic.pair(kind, consumer, provider))
+    for key, row in model.families["requires"].items():
+        _give(model, "requires", key, row, elastic.pair("requires", key[0], key[1]))
+    for key, row in list(model.families["together"].items()):
+        var = elastic.pair("together", key[0], key[1])
         lower = row.copy()
         lower.sense = pulp.LpConstraintGE
-        lower.addInPlace(var)
+        _give(model, "together", key, lower, var, +1)
         row.sense = pulp.LpConstraintLE
-        row.subInPlace(var)
-        model.add("together_low", (a, b, label), lower)
-    for (provider, consumer, _), row in model.families["safe_retirement"].items():
-        row.subInPlace(elastic.pair("safe_retirement", provider, consumer))
-    for (platform, system, _), row in model.families["platform_ready"].items():
-        row.subInPlace(elastic.pair("platform_ready", system, platform))
+        _give(model, "together", key, row, var)
+        model.add("together_low", key, lower)
+    for key, row in model.families["safe_retirement"].items():
+        _give(model, "safe_retirement", key, row, elastic.pair("safe_retirement", key[0], key[1]))
+    for key, row in model.families["platform_ready"].items():
+        platform, system = key[0], key[1]
+        _give(model, "platform_ready", key, row, elastic.pair("platform_ready", system, platform))
 
 
 def _relax_risk(elastic: Elastic) -> None:
     model, risk = elastic.model, elastic.facts.inventory.risk
     for (label,), row in model.families["high_risk_in_flight"].items():
         limit = max(risk.max_concurrent_high_risk or 0, 1)
-        row.subInPlace(elastic.slack("high_risk_in_flight", (label,), W_RISK / limit))
+        var = elastic.slack("high_risk_in_flight", (label,), W_RISK / limit)
+        _give(model, "high_risk_in_flight", (label,), row, var)
     for key, row in model.families["total_delivery_risk"].items():
         limit = max(risk.max_total_delivery_risk or 0.0, 1.0)
-        row.subInPlace(elastic.slack("total_delivery_risk", key, W_RISK / limit))
+        var = elastic.slack("total_delivery_risk", key, W_RISK / limit)
+        _give(model, "total_delivery_risk", key, row, var)
     for (dept, label), row in model.families["department_in_flight"].items():
         limit = max(risk.max_concurrent_per_department or 0, 1)
-        row.subInPlace(elastic.slack("department_in_flight", (dept, label), W_RISK / limit))
+        var = elastic.slack("department_in_flight", (dept, label), W_RISK / limit)
+        _give(model, "department_in_flight", (dept, label), row, var)
 
 
 def solve_elastic(elastic: Elastic, solver: str, time_limit: float | None) -> str:
@@ -1050,7 +1073,7 @@ class _Reader:
 
     def _full_before(self, c: Candidate) -> str:
         """Resources the candidate uses that are full in the periods before it starts."""
-        use = self._use()
+        use = self._use
         phrases = []
         for resource, amount in c.use:
             if resource not in self.inventory.resources or amount <= 0:
@@ -1065,7 +1088,8 @@ class _Reader:
         return "; ".join(phrases)
 
     @cached_property
-    def _use_cache(self) -> dict[str, list[float]]:
+    def _use(self) -> dict[str, list[float]]:
+        """Resource use per period in the relaxed plan."""
         horizon = self.inventory.axis.count
         use = {r: [0.0] * horizon for r in self.inventory.resources}
         model = self.elastic.model
@@ -1076,9 +1100,6 @@ class _Reader:
                     for t in range(item.start, item.finish + 1):
                         use[resource][t] += amount
         return use
-
-    def _use(self) -> dict[str, list[float]]:
-        return self._use_cache
 
     @staticmethod
     def _others(holdups: list[tuple[str, str]]) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from prioritiser.economics import Economics
+from prioritiser.explain import decision_reasons
 from prioritiser.inventory import CAPEX, Inventory, System
 from prioritiser.roadmap import Roadmap
 
@@ -224,6 +225,7 @@ def analyse(inventory: Inventory, roadmap: Roadmap) -> Analysis:
         systems_total=len(inventory.systems),
     )
     out.why = {r.system: r.reason for r in roadmap.retained}
+    out.why.update(decision_reasons(inventory, roadmap))
     per_year = axis.per_year
     by_year: dict[int, float] = defaultdict(float)
     departments: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
