@@ -120,7 +120,7 @@ class ProgressLine:
     def __init__(self, currency: str):
         self.currency = currency
         self.tty = sys.stderr.isatty()
-        self.last = 0.0
+        self.last = time.monotonic()  # quiet for the first seconds: small plans need no progress
         self.shown = False
 
     def __call__(self, event: Progress) -> None:
