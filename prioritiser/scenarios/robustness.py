@@ -1,0 +1,622 @@
+"""`robustness`: Monte Carlo over cost, duration and benefit uncertainty.
+
+Each sample draws, for every option of every system, three multipliers — on its one-off
+cost, its duration and its benefits (cashable savings and other benefits) — uniformly from
+the range of the option's kind. Then it
+
+(a) evaluates the baseline roadmap as planned: its NPV on the sampled figures, and every
+    resource whose capacity (per period, or its `total`) the sampled costs and durations
+    would breach, and
+(b) re-optimises on the sampled figures: which systems the best roadmap then modernises,
+    and its NPV (an infeasible sample is counted, not fatal).
+
+Default ranges (multipliers), in the spirit of the Green Book's supplementary guidance on
+optimism bias (upper bounds of 10–200 % on capital cost and 0–54 % on duration for
+equipment and development projects, lower for standard and outsourced work). Kinds that
+build or rewrite software sit at the "equipment/development" end, lift-and-shift and
+repurchase near "outsourcing", decommissioning near "standard". Benefit shortfall has no
+Green Book table; the ranges below are this tool's assumption, cautious on bespoke work:
+
+| kind       | cost        | duration    | benefit     |
+|------------|-------------|-------------|-------------|
+| retire     | 1.00 – 1.25 | 1.00 – 1.25 | 0.90 – 1.00 |
+| rehost     | 1.00 – 1.41 | 1.00 – 1.25 | 0.85 – 1.00 |
+| repurchase | 1.00 – 1.41 | 1.00 – 1.25 | 0.85 – 1.00 |
+| replatform | 1.05 – 1.66 | 1.00 – 1.39 | 0.80 – 1.00 |
+| refactor   | 1.10 – 2.00 | 1.10 – 1.54 | 0.70 – 1.00 |
+| replace    | 1.10 – 2.00 | 1.10 – 1.54 | 0.70 – 1.00 |
+
+`portfolio.yaml` overrides any of them per kind:
+
+    uncertainty:
+      cost: {replace: {low: 1.2, high: 2.5}}
+      duration: {refactor: {low: 1.0, high: 1.3}}
+
+How the multipliers apply:
+- cost × c; an option's explicit `capex` in `resource_use` (per period) keeps its total × c;
+- duration × d, rounded to a whole number of periods, at least 1 and never below the
+  planned duration, and capped so the option still fits its window (lock, earliest start,
+  deadline, horizon): an overrun past the horizon is invisible to a plan, and a window the
+  option can no longer fit would turn a cost question into a feasibility one. Resources
+  other than capex are drawn per period for the longer duration;
+- positive savings and benefits × b (a negative one, a dis-benefit, is left as it is);
+- an appraised `npv:` becomes npv × b − (c − 1) × cost when positive, npv − (c − 1) × cost
+  otherwise; legacy-risk value and platform set-ups are not sampled.
+
+Reproducibility: sample i's random numbers come only from `random.Random("<seed>:<i>")`,
+drawn in a fixed order (systems by id, options as listed), and results are gathered by
+sample index, so the same seed gives the same results whatever the number of workers or
+whether a Dask cluster runs them — provided no solve is cut short by a time limit (timing
+is the one thing that differs between machines).
+
+`robustness.json` is exactly `{"samples", "npv": {"p10", "p50", "p90", "mean"},
+"budget_breach_probability": {resource: p}, "selection_frequency": {system: share}}`:
+`npv` is the baseline roadmap's NPV across samples; a breach probability is the share of
+samples in which the resource is over capacity in some period or over its total;
+`selection_frequency` is the share of re-optimised samples (those with a roadmap) in which
+the system is modernised. `robustness-details.json` adds the infeasible share, the
+re-optimised NPV percentiles, breach probability by period and the ranges used;
+`samples.csv` has one row per sample; `robustness.md` and `robustness.html` (histogram)
+are for people.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import random
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from prioritiser.atomic import write_text_atomic
+from prioritiser.economics import Economics
+from prioritiser.inventory import CAPEX, Inventory, Option, System
+from prioritiser.inventory.schema import OPTION_KINDS
+from prioritiser.model import PlanOptions, plan
+from prioritiser.model.reasons import money
+from prioritiser.roadmap import Roadmap
+from prioritiser.scenarios.charts import figure_html
+from prioritiser.scenarios.variants import resource_use_of, verified
+
+Bounds = tuple[float, float]
+DIMENSIONS = ("cost", "duration", "benefit")
+DEFAULT_RANGES: dict[str, dict[str, Bounds]] = {
+    "cost": {
+        "retire": (1.00, 1.25),
+        "rehost": (1.00, 1.41),
+        "repurchase": (1.00, 1.41),
+        "replatform": (1.05, 1.66),
+        "refactor": (1.10, 2.00),
+        "replace": (1.10, 2.00),
+    },
+    "duration": {
+        "retire": (1.00, 1.25),
+        "rehost": (1.00, 1.25),
+        "repurchase": (1.00, 1.25),
+        "replatform": (1.00, 1.39),
+        "refactor": (1.10, 1.54),
+        "replace": (1.10, 1.54),
+    },
+    "benefit": {
+        "retire": (0.90, 1.00),
+        "rehost": (0.85, 1.00),
+        "repurchase": (0.85, 1.00),
+        "replatform": (0.80, 1.00),
+        "refactor": (0.70, 1.00),
+        "replace": (0.70, 1.00),
+    },
+}
+TOLERANCE = 1e-6  # relative, as the independent checker compares capacities
+TOTAL = "total"  # the breach "period" of a resource's horizon total
+
+
+# --- ranges and draws ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ranges:
+    """Multiplier ranges per dimension and option kind."""
+
+    table: dict[str, dict[str, Bounds]]
+
+    def of(self, dimension: str, kind: str) -> Bounds:
+        return self.table[dimension].get(kind, (1.0, 1.0))
+
+
+def ranges_for(inventory: Inventory) -> Ranges:
+    """The default ranges with portfolio.yaml's `uncertainty:` overrides applied."""
+    table = {dim: dict(DEFAULT_RANGES[dim]) for dim in DIMENSIONS}
+    if inventory.uncertainty is not None:
+        for dim in DIMENSIONS:
+            for kind, bounds in getattr(inventory.uncertainty, dim).items():
+                if bounds.low > bounds.high:
+                    raise ValueError(
+                        f"uncertainty.{dim}.{kind}: low ({bounds.low}) is above high "
+                        f"({bounds.high})"
+                    )
+                table[dim][kind] = (bounds.low, bounds.high)
+    if any(kind not in table[dim] for dim in DIMENSIONS for kind in OPTION_KINDS):
+        raise AssertionError("every option kind needs a default range")
+    return Ranges(table)
+
+
+@dataclass(frozen=True)
+class Multipliers:
+    cost: float
+    duration: float
+    benefit: float
+
+
+def draw(
+    inventory: Inventory, ranges: Ranges, seed: int, index: int
+) -> dict[tuple[str, str], Multipliers]:
+    """Sample `index`'s multipliers: a function of (seed, index) and the inventory only."""
+    rng = random.Random(f"{seed}:{index}")
+    out = {}
+    for system in sorted(inventory.systems, key=lambda s: s.id):
+        for option in system.options:
+            values = [rng.uniform(*ranges.of(dim, option.kind)) for dim in DIMENSIONS]
+            out[(system.id, option.id)] = Multipliers(*values)
+    return out
+
+
+# --- the sampled inventory -------------------------------------------------------------------
+
+
+def sample_inventory(inventory: Inventory, draws: dict[tuple[str, str], Multipliers]) -> Inventory:
+    """The inventory with every option's cost, duration and benefits multiplied."""
+    systems = []
+    for system in inventory.systems:
+        options = [
+            _sample_option(inventory, system, option, draws[(system.id, option.id)])
+            for option in system.options
+        ]
+        systems.append(system.model_copy(update={"options": options}))
+    return replace(inventory, systems=tuple(systems))
+
+
+def _sample_option(inventory: Inventory, system: System, option: Option, m: Multipliers) -> Option:
+    duration = max(option.duration, int(option.duration * m.duration + 0.5))
+    duration = min(duration, max(option.duration, _window(inventory, system, option)))
+    use = dict(option.resource_use)
+    if CAPEX in use:
+        use[CAPEX] = use[CAPEX] * m.cost * option.duration / duration
+    npv = option.npv
+    if npv is not None:
+        extra = (m.cost - 1.0) * option.cost
+        npv = npv * m.benefit - extra if npv > 0 else npv - extra
+    return option.model_copy(
+        update={
+            "cost": option.cost * m.cost,
+            "duration": duration,
+            "resource_use": use,
+            "annual_saving": _benefit(option.annual_saving, m.benefit),
+            "benefits": [
+                b.model_copy(update={"annual": _benefit(b.annual, m.benefit)})
+                for b in option.benefits
+            ],
+            "npv": npv,
+        }
+    )
+
+
+def _benefit(annual: float, factor: float) -> float:
+    return annual * factor if annual > 0 else annual
+
+
+def _window(inventory: Inventory, system: System, option: Option) -> int:
+    """The longest duration with which `option` still fits its system's window."""
+    last = inventory.axis.count - 1
+    if system.locked is not None:
+        start = inventory.lock_start_index(system) or 0
+        return last - start + 1
+    deadline = inventory.deadline_index(system)
+    if deadline is not None:
+        last = min(last, deadline)
+    earliest = inventory.earliest_start_index(system)
+    for platform in option.requires_platforms:
+        earliest = max(earliest, inventory.platform(platform).setup_duration)
+    return last - earliest + 1
+
+
+# --- one sample ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Study:
+    """Everything a worker needs for any sample (pickled once per task or scattered by Dask)."""
+
+    inventory: Inventory
+    baseline: Roadmap
+    ranges: Ranges
+    seed: int
+    options: PlanOptions
+
+
+@dataclass(frozen=True)
+class SampleResult:
+    index: int
+    npv: float  # the baseline roadmap on the sampled figures
+    breaches: tuple[tuple[str, tuple[str, ...]], ...]  # resource → periods over (or "total")
+    status: str  # of the re-optimisation
+    reoptimised_npv: float | None
+    modernised: tuple[str, ...]
+
+    @property
+    def has_plan(self) -> bool:
+        return self.status in ("optimal", "feasible")
+
+
+def run_sample(study: Study, index: int) -> SampleResult:
+    """Draw sample `index`, evaluate the baseline roadmap on it, and re-optimise."""
+    sampled = sample_inventory(
+        study.inventory, draw(study.inventory, study.ranges, study.seed, index)
+    )
+    npv, breaches = evaluate(sampled, study.baseline)
+    roadmap = verified(sampled, plan(sampled, study.options), f"robustness sample {index}")
+    return SampleResult(
+        index=index,
+        npv=npv,
+        breaches=breaches,
+        status=roadmap.status,
+        reoptimised_npv=roadmap.objective if roadmap.has_plan else None,
+        modernised=tuple(sorted(d.system for d in roadmap.decisions)),
+    )
+
+
+def evaluate(
+    inventory: Inventory, roadmap: Roadmap
+) -> tuple[float, tuple[tuple[str, tuple[str, ...]], ...]]:
+    """NPV of `roadmap`'s decisions on `inventory`'s figures, and the capacities it breaches."""
+    economics = Economics(inventory)
+    axis = inventory.axis
+    npv = 0.0
+    for decision in roadmap.decisions:
+        npv += economics.npv(decision.system, decision.option, axis.index(decision.start))
+    for build in roadmap.platforms:
+        npv -= economics.platform_cost_pv(inventory.platform(build.id), axis.index(build.start))
+    use = resource_use_of(inventory, roadmap.decisions, roadmap.platforms)
+    breaches = []
+    for name, row in use.items():
+        over = [
+            axis.label(t) for t, used in enumerate(row) if _over(used, inventory.capacity(name, t))
+        ]
+        total = inventory.resources[name].total
+        if total is not None and _over(sum(row), total):
+            over.append(TOTAL)
+        if over:
+            breaches.append((name, tuple(over)))
+    return npv, tuple(breaches)
+
+
+def _over(used: float, capacity: float) -> bool:
+    return used > capacity + TOLERANCE * max(1.0, abs(capacity))
+
+
+# --- running many samples --------------------------------------------------------------------
+
+
+Progress = Callable[[SampleResult], None]
+
+
+class DaskUnavailable(RuntimeError):
+    """`--dask-scheduler` was given but dask.distributed is not installed."""
+
+
+def robustness(
+    inventory: Inventory,
+    baseline: Roadmap,
+    samples: int,
+    seed: int,
+    options: PlanOptions,
+    workers: int | None = None,
+    dask_scheduler: str | None = None,
+    progress: Progress | None = None,
+) -> Robustness:
+    """Run `samples` samples locally (`workers` processes; 1 runs in this process) or on Dask."""
+    if samples < 1:
+        raise ValueError("--samples must be at least 1")
+    if not baseline.has_plan:
+        raise ValueError(f"the baseline roadmap has no plan (status '{baseline.status}')")
+    study = Study(
+        inventory=inventory,
+        baseline=baseline,
+        ranges=ranges_for(inventory),
+        seed=seed,
+        options=replace(options, stop=None, warm_start=None),
+    )
+    if dask_scheduler:
+        stream = _on_dask(study, samples, dask_scheduler)
+    elif (workers or 1) <= 1 or samples == 1:
+        stream = (run_sample(study, i) for i in range(samples))
+    else:
+        stream = _in_processes(study, samples, min(workers or 1, samples))
+    results = []
+    for result in stream:
+        results.append(result)
+        if progress is not None:
+            progress(result)
+    return Robustness(study, tuple(sorted(results, key=lambda r: r.index)))
+
+
+def _in_processes(study: Study, samples: int, workers: int) -> Iterator[SampleResult]:
+    import multiprocessing
+
+    # "spawn": the parent may hold solver threads, which fork would copy half-alive.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [pool.submit(run_sample, study, i) for i in range(samples)]
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+
+def _on_dask(study: Study, samples: int, address: str) -> Iterator[SampleResult]:
+    try:
+        from distributed import Client
+        from distributed import as_completed as dask_completed
+    except ImportError as exc:  # pragma: no cover - depends on the installed extras
+        raise DaskUnavailable(
+            "--dask-scheduler needs dask.distributed: pip install 'prioritiser[distributed]'"
+        ) from exc
+    with Client(address, set_as_default=False, timeout="20s") as client:
+        shared = client.scatter(study, broadcast=True)
+        futures = [client.submit(run_sample, shared, i, pure=False) for i in range(samples)]
+        try:
+            for future in dask_completed(futures, loop=client.loop):
+                yield future.result()
+        finally:
+            client.cancel(futures)
+
+
+# --- the aggregate ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Robustness:
+    study: Study
+    results: tuple[SampleResult, ...]
+
+    @property
+    def samples(self) -> int:
+        return len(self.results)
+
+    @property
+    def planned(self) -> list[SampleResult]:
+        return [r for r in self.results if r.has_plan]
+
+    def npv_summary(self) -> dict[str, float]:
+        return summary([r.npv for r in self.results])
+
+    def reoptimised_summary(self) -> dict[str, float] | None:
+        values = [r.reoptimised_npv for r in self.planned if r.reoptimised_npv is not None]
+        return summary(values) if values else None
+
+    def share(self, status: str) -> float:
+        return sum(1 for r in self.results if r.status == status) / self.samples
+
+    def breach_probability(self) -> dict[str, float]:
+        out = {}
+        for resource in sorted(self.study.inventory.resources):
+            hits = sum(1 for r in self.results if resource in dict(r.breaches))
+            out[resource] = round(hits / self.samples, 6)
+        return out
+
+    def breach_by_period(self) -> dict[str, dict[str, float]]:
+        labels = [*self.study.inventory.axis.labels, TOTAL]
+        out = {}
+        for resource in sorted(self.study.inventory.resources):
+            counts = dict.fromkeys(labels, 0)
+            for r in self.results:
+                for period in dict(r.breaches).get(resource, ()):
+                    counts[period] += 1
+            out[resource] = {p: round(n / self.samples, 6) for p, n in counts.items() if n}
+        return out
+
+    def selection_frequency(self) -> dict[str, float]:
+        planned = self.planned
+        out = {}
+        for system in sorted(s.id for s in self.study.inventory.systems):
+            hits = sum(1 for r in planned if system in r.modernised)
+            out[system] = round(hits / len(planned), 6) if planned else 0.0
+        return out
+
+
+def summary(values: Iterable[float]) -> dict[str, float]:
+    """p10, p50, p90 (linear interpolation) and the mean, rounded to the penny."""
+    ordered = sorted(values)
+    return {
+        "p10": round(percentile(ordered, 10), 2),
+        "p50": round(percentile(ordered, 50), 2),
+        "p90": round(percentile(ordered, 90), 2),
+        "mean": round(math.fsum(ordered) / len(ordered), 2),
+    }
+
+
+def percentile(ordered: list[float], q: float) -> float:
+    """The q-th percentile of sorted values, interpolating linearly (numpy's default)."""
+    if not ordered:
+        raise ValueError("no values")
+    position = (len(ordered) - 1) * q / 100
+    low = math.floor(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+# --- outputs ---------------------------------------------------------------------------------
+
+
+def robustness_data(result: Robustness) -> dict[str, Any]:
+    """robustness.json: exactly the four documented keys."""
+    return {
+        "samples": result.samples,
+        "npv": result.npv_summary(),
+        "budget_breach_probability": result.breach_probability(),
+        "selection_frequency": result.selection_frequency(),
+    }
+
+
+def details_data(result: Robustness) -> dict[str, Any]:
+    study = result.study
+    return {
+        "seed": study.seed,
+        "samples": result.samples,
+        "baseline_npv": round(study.baseline.objective or 0.0, 2),
+        "infeasible_share": round(result.share("infeasible"), 6),
+        "no_solution_share": round(result.share("no_solution"), 6),
+        "reoptimised_npv": result.reoptimised_summary(),
+        "budget_breach_by_period": result.breach_by_period(),
+        "ranges": {
+            dim: {kind: {"low": lo, "high": hi} for kind, (lo, hi) in sorted(table.items())}
+            for dim, table in study.ranges.table.items()
+        },
+    }
+
+
+def render_samples_csv(result: Robustness) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        ["sample", "baseline_npv", "breaches", "status", "reoptimised_npv", "modernised"]
+    )
+    for r in result.results:
+        breaches = ";".join(f"{res}@{'|'.join(periods)}" for res, periods in r.breaches)
+        writer.writerow(
+            [
+                r.index,
+                f"{r.npv:.2f}",
+                breaches,
+                r.status,
+                "" if r.reoptimised_npv is None else f"{r.reoptimised_npv:.2f}",
+                len(r.modernised) if r.has_plan else "",
+            ]
+        )
+    return out.getvalue()
+
+
+def render_markdown(result: Robustness) -> str:
+    study = result.study
+    inventory = study.inventory
+    currency = inventory.portfolio.currency
+    npv = result.npv_summary()
+    lines = [
+        f"# Robustness — {inventory.portfolio.name}",
+        "",
+        f"{result.samples} samples (seed {study.seed}) of cost, duration and benefit "
+        "multipliers per option kind.",
+        "",
+        "| NPV | baseline roadmap on sampled figures | re-optimised per sample |",
+        "|---|---:|---:|",
+    ]
+    re_npv = result.reoptimised_summary() or {}
+    for key in ("p10", "p50", "p90", "mean"):
+        other = money(re_npv[key], currency) if key in re_npv else "—"
+        lines.append(f"| {key} | {money(npv[key], currency)} | {other} |")
+    lines += [
+        "",
+        f"Planned NPV (point estimates): {money(study.baseline.objective or 0.0, currency)}. "
+        f"Infeasible samples: {100 * result.share('infeasible'):.1f} %; "
+        f"stopped without a roadmap: {100 * result.share('no_solution'):.1f} %.",
+        "",
+        "The first column prices the baseline roadmap as planned, whether or not it still fits "
+        "the budgets (see the breaches below); the second is the best roadmap that does fit "
+        "each sample's figures.",
+        "",
+        "## Budget breaches of the baseline roadmap",
+        "",
+        "| Resource | Probability | Worst periods |",
+        "|---|---:|---|",
+    ]
+    by_period = result.breach_by_period()
+    for resource, p in result.breach_probability().items():
+        worst = sorted(by_period[resource].items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+        text = ", ".join(f"{period} ({100 * share:.0f} %)" for period, share in worst) or "—"
+        lines.append(f"| {resource} | {100 * p:.1f} % | {text} |")
+    lines += [
+        "",
+        "## How often each system is modernised when re-optimised",
+        "",
+        "| System | In baseline | Share of samples |",
+        "|---|---|---:|",
+    ]
+    chosen = {d.system for d in study.baseline.decisions}
+    frequency = result.selection_frequency()
+    for system, share in sorted(frequency.items(), key=lambda kv: (-kv[1], kv[0])):
+        lines.append(f"| {system} | {'yes' if system in chosen else 'no'} | {100 * share:.0f} % |")
+    lines += [
+        "",
+        "## Multiplier ranges used",
+        "",
+        "| Kind | cost | duration | benefit |",
+        "|---|---|---|---|",
+    ]
+    for kind in OPTION_KINDS:
+        cells = [
+            f"{lo:.2f} – {hi:.2f}" for lo, hi in (study.ranges.of(d, kind) for d in DIMENSIONS)
+        ]
+        lines.append(f"| {kind} | {' | '.join(cells)} |")
+    return "\n".join(lines) + "\n"
+
+
+def render_chart(result: Robustness) -> str:
+    """Histogram of NPV: the baseline roadmap on sampled figures, and re-optimised roadmaps."""
+    import plotly.graph_objects as go
+
+    inventory = result.study.inventory
+    currency = inventory.portfolio.currency
+    baseline = [round(r.npv, 2) for r in result.results]
+    reoptimised = [
+        round(r.reoptimised_npv, 2) for r in result.planned if r.reoptimised_npv is not None
+    ]
+    everything = baseline + reoptimised
+    low, high = min(everything), max(everything)
+    size = (high - low) / 30 if high > low else max(abs(high) * 0.01, 1.0)
+    bins = {"start": low - size / 2, "end": high + size / 2, "size": size}
+    figure = go.Figure()
+    figure.add_histogram(x=baseline, name="baseline roadmap", opacity=0.7, xbins=bins)
+    if reoptimised:
+        figure.add_histogram(x=reoptimised, name="re-optimised", opacity=0.5, xbins=bins)
+    npv = result.npv_summary()
+    for key, position in (("p10", "top left"), ("p50", "top"), ("p90", "top right")):
+        figure.add_vline(
+            x=npv[key], line_dash="dash", annotation_text=key, annotation_position=position
+        )
+    percentiles = ", ".join(f"{k} {money(npv[k], currency)}" for k in ("p10", "p50", "p90"))
+    figure.update_layout(
+        title=(
+            f"NPV across {result.samples} samples — {inventory.portfolio.name}<br>"
+            f"<sup>baseline roadmap on sampled figures: {percentiles}; planned "
+            f"{money(result.study.baseline.objective or 0.0, currency)}</sup>"
+        ),
+        barmode="overlay",
+        xaxis_title=f"NPV ({currency})",
+        yaxis_title="samples",
+        template="plotly_white",
+    )
+    return figure_html(figure, "robustness-histogram")
+
+
+def write_robustness(outdir: Path, result: Robustness) -> list[Path]:
+    """Write every output atomically, robustness.json last."""
+    return [
+        write_text_atomic(outdir / "robustness.html", render_chart(result)),
+        write_text_atomic(outdir / "robustness.md", render_markdown(result)),
+        write_text_atomic(outdir / "samples.csv", render_samples_csv(result)),
+        write_text_atomic(
+            outdir / "robustness-details.json",
+            json.dumps(details_data(result), indent=2, ensure_ascii=False) + "\n",
+        ),
+        write_text_atomic(
+            outdir / "robustness.json",
+            json.dumps(robustness_data(result), indent=2, ensure_ascii=False) + "\n",
+        ),
+    ]

@@ -1,0 +1,140 @@
+"""In-memory variants of a loaded inventory, and what every scenario command shares.
+
+The inventory's models are frozen: a variant is a new `Inventory` built with
+`dataclasses.replace`, its parts changed with pydantic `model_copy(update=...)`. Only fields
+whose validity is obvious are changed this way (capacities scaled by a non-negative factor,
+locks taken from a roadmap that was feasible, earliest starts moved later).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+
+from prioritiser.check import Violation, check_roadmap
+from prioritiser.inventory import Inventory, System
+from prioritiser.roadmap import Decision, PlatformBuild, Roadmap
+
+
+class RoadmapCheckFailed(Exception):
+    """A roadmap produced here failed the independent checker (a bug, never user error)."""
+
+    def __init__(self, what: str, violations: list[Violation]):
+        self.violations = violations
+        first = violations[0].render() if violations else ""
+        super().__init__(
+            f"the roadmap for {what} failed the independent check "
+            f"({len(violations)} violation(s), first: {first})"
+        )
+
+
+def verified(inventory: Inventory, roadmap: Roadmap, what: str) -> Roadmap:
+    """`roadmap` itself when it has no plan or passes `check_roadmap`; raise otherwise."""
+    if roadmap.has_plan:
+        violations = check_roadmap(inventory, roadmap)
+        if violations:
+            raise RoadmapCheckFailed(what, violations)
+    return roadmap
+
+
+def with_systems(inventory: Inventory, changed: Mapping[str, System]) -> Inventory:
+    """The inventory with some systems replaced (by id), order kept."""
+    if not changed:
+        return inventory
+    systems = tuple(changed.get(s.id, s) for s in inventory.systems)
+    return replace(inventory, systems=systems)
+
+
+def scale_resource(inventory: Inventory, resource: str, factor: float) -> Inventory:
+    """The inventory with every capacity of `resource` (per period, overrides, total) × factor."""
+    spec = inventory.resources[resource]
+    scaled = spec.model_copy(
+        update={
+            "per_period": spec.per_period * factor,
+            "overrides": {label: value * factor for label, value in spec.overrides.items()},
+            "total": None if spec.total is None else spec.total * factor,
+        }
+    )
+    return replace(inventory, resources={**inventory.resources, resource: scaled})
+
+
+def capacity_total(inventory: Inventory, resource: str) -> float:
+    """Capacity of `resource` over the whole horizon: per-period capacities, capped by `total`."""
+    horizon = sum(inventory.capacity(resource, t) for t in range(inventory.axis.count))
+    total = inventory.resources[resource].total
+    return horizon if total is None else min(horizon, total)
+
+
+def resource_use_of(
+    inventory: Inventory, decisions: Iterable[Decision], builds: Iterable[PlatformBuild] = ()
+) -> dict[str, list[float]]:
+    """Use of every resource in every period (by index) by these decisions and set-ups,
+    with the durations and costs of `inventory` (work past the horizon is not counted)."""
+    axis = inventory.axis
+    use = {name: [0.0] * axis.count for name in sorted(inventory.resources)}
+    for decision in decisions:
+        option = inventory.system(decision.system).option(decision.option)
+        amounts = inventory.option_resource_use(option)
+        _draw(use, amounts, axis.index(decision.start), option.duration)
+    for build in builds:
+        platform = inventory.platform(build.id)
+        amounts = inventory.platform_resource_use(platform)
+        _draw(use, amounts, axis.index(build.start), platform.setup_duration)
+    return use
+
+
+def _draw(use: dict[str, list[float]], amounts: dict[str, float], start: int, length: int) -> None:
+    for resource, amount in amounts.items():
+        row = use.get(resource)
+        if row is not None:
+            for period in range(max(start, 0), min(start + length, len(row))):
+                row[period] += amount
+
+
+def spend_by_period(inventory: Inventory, roadmap: Roadmap) -> dict[str, float]:
+    """One-off spend in each period: option costs and platform set-up costs, spread evenly
+    (unrounded; round when writing)."""
+    axis = inventory.axis
+    spend = [0.0] * axis.count
+    for decision in roadmap.decisions:
+        option = inventory.system(decision.system).option(decision.option)
+        _spread(spend, axis.index(decision.start), option.duration, option.cost)
+    for build in roadmap.platforms:
+        platform = inventory.platform(build.id)
+        _spread(spend, axis.index(build.start), platform.setup_duration, platform.setup_cost)
+    return {axis.label(t): value for t, value in enumerate(spend)}
+
+
+def _spread(spend: list[float], start: int, duration: int, cost: float) -> None:
+    for period in range(start, start + duration):
+        if 0 <= period < len(spend):
+            spend[period] += cost / duration
+
+
+def decision_summary(decision: Decision | None) -> dict[str, object] | None:
+    """A decision as the JSON the scenario outputs use (None: the system is retained)."""
+    if decision is None:
+        return None
+    return {
+        "option": decision.option,
+        "kind": decision.kind,
+        "start": decision.start,
+        "finish": decision.finish,
+        "npv": round(decision.npv, 2),
+    }
+
+
+def describe(decision: Decision | None) -> str:
+    """`replatform 2027-Q3–2028-Q2`, or `retained`."""
+    if decision is None:
+        return "retained"
+    span = (
+        decision.start
+        if decision.start == decision.finish
+        else (f"{decision.start}–{decision.finish}")
+    )
+    return f"{decision.option} {span}"
+
+
+def rounded(value: float | None, places: int = 2) -> float | None:
+    return None if value is None else round(value, places)
