@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from prioritiser.check import check_roadmap
-from prioritiser.cli.common import EXIT_FAILED, EXIT_USAGE, UserError, load_or_exit
+from prioritiser.cli.common import EXIT_FAILED, EXIT_USAGE, UserError, load_or_exit, scenario_option
 from prioritiser.roadmap import Roadmap
 
 
@@ -43,13 +43,7 @@ def read_roadmap_or_fail(path: Path) -> Roadmap:
 @click.command()
 @click.argument("inventory", type=click.Path(path_type=Path))
 @click.argument("roadmap", type=click.Path(path_type=Path))
-@click.option(
-    "--scenario",
-    "scenarios",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Apply this overlay before checking (repeatable), as the roadmap was planned.",
-)
+@scenario_option("Apply this overlay before checking (repeatable), as the roadmap was planned.")
 def check(inventory: Path, roadmap: Path, scenarios: tuple[Path, ...]) -> None:
     """Check ROADMAP.json against rules 1–7 without the solver (exit 0 feasible, 1 violations)."""
     loaded = load_or_exit(inventory, scenarios)

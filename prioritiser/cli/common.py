@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from prioritiser.inventory import Inventory, InventoryError, Problem, load_inventory
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # check found violations; internal error
@@ -74,3 +77,23 @@ def _writable(folder: Path) -> bool:
     import os
 
     return os.access(folder, os.W_OK | os.X_OK)
+
+
+def output_option(help_text: str) -> Callable[[F], F]:
+    """`-o/--output OUTDIR`, the output folder of a command."""
+    return click.option(
+        "-o", "--output", "outdir", type=click.Path(path_type=Path), default=None, help=help_text
+    )
+
+
+def scenario_option(
+    help_text: str = "Apply a what-if overlay first (repeatable, applied in order).",
+) -> Callable[[F], F]:
+    """`--scenario FILE`, repeatable; a missing file is a usage error (exit 2)."""
+    return click.option(
+        "--scenario",
+        "scenarios",
+        multiple=True,
+        type=click.Path(path_type=Path, exists=True, dir_okay=False),
+        help=help_text,
+    )

@@ -14,6 +14,7 @@ from prioritiser.cli.common import (
     UserError,
     err,
     load_or_exit,
+    scenario_option,
 )
 from prioritiser.cli.plan_cmds import ProgressLine, make_options, solver_options
 from prioritiser.explain import diagnosis_text, explain_system, explanation_text
@@ -34,13 +35,7 @@ from prioritiser.roadmap import Roadmap
     default=None,
     help="Explain this roadmap.json (default: plan first).",
 )
-@click.option(
-    "--scenario",
-    "scenarios",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Apply a what-if overlay first (repeatable, applied in order).",
-)
+@scenario_option("Apply a what-if overlay first (repeatable, applied in order).")
 @click.option(
     "--format",
     "fmt",
@@ -70,9 +65,6 @@ def explain_command(
     Both solves are exact (gap 0) unless --gap is given; with a gap, the cost of forcing is
     known only to within that gap.
     """
-    for scenario in scenarios:
-        if not scenario.is_file():
-            raise UserError(f"scenario file {scenario} does not exist", EXIT_USAGE)
     inv = load_or_exit(inventory, scenarios)
     if not inv.has_system(system):
         known = [s.id for s in inv.systems]

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import click
 
-from prioritiser.cli.common import EXIT_INVALID, EXIT_USAGE, UserError, err, show_problems
+from prioritiser.cli.common import (
+    EXIT_INVALID,
+    EXIT_USAGE,
+    UserError,
+    err,
+    scenario_option,
+    show_problems,
+)
 from prioritiser.inventory import check_inventory
 from prioritiser.inventory.jsonschema import inventory_json_schema
 from prioritiser.inventory.scaffold import write_starter_inventory
@@ -16,13 +23,7 @@ from prioritiser.inventory.scaffold import write_starter_inventory
 
 @click.command()
 @click.argument("inventory", type=click.Path(path_type=Path))
-@click.option(
-    "--scenario",
-    "scenarios",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Also validate with this overlay applied (repeatable).",
-)
+@scenario_option("Also validate with this overlay applied (repeatable).")
 def validate(inventory: Path, scenarios: tuple[Path, ...]) -> None:
     """Validate an inventory: every problem in one pass, file:line each (exit 0 or 3).
 

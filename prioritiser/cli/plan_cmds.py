@@ -20,6 +20,8 @@ from prioritiser.cli.common import (
     ensure_output_dir,
     err,
     load_or_exit,
+    output_option,
+    scenario_option,
 )
 from prioritiser.explain import diagnosis_markdown, diagnosis_text
 from prioritiser.inventory import Inventory
@@ -233,21 +235,8 @@ def headline(roadmap: Roadmap, currency: str) -> str:
 
 @click.command("plan")
 @click.argument("inventory", type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    "outdir",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Output folder (default: out/<inventory folder name>).",
-)
-@click.option(
-    "--scenario",
-    "scenarios",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Apply a what-if overlay before planning (repeatable, applied in order).",
-)
+@output_option("Output folder (default: out/<inventory folder name>).")
+@scenario_option("Apply a what-if overlay before planning (repeatable, applied in order).")
 @click.option(
     "--keep-incumbent",
     is_flag=True,
@@ -266,9 +255,6 @@ def plan_command(
     seed: int,
 ) -> None:
     """Plan the optimal roadmap for INVENTORY and write roadmap.json and reports."""
-    for scenario in scenarios:
-        if not scenario.is_file():
-            raise UserError(f"scenario file {scenario} does not exist", 2)
     outdir = ensure_output_dir(outdir or Path("out") / inventory.resolve().name)
     options = make_options(solver, time_limit, gap, threads, seed)
     inv, roadmap = run_plan(inventory, scenarios, options, keep_incumbent, outdir)

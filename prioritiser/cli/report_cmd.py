@@ -17,6 +17,8 @@ from prioritiser.cli.common import (
     ensure_output_dir,
     err,
     load_or_exit,
+    output_option,
+    scenario_option,
 )
 from prioritiser.reports import write_reports
 
@@ -102,21 +104,8 @@ def _changed_inputs(manifest: dict[str, Any], inventory: Any) -> list[str]:
     default=None,
     help="Inventory folder (default: the one recorded in ROADMAP_DIR/manifest.json).",
 )
-@click.option(
-    "--scenario",
-    "scenarios",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Overlay to apply (repeatable; default: the scenarios recorded in the manifest).",
-)
-@click.option(
-    "-o",
-    "--output",
-    "outdir",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Write the reports here instead of ROADMAP_DIR.",
-)
+@scenario_option("Overlay to apply (repeatable; default: the scenarios recorded in the manifest).")
+@output_option("Write the reports here instead of ROADMAP_DIR.")
 def report(
     roadmap_dir: Path,
     inventory_path: Path | None,
@@ -134,9 +123,6 @@ def report(
         raise UserError(f"roadmap folder {roadmap_dir} {what}", EXIT_USAGE)
     roadmap = read_roadmap_or_fail(roadmap_dir / "roadmap.json")
     manifest = read_manifest(roadmap_dir)
-    for scenario in scenarios:
-        if not scenario.is_file():
-            raise UserError(f"scenario file {scenario} does not exist", EXIT_USAGE)
     root = find_inventory(roadmap_dir, manifest, inventory_path)
     overlays = find_scenarios(roadmap_dir, manifest, scenarios)
     inventory = load_or_exit(root, overlays)

@@ -21,6 +21,8 @@ from prioritiser.cli.common import (
     ensure_output_dir,
     err,
     load_or_exit,
+    output_option,
+    scenario_option,
 )
 from prioritiser.cli.plan_cmds import (
     ProgressLine,
@@ -39,23 +41,9 @@ from prioritiser.scenarios import replan as replan_mod
 from prioritiser.scenarios import robustness as robustness_mod
 from prioritiser.scenarios.variants import RoadmapCheckFailed
 
-SCENARIO_FILE = click.Path(path_type=Path, dir_okay=False)
-
 
 def _output(outdir: Path | None, inventory: Path, command: str) -> Path:
     return ensure_output_dir(outdir or Path("out") / f"{inventory.resolve().name}-{command}")
-
-
-def _scenario_option(help_text: str) -> Any:
-    return click.option(
-        "--scenario", "scenarios", multiple=True, type=SCENARIO_FILE, help=help_text
-    )
-
-
-def _require_files(paths: tuple[Path, ...]) -> None:
-    for path in paths:
-        if not path.is_file():
-            raise UserError(f"scenario file {path} does not exist", EXIT_USAGE)
 
 
 def _exit_without_plan(
@@ -102,18 +90,11 @@ def _progressbar(length: int, label: str) -> Any:
 
 @click.command("compare")
 @click.argument("inventory", type=click.Path(path_type=Path))
-@_scenario_option(
+@scenario_option(
     "A what-if overlay to compare with the baseline (repeatable; each is applied to the "
     "baseline on its own). Default: every file in INVENTORY/scenarios/."
 )
-@click.option(
-    "-o",
-    "--output",
-    "outdir",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Output folder (default: out/<inventory>-compare).",
-)
+@output_option("Output folder (default: out/<inventory>-compare).")
 @solver_options
 def compare_command(
     inventory: Path,
@@ -136,7 +117,6 @@ def compare_command(
                 f"no --scenario given and {inventory / 'scenarios'} holds no *.yaml overlays",
                 EXIT_USAGE,
             )
-    _require_files(scenarios)
     options = make_options(solver, time_limit, gap, threads, seed)
     baseline = load_or_exit(inventory)
     variants = [
@@ -210,15 +190,8 @@ def compare_command(
     show_default=True,
     help="Largest capacity scale.",
 )
-@_scenario_option("Apply a what-if overlay first (repeatable, applied in order).")
-@click.option(
-    "-o",
-    "--output",
-    "outdir",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Output folder (default: out/<inventory>-frontier).",
-)
+@scenario_option("Apply a what-if overlay first (repeatable, applied in order).")
+@output_option("Output folder (default: out/<inventory>-frontier).")
 @solver_options
 def frontier_command(
     inventory: Path,
@@ -240,7 +213,6 @@ def frontier_command(
     from the previous step, so the NPV never falls as capacity grows. --time-limit applies
     to each step.
     """
-    _require_files(scenarios)
     loaded = load_or_exit(inventory, scenarios)
     options = make_options(solver, time_limit, gap, threads, seed)
     with _stage_errors():
@@ -281,7 +253,7 @@ def frontier_command(
     required=True,
     help="First period that can still change (e.g. 2027-Q4); work started before it is locked.",
 )
-@_scenario_option("Apply a what-if overlay first (repeatable, applied in order).")
+@scenario_option("Apply a what-if overlay first (repeatable, applied in order).")
 @click.option(
     "--stability",
     default=None,
@@ -294,14 +266,7 @@ def frontier_command(
     help="Work in flight that needs more than a capacity from --as-of on is infeasible "
     "(exit 4) instead of honoured as committed and reported.",
 )
-@click.option(
-    "-o",
-    "--output",
-    "outdir",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Output folder (default: out/<inventory>-replan).",
-)
+@output_option("Output folder (default: out/<inventory>-replan).")
 @solver_options
 def replan_command(
     inventory: Path,
@@ -322,7 +287,6 @@ def replan_command(
     Writes roadmap.json and the usual reports, plus changes.md and changes.json listing what
     was kept, changed, dropped and added, and why.
     """
-    _require_files(scenarios)
     loaded = load_or_exit(inventory, scenarios)
     old = read_roadmap_or_fail(previous)
     options = make_options(solver, time_limit, gap, threads, seed)
@@ -434,15 +398,8 @@ def replan_command(
     default=None,
     help="Evaluate this roadmap.json instead of planning the baseline.",
 )
-@_scenario_option("Apply a what-if overlay first (repeatable, applied in order).")
-@click.option(
-    "-o",
-    "--output",
-    "outdir",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Output folder (default: out/<inventory>-robustness).",
-)
+@scenario_option("Apply a what-if overlay first (repeatable, applied in order).")
+@output_option("Output folder (default: out/<inventory>-robustness).")
 @solver_options
 def robustness_command(
     inventory: Path,
@@ -466,7 +423,6 @@ def robustness_command(
     """
     if workers is not None and dask_scheduler:
         raise UserError("give either --workers or --dask-scheduler, not both", EXIT_USAGE)
-    _require_files(scenarios)
     loaded = load_or_exit(inventory, scenarios)
     options = make_options(solver, time_limit, gap, threads, seed)
     out = _output(outdir, inventory, "robustness")
