@@ -97,3 +97,22 @@ def scenario_option(
         type=click.Path(path_type=Path, exists=True, dir_okay=False),
         help=help_text,
     )
+
+
+def count_of(number: int, singular: str, plural: str | None = None) -> str:
+    """`1 system`, `3 systems`, `2 dependencies`."""
+    return f"{number:,} {singular if number == 1 else plural or singular + 's'}"
+
+
+def inventory_summary(inventory: Inventory) -> str:
+    """`12 systems, 30 options, 1 platform, 2 resources, 12 periods from 2027-Q1`."""
+    options = sum(len(s.options) for s in inventory.systems)
+    return ", ".join(
+        [
+            count_of(len(inventory.systems), "system"),
+            count_of(options, "option"),
+            count_of(len(inventory.platforms), "platform"),
+            count_of(len(inventory.resources), "resource"),
+            f"{count_of(inventory.axis.count, 'period')} from {inventory.axis.label(0)}",
+        ]
+    )

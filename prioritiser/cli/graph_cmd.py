@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from prioritiser.atomic import write_text_atomic
-from prioritiser.cli.common import UserError, ensure_output_dir, load_or_exit
+from prioritiser.cli.common import UserError, count_of, ensure_output_dir, load_or_exit
 from prioritiser.graph import (
     FORMAT_NAMES,
     GraphAnalysis,
@@ -102,10 +102,6 @@ def _cell(value: object) -> str:
     return f"{value:.4f}" if isinstance(value, float) else str(value)
 
 
-def _count(number: int, singular: str, plural: str | None = None) -> str:
-    return f"{number} {singular if number == 1 else plural or singular + 's'}"
-
-
 def _wrapped(items: Sequence[str]) -> list[str]:
     text = ", ".join(items)
     return (
@@ -128,11 +124,11 @@ def summary_lines(analysis: GraphAnalysis, top: int = 10) -> list[str]:
     dependencies = len(dependency_edges(graph))
     layer_count = 1 + max((m.layer for m in analysis.metrics.values()), default=-1)
     lines = [
-        f"{graph.graph.get('name') or 'estate'}: {_count(len(analysis.metrics), 'system')}, "
-        f"{_count(dependencies, 'dependency', 'dependencies')}, "
-        f"{_count(len(platforms(graph)), 'platform')} "
-        f"({_count(len(platform_edges(graph)), 'system–platform link')}), "
-        f"{_count(layer_count, 'layer')}"
+        f"{graph.graph.get('name') or 'estate'}: {count_of(len(analysis.metrics), 'system')}, "
+        f"{count_of(dependencies, 'dependency', 'dependencies')}, "
+        f"{count_of(len(platforms(graph)), 'platform')} "
+        f"({count_of(len(platform_edges(graph)), 'system–platform link')}), "
+        f"{count_of(layer_count, 'layer')}"
     ]
     hub_list = analysis.hubs(top)
     lines += [

@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from prioritiser.cli.common import EXIT_INVALID, EXIT_USAGE, UserError, err, show_problems
+from prioritiser.cli.common import (
+    EXIT_INVALID,
+    EXIT_USAGE,
+    UserError,
+    err,
+    inventory_summary,
+    show_problems,
+)
 from prioritiser.inventory import InventoryError, Problem, parse_period
 from prioritiser.inventory.importers import (
     ImportResult,
@@ -296,10 +303,6 @@ def _write(output: Path, draft: InventoryDraft, force: bool) -> Written:
         sys.exit(EXIT_INVALID)
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
-
-
 def _summary(written: Written) -> None:
     for path in written.files:
         click.echo(f"wrote {path}")
@@ -307,14 +310,7 @@ def _summary(written: Written) -> None:
         click.echo(f"removed {path} (not part of the new inventory)")
     for warning in written.warnings:
         err(warning.render())
-    inventory = written.inventory
-    options = sum(len(s.options) for s in inventory.systems)
-    click.echo(
-        f"{written.root}: valid — {_count(len(inventory.systems), 'system')}, "
-        f"{_count(options, 'option')}, {_count(len(inventory.platforms), 'platform')}, "
-        f"{_count(len(inventory.resources), 'resource')}, "
-        f"{inventory.axis.count} periods from {inventory.axis.label(0)}"
-    )
+    click.echo(f"{written.root}: valid — {inventory_summary(written.inventory)}")
     click.echo(f"next: prioritiser plan {written.root}")
 
 

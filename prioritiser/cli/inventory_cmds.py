@@ -12,7 +12,9 @@ from prioritiser.cli.common import (
     EXIT_INVALID,
     EXIT_USAGE,
     UserError,
+    count_of,
     err,
+    inventory_summary,
     scenario_option,
     show_problems,
 )
@@ -46,14 +48,8 @@ def validate(inventory: Path, scenarios: tuple[Path, ...]) -> None:
             show_problems(bad)
     if overlay_errors:
         sys.exit(EXIT_INVALID)
-    systems = len(result.systems)
-    options = sum(len(s.options) for s in result.systems)
-    click.echo(
-        f"{inventory}: valid — {systems} systems, {options} options, "
-        f"{len(result.platforms)} platforms, {len(result.resources)} resources, "
-        f"{result.axis.count} periods from {result.axis.label(0)}"
-        + (f" ({len(problems)} warning{'s' if len(problems) != 1 else ''})" if problems else "")
-    )
+    warnings = f" ({count_of(len(problems), 'warning')})" if problems else ""
+    click.echo(f"{inventory}: valid — {inventory_summary(result)}{warnings}")
 
 
 @click.command()
