@@ -109,7 +109,12 @@ def run_child(inventory: Path, solver: str, time_limit: float, seed: int) -> dic
         "--seed",
         str(seed),
     ]
-    done = subprocess.run(cmd, capture_output=True, text=True)
+    # A run that overshoots its limit this much is a finding in itself, not a reason to hang.
+    budget = max(4 * time_limit, time_limit + 120)
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=budget)
+    except subprocess.TimeoutExpired:
+        return {"error": f"time limit not honoured: stopped after {budget:.0f} s"}
     if done.returncode != 0:
         return {"error": done.stderr.strip().splitlines()[-1] if done.stderr else "failed"}
     return json.loads(done.stdout.strip().splitlines()[-1])
