@@ -8,6 +8,7 @@ use, so the formulation only has to index them.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from prioritiser.economics import Economics
@@ -89,11 +90,20 @@ def option_starts(inventory: Inventory, system: System, option: Option) -> range
     return range(earliest, last_finish - option.duration + 2)
 
 
-def enumerate_candidates(inventory: Inventory, economics: Economics) -> CandidateSet:
-    """Every (system, option, start) the windows allow, plus every platform build start."""
+def enumerate_candidates(
+    inventory: Inventory,
+    economics: Economics,
+    skip: Collection[tuple[str, str]] = (),
+) -> CandidateSet:
+    """Every (system, option, start) the windows allow, plus every platform build start.
+
+    Options listed in `skip` as (system, option) get no candidates (see `presolve`).
+    """
     out = CandidateSet()
     for system in inventory.systems:
         for option in system.options:
+            if (system.id, option.id) in skip:
+                continue
             use = tuple(sorted(inventory.option_resource_use(option).items()))
             value = economics.option(system.id, option.id)
             for start in option_starts(inventory, system, option):

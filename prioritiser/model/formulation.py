@@ -27,6 +27,7 @@ import pulp
 from prioritiser.economics import Economics
 from prioritiser.inventory import Inventory
 from prioritiser.model.candidates import Build, Candidate, CandidateSet, enumerate_candidates
+from prioritiser.model.presolve import dominated_options
 
 ORDERED = ("after", "requires")
 TOLERANCE = 1e-9
@@ -237,6 +238,10 @@ class Formulation:
             f"{f}[{','.join(k)}]" for f, k in zip(self._rows.family, self._rows.key, strict=True)
         ]
 
+    def family_of_rows(self) -> list[str]:
+        """The family of every row, in matrix order (arrays only)."""
+        return list(self._rows.family)
+
     def row_keys(self, family: str) -> list[Key]:
         """The keys of one family's rows, without building the PuLP view."""
         return [k for f, k in zip(self._rows.family, self._rows.key, strict=True) if f == family]
@@ -443,10 +448,17 @@ class _PulpView:
         return SolverInput(matrix, start, build, initial)
 
 
-def formulate(inventory: Inventory, economics: Economics | None = None) -> Formulation:
-    """Build the whole model: variables, every rule of DESIGN.md, and the objective."""
+def formulate(
+    inventory: Inventory, economics: Economics | None = None, presolve: bool = False
+) -> Formulation:
+    """Build the whole model: variables, every rule of DESIGN.md, and the objective.
+
+    With `presolve`, dominated options get no variables (valid for the NPV objective only;
+    see `presolve.dominated_options`).
+    """
     economics = economics or Economics(inventory)
-    model = Formulation(inventory, enumerate_candidates(inventory, economics))
+    skip = dominated_options(inventory, economics) if presolve else set()
+    model = Formulation(inventory, enumerate_candidates(inventory, economics, skip))
     add_variables(model)
     add_one_option(model)
     add_resource_capacity(model)
