@@ -104,19 +104,28 @@ def solve_highs(
     scale: float,
     progress: ProgressFn | None = None,
     began: float | None = None,
+    target: float | None = None,
 ) -> tuple[SolveResult, Any]:
-    """Solve with HiGHS; returns the result and the `Highs` instance (for its duals/info)."""
+    """Solve with HiGHS; returns the result and the `Highs` instance (for its duals/info).
+
+    With a `target` (money), the search stops once it holds a roadmap worth that much.
+    """
     import highspy
 
     began = time.monotonic() if began is None else began
     version = highs_version()
     highs = load_highs(data)
-    state = {"last": 0.0}
+    state = {"last": 0.0, "reached": False}
     cb = highspy.cb.HighsCallbackType
     mip_events = (cb.kCallbackMipInterrupt, cb.kCallbackMipImprovingSolution)
 
     def on_event(kind: int, message: str, out: object, data_in: object, user: object) -> None:
-        if limits.stop is not None and limits.stop.is_set():
+        if target is not None and kind in mip_events:
+            incumbent = getattr(out, "mip_primal_bound", None)
+            if incumbent is not None and math.isfinite(incumbent):
+                state["reached"] = state["reached"] or -incumbent / scale >= target
+        stopped = limits.stop is not None and limits.stop.is_set()
+        if stopped or (state["reached"] and kind == cb.kCallbackMipInterrupt):
             data_in.user_interrupt = True  # type: ignore[attr-defined]
         now = time.monotonic()
         if progress and now - state["last"] >= 0.5:

@@ -9,6 +9,7 @@ systems are placed first because they are not optional. The result is a feasible
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -115,10 +116,17 @@ class _Ledger:
 class Greedy:
     """Place options in rank order, each as early as every rule allows."""
 
-    def __init__(self, inventory: Inventory, economics: Economics | None = None):
+    def __init__(
+        self,
+        inventory: Inventory,
+        economics: Economics | None = None,
+        candidates: CandidateSet | None = None,
+    ):
         self.inventory = inventory
         self.economics = economics or Economics(inventory)
-        self.candidates: CandidateSet = enumerate_candidates(inventory, self.economics)
+        self.candidates: CandidateSet = candidates or enumerate_candidates(
+            inventory, self.economics
+        )
         self.ledger = _Ledger.empty(inventory)
         self.providers: dict[str, list[tuple[str, str]]] = defaultdict(list)
         self.consumers: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -277,11 +285,22 @@ class Greedy:
 
     def run(self) -> tuple[list[Candidate], list[Build]] | None:
         """Place everything; None when a locked or deadlined system cannot be placed."""
+        if not self.place_mandatory():
+            return None
+        self.fill()
+        return self.placed()
+
+    def place_mandatory(self, preferred: Sequence[Candidate] = ()) -> bool:
+        """Place locked and deadlined systems first (at a `preferred` candidate if it fits)."""
         mandatory = [
             s
             for s in self.inventory.systems
             if s.locked is not None or s.must_modernise_by is not None
         ]
+        ids = {s.id for s in mandatory}
+        for c in preferred:
+            if c.system in ids and c.system not in self.ledger.placed:
+                self.place_exactly(c)
         mandatory.sort(
             key=lambda s: (s.locked is None, self.inventory.deadline_index(s) or 0, s.id)
         )
@@ -289,12 +308,57 @@ class Greedy:
             if system.id in self.ledger.placed:
                 continue
             if not self.try_place(system.id, None, mandatory=True):
-                return None
+                return False
+        return True
+
+    def fill(self) -> None:
+        """Place the rest in rank order (twice: later placements can unblock earlier ones)."""
         ranking = self.ranked_options()
-        for _ in range(2):  # a second pass picks up options unblocked by later placements
+        for _ in range(2):
             for system, option in ranking:
                 if system not in self.ledger.placed:
                     self.try_place(system, option)
+
+    def placed(self) -> tuple[list[Candidate], list[Build]]:
         picks = sorted(self.ledger.placed.values(), key=lambda c: (c.start, c.system))
         builds = sorted(self.ledger.builds.values(), key=lambda b: (b.start, b.platform))
         return picks, builds
+
+    def place_exactly(self, c: Candidate) -> bool:
+        """Place candidate `c` (its option, its start) with its move group, if every rule allows."""
+        members = self.group.get(c.system, [c.system])
+        if any(m in self.ledger.placed for m in members):
+            return False
+        picks = self._group_at(members, c.system, c.option, c.start)
+        if picks is None:
+            return False
+        builds: list[Build] = []
+        for pick in picks:
+            extra = self.platforms_for(pick, builds)
+            if extra is None:
+                return False
+            builds += extra
+        if not self.ledger.fits_resources([*picks, *builds]) or not self.ledger.fits_risk(picks):
+            return False
+        self.ledger.commit(picks, builds)
+        return True
+
+    def run_guided(self, weight: Sequence[float]) -> tuple[list[Candidate], list[Build]] | None:
+        """Round a fractional solution: place candidates by decreasing `weight[c.index]`.
+
+        Used with the LP relaxation's values: candidates the LP chose fully are placed
+        first, then those it chose in part (a second sweep picks up the ones that were
+        blocked by dependencies not yet placed), then the ranking fills what is left.
+        """
+        order = sorted(self.candidates.candidates, key=lambda c: (-weight[c.index], -c.npv))
+        if not self.place_mandatory(order):
+            return None
+        for threshold in (0.5, 0.1, 1e-6):
+            for _ in range(2):
+                for c in order:
+                    if weight[c.index] < threshold:
+                        break
+                    if c.system not in self.ledger.placed:
+                        self.place_exactly(c)
+        self.fill()
+        return self.placed()

@@ -28,7 +28,9 @@ from prioritiser.model.backends import (
 )
 from prioritiser.model.candidates import Build, Candidate, CandidateSet
 from prioritiser.model.formulation import Formulation, formulate
+from prioritiser.model.greedy import Greedy
 from prioritiser.model.reasons import retained_reasons
+from prioritiser.model.staged import solve_staged
 from prioritiser.roadmap import Decision, PlatformBuild, Retained, Roadmap, SolverInfo
 
 SOLVERS = ("highs", "cbc")
@@ -50,6 +52,10 @@ class PlanOptions:
     stop: threading.Event | None = field(default=None, compare=False)
     # A roadmap to start the search from (a MIP start); ignored where it does not fit.
     warm_start: Roadmap | None = field(default=None, compare=False)
+    # "staged" (HiGHS: greedy, LP, rounding, neighbourhood search, then branch and bound;
+    # see `staged`) or "mip" (branch and bound from the greedy roadmap). Models changed by
+    # an `adjust` hook are always solved by branch and bound.
+    strategy: str = "staged"
 
 
 Adjustment = Callable[[Formulation], None]
@@ -72,7 +78,9 @@ def plan(
         raise ValueError(f"unknown solver {options.solver!r}; choose one of {', '.join(SOLVERS)}")
     began = time.monotonic()
     economics = Economics(inventory)
-    model = formulate(inventory, economics)
+    # Dominated options go only when the objective is the plain NPV (an adjust hook may
+    # change it, e.g. a stability penalty when replanning).
+    model = formulate(inventory, economics, presolve=adjust is None)
     if adjust is not None:
         adjust(model)
     if options.warm_start is not None:
@@ -82,7 +90,7 @@ def plan(
     remaining = None
     if options.time_limit is not None:
         remaining = max(1.0, options.time_limit - (time.monotonic() - began))
-    result = solve(model, options, remaining, progress, began)
+    result = solve(model, options, remaining, progress, began, economics)
     result.seconds = time.monotonic() - began
     return read_roadmap(model, economics, options, result)
 
@@ -93,25 +101,48 @@ def solve(
     time_limit: float | None,
     progress: ProgressFn | None = None,
     began: float | None = None,
+    economics: Economics | None = None,
 ) -> SolveResult:
-    """Hand the model to the chosen solver; PuLP-changed models go through their PuLP view."""
+    """Hand the model to the chosen solver; PuLP-changed models go through their PuLP view.
+
+    A model built from the inventory alone (no `adjust` hook) starts from the greedy
+    roadmap unless a warm start was given, and HiGHS solves it in stages (`staged`).
+    """
     version = highs_version() if options.solver == "highs" else "bundled"
     if _empty(model):
         return _trivial(model, version)
+    economics = economics or Economics(model.inventory)
     limits = Limits(time_limit, options.gap, options.threads, options.seed, options.stop)
-    data = model.solver_input()
-    if options.solver == "highs":
-        result, highs = solve_highs(data, limits, model.objective_scale, progress, began)
-        if model.via_pulp:
-            model.problem.solverModel = highs  # callers read duals and bounds from it
+    if options.solver == "highs" and not model.via_pulp and options.strategy == "staged":
+        result = solve_staged(model, economics, limits, progress, began)
+        data = model.solver_input()
     else:
-        result = solve_cbc(data, limits, model.objective_scale)
+        if not model.via_pulp and not model.initial:
+            greedy = Greedy(model.inventory, economics, model.candidates).run()
+            if greedy is not None:
+                _start_from(model, *greedy)
+        data = model.solver_input()
+        if options.solver == "highs":
+            result, highs = solve_highs(data, limits, model.objective_scale, progress, began)
+            if model.via_pulp:
+                model.problem.solverModel = highs  # callers read duals and bounds from it
+        else:
+            result = solve_cbc(data, limits, model.objective_scale)
     if model.via_pulp and result.columns is not None:
         for var, value in zip(model.problem.variables(), result.columns, strict=True):
             var.varValue = float(value)
     result.details["x"] = data.start
     result.details["y"] = data.build
     return result
+
+
+def _start_from(model: Formulation, picks: list[Candidate], builds: list[Build]) -> None:
+    """A MIP start from chosen candidates and builds."""
+    chosen = {c.index for c in picks}
+    built = {b.index for b in builds}
+    initial = {col: 1.0 if i in chosen else 0.0 for i, col in model.start_col.items()}
+    initial.update({col: 1.0 if i in built else 0.0 for i, col in model.build_col.items()})
+    model.initial = initial
 
 
 def apply_warm_start(model: Formulation, roadmap: Roadmap) -> int:
