@@ -1,6 +1,14 @@
 """Benchmark: model build, solve, gap, bound and value against a greedy ranking baseline.
 
-Each measurement runs in its own Python process, so peak memory (max RSS) is per run.
+Estates come from `prioritiser generate` (fixed seed). Each measurement runs in its own
+Python process, so peak memory (max RSS, CBC's process included) is per run. Solvers:
+
+- `highs`      the default: HiGHS in stages (greedy, LP, rounding, RINS, branch and bound)
+- `highs-mip`  HiGHS branch and bound on the whole model from the greedy roadmap
+- `cbc`        the CBC bundled with PuLP, from the greedy roadmap
+
+`--write FILE` replaces the generated part of FILE (between the `bench:begin`/`bench:end`
+markers) and leaves the rest — the written analysis — alone.
 """
 
 from __future__ import annotations
@@ -20,41 +28,58 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FULL_SIZES = [100, 300, 1000, 3000, 5000]
 QUICK_SIZES = [100, 300]
+SOLVERS = {"highs": ("highs", "staged"), "highs-mip": ("highs", "mip"), "cbc": ("cbc", "mip")}
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 
 
-def measure_one(inventory_dir: str, solver: str, time_limit: float, seed: int) -> dict:
-    """Runs inside the child process: build, solve, LP bound, greedy; returns a result row."""
-    import pulp
-
+def measure_one(inventory_dir: str, name: str, time_limit: float, seed: int, lp: bool) -> dict:
+    """Runs inside the child process: plan, LP bound, greedy, checks; returns a result row."""
     from prioritiser.check import check_roadmap
-    from prioritiser.economics import Economics
     from prioritiser.inventory import load_inventory
-    from prioritiser.model import PlanOptions, formulate, plan
+    from prioritiser.model import PlanOptions, Progress, formulate, plan
+    from prioritiser.model.backends import solve_relaxation
     from prioritiser.model.solve import greedy_roadmap
 
+    solver, strategy = SOLVERS[name]
+    load = os.getloadavg()[0]
+    began = time.monotonic()
     inventory = load_inventory(inventory_dir)
+    load_seconds = time.monotonic() - began
+    built: list[float] = []
+
+    def progress(event: Progress) -> None:
+        if event.phase == "model built":
+            built.append(event.elapsed)
+
+    options = PlanOptions(solver=solver, time_limit=time_limit, seed=seed, strategy=strategy)
     began = time.monotonic()
-    model = formulate(inventory, Economics(inventory))
-    build_seconds = time.monotonic() - began
-    variables = len(model.start) + len(model.build)
-    rows = sum(len(family) for family in model.families.values())
-    began = time.monotonic()
-    roadmap = plan(inventory, PlanOptions(solver=solver, time_limit=time_limit, seed=seed))
+    roadmap = plan(inventory, options, progress)
     total_seconds = time.monotonic() - began
+    build_seconds = built[0] if built else 0.0
+    peak_kib = max(  # the plan's peak: measured before the LP bound below loads its own copy
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    )
     violations = check_roadmap(inventory, roadmap) if roadmap.has_plan else []
-    lp_bound = None
-    if solver == "highs":
-        relaxed = formulate(inventory, Economics(inventory))
-        relaxed.problem.solve(pulp.HiGHS(msg=False, mip=False, timeLimit=time_limit))
-        lp_bound = pulp.value(relaxed.problem.objective)
+    model = formulate(inventory, presolve=True)
+    size = model.solver_input().matrix
+    lp_bound, lp_seconds = None, None
+    if lp:
+        began = time.monotonic()
+        lp_bound = solve_relaxation(model.solver_input(), model.objective_scale, time_limit)
+        lp_seconds = time.monotonic() - began
+    del model
     greedy = greedy_roadmap(inventory)
     greedy_violations = check_roadmap(inventory, greedy) if greedy.has_plan else []
     return {
         "systems": len(inventory.systems),
         "periods": inventory.axis.count,
-        "solver": roadmap.solver.name,
-        "variables": variables,
-        "rows": rows,
+        "solver": name,
+        "candidates": len(size.integer.nonzero()[0]),
+        "columns": size.num_col,
+        "rows": size.num_row,
+        "nonzeros": size.nonzeros,
+        "load_s": round(load_seconds, 2),
         "build_s": round(build_seconds, 2),
         "total_s": round(total_seconds, 2),
         "solve_s": round(total_seconds - build_seconds, 2),
@@ -63,12 +88,14 @@ def measure_one(inventory_dir: str, solver: str, time_limit: float, seed: int) -
         "objective": roadmap.objective,
         "bound": roadmap.bound,
         "lp_bound": lp_bound,
+        "lp_s": None if lp_seconds is None else round(lp_seconds, 1),
         "decisions": len(roadmap.decisions),
         "check_ok": not violations,
         "greedy": greedy.objective,
         "greedy_check_ok": not greedy_violations,
         "greedy_s": greedy.solver.seconds,
-        "peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_mib": round(peak_kib / 1024, 1),
+        "load": round(load, 2),
     }
 
 
@@ -89,28 +116,32 @@ def generate(size: int, periods: int, seed: int, folder: Path) -> Path:
                 str(periods),
                 "-o",
                 str(target),
+                "--force",
             ],
             check=True,
             stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
     return target
 
 
-def run_child(inventory: Path, solver: str, time_limit: float, seed: int) -> dict:
+def run_child(inventory: Path, name: str, time_limit: float, seed: int, lp: bool) -> dict:
     cmd = [
         sys.executable,
         __file__,
         "--one",
         str(inventory),
         "--solvers",
-        solver,
+        name,
         "--time-limit",
         str(time_limit),
         "--seed",
         str(seed),
     ]
+    if not lp:
+        cmd.append("--no-lp")
     # A run that overshoots its limit this much is a finding in itself, not a reason to hang.
-    budget = max(4 * time_limit, time_limit + 120)
+    budget = max(4 * time_limit, time_limit + 120) + (time_limit if lp else 0)
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=budget)
     except subprocess.TimeoutExpired:
@@ -121,40 +152,159 @@ def run_child(inventory: Path, solver: str, time_limit: float, seed: int) -> dic
 
 
 def money(value: float | None) -> str:
-    return "—" if value is None else f"{value / 1e6:,.2f}m"
+    return "—" if value is None else f"{value / 1e6:,.1f}m"
+
+
+def ratio(row: dict) -> float | None:
+    objective, greedy = row.get("objective"), row.get("greedy")
+    return objective / greedy if objective and greedy and greedy > 0 else None
+
+
+def checked(row: dict) -> bool:
+    return bool(row.get("check_ok") and row.get("greedy_check_ok"))
 
 
 def table(rows: list[dict]) -> str:
     head = (
-        "| systems | periods | solver | vars | build s | solve s | build % | status | gap % "
-        "| objective | LP bound | greedy | ratio | peak MiB | checked |"
+        "| systems | periods | solver | binaries | non-zeros | build s | solve s | build % "
+        "| status | gap % | objective | LP bound | LP s | greedy | ratio | peak MiB | load "
+        "| checked |"
     )
-    lines = [head, "|" + "---:|" * 4 + "---:|" * 3 + "---|" + "---:|" * 6 + "---|"]
+    align = "|" + "---:|" * 2 + "---|" + "---:|" * 5 + "---|" + "---:|" * 8 + "---|"
+    lines = [head, align]
     for r in rows:
         if "error" in r:
             lines.append(
-                f"| {r.get('systems')} | {r.get('periods')} | {r.get('solver')} | error: {r['error']} |"
+                f"| {r.get('systems')} | {r.get('periods')} | {r.get('solver')} "
+                f"| error: {r['error']} |" + " |" * 15
             )
             continue
-        ratio = (r["objective"] / r["greedy"]) if r["objective"] and r["greedy"] else None
         gap = "—" if r["gap"] is None else f"{100 * r['gap']:.2f}"
-        build_share = 100 * r["build_s"] / r["total_s"] if r["total_s"] else 0
+        share = 100 * r["build_s"] / r["total_s"] if r["total_s"] else 0
+        value = ratio(r)
+        lp_s = "—" if r["lp_s"] is None else f"{r['lp_s']:.0f}"
         lines.append(
-            f"| {r['systems']} | {r['periods']} | {r['solver']} | {r['variables']:,} | "
-            f"{r['build_s']:.2f} | {r['solve_s']:.2f} | {build_share:.0f} | {r['status']} | "
-            f"{gap} | {money(r['objective'])} | "
-            f"{money(r['lp_bound'])} | {money(r['greedy'])} | "
-            f"{'—' if ratio is None else f'{ratio:.3f}'} | {r['peak_mib']:,.0f} | "
-            f"{'yes' if r['check_ok'] and r['greedy_check_ok'] else 'NO'} |"
+            f"| {r['systems']:,} | {r['periods']} | {r['solver']} | {r['candidates']:,} | "
+            f"{r['nonzeros']:,} | {r['build_s']:.1f} | {r['solve_s']:.1f} | {share:.0f} | "
+            f"{r['status']} | {gap} | {money(r['objective'])} | {money(r['lp_bound'])} | "
+            f"{lp_s} | {money(r['greedy'])} | {'—' if value is None else f'{value:.2f}'} | "
+            f"{r['peak_mib']:,.0f} | {r['load']:.1f} | {'yes' if checked(r) else 'NO'} |"
         )
     return "\n".join(lines)
+
+
+def chart(rows: list[dict], periods: int, field: str, title: str, unit: str) -> str:
+    """A Mermaid xychart of `field` against estate size, one line per solver."""
+    mine = [r for r in rows if r.get("periods") == periods and "error" not in r]
+    sizes = sorted({r["systems"] for r in mine})
+    solvers = [s for s in SOLVERS if any(r["solver"] == s for r in mine)]
+    if not sizes or not solvers:
+        return ""
+    series, top = [], 0.0
+    for solver in solvers:
+        values = []
+        for size in sizes:
+            hit = [r for r in mine if r["solver"] == solver and r["systems"] == size]
+            value = hit[0].get(field) if hit else None
+            value = 0.0 if value is None else float(value) * (100 if field == "gap" else 1)
+            values.append(round(min(value, 100.0) if field == "gap" else value, 2))
+            top = max(top, values[-1])
+        series.append(f"    line [{', '.join(str(v) for v in values)}]")
+    legend = ", ".join(f"line {i + 1}: {s}" for i, s in enumerate(solvers))
+    return "\n".join(
+        [
+            f"{title} ({periods} quarters; {legend}):",
+            "",
+            "```mermaid",
+            "xychart-beta",
+            f'    title "{title}, {periods} quarters"',
+            f"    x-axis [{', '.join(str(s) for s in sizes)}]",
+            f'    y-axis "{unit}" 0 --> {max(1.0, round(top * 1.1, 1))}',
+            *series,
+            "```",
+        ]
+    )
 
 
 def versions() -> str:
     from importlib.metadata import version
 
-    names = ["prioritiser", "pulp", "highspy", "networkx", "pydantic"]
+    names = ["prioritiser", "highspy", "pulp", "numpy", "networkx", "pydantic"]
     return ", ".join(f"{n} {version(n)}" for n in names)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f", {kib / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    return (
+        f"{os.cpu_count()} cores ({cpu}){memory}, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def report(rows: list[dict], args: argparse.Namespace, limit: float, started: str) -> str:
+    loads = [r["load"] for r in rows if "load" in r]
+    charts = [
+        chart(rows, p, field, title, unit)
+        for p in sorted({r.get("periods") for r in rows if r.get("periods")})
+        for field, title, unit in (
+            ("total_s", "Seconds to the roadmap (build + solve)", "seconds"),
+            ("gap", "Proven gap", "% (capped at 100)"),
+        )
+    ]
+    return "\n".join(
+        [
+            BEGIN,
+            f"Generated by `scripts/bench {' '.join(sys.argv[1:])}`, started {started}, "
+            f"finished {date.today()}.",
+            "",
+            f"- Machine: {machine()}.",
+            f"- Versions: {versions()}.",
+            f"- Time limit {limit:.0f} s per run, model build included (loading the YAML is "
+            f"not: it is `load` below); estates from `prioritiser generate --seed {args.seed}`"
+            "; 3 options per system; default gap 0.5 %; HiGHS and CBC pick their own thread "
+            "count (all cores).",
+            f"- Machine load (1-minute load average at the start of each run): "
+            f"{min(loads, default=0):.1f}–{max(loads, default=0):.1f}. Other engineers' "
+            "test runs may have shared these 2 cores, so seconds are noisy; the `load` column "
+            "says how busy the machine was.",
+            "- `binaries`: start variables after window pruning and dominated-option presolve; "
+            "`LP bound`: the LP relaxation of the whole model, solved separately with the same "
+            "time limit (— when it does not finish); `ratio`: objective ÷ greedy; `checked`: "
+            "both roadmaps pass the independent checker.",
+            "",
+            table(rows),
+            "",
+            *[c + "\n" for c in charts if c],
+            END,
+        ]
+    )
+
+
+def write(path: Path, text: str) -> None:
+    """Replace the generated section of `path` (or create the file around it)."""
+    if path.exists():
+        old = path.read_text(encoding="utf-8")
+        if BEGIN in old and END in old:
+            head, rest = old.split(BEGIN, 1)
+            tail = rest.split(END, 1)[1]
+            path.write_text(head + text + tail, encoding="utf-8")
+            return
+        path.write_text(old.rstrip() + "\n\n" + text + "\n", encoding="utf-8")
+        return
+    path.write_text("# Benchmarks\n\n" + text + "\n", encoding="utf-8")
 
 
 def main() -> None:
@@ -162,16 +312,19 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes and short limits (CI)")
     parser.add_argument("--sizes", help="comma-separated estate sizes")
     parser.add_argument("--periods", help="comma-separated horizons (quarters)", default=None)
-    parser.add_argument("--solvers", default="highs,cbc")
+    parser.add_argument("--solvers", default=None, help=f"comma-separated: {', '.join(SOLVERS)}")
     parser.add_argument("--time-limit", type=float, default=None)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--write", help="write the markdown report to this file")
+    parser.add_argument("--no-lp", action="store_true", help="skip the separate LP bound")
+    parser.add_argument("--write", help="write the markdown report into this file")
+    parser.add_argument("--json", help="also save the rows as JSON here")
     parser.add_argument("--keep", help="folder to keep generated estates in")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         limit = args.time_limit or 60.0
-        print(json.dumps(measure_one(args.one, args.solvers, limit, args.seed)))
+        row = measure_one(args.one, args.solvers, limit, args.seed, not args.no_lp)
+        print(json.dumps(row))
         return
     sizes = (
         [int(s) for s in args.sizes.split(",")]
@@ -184,38 +337,40 @@ def main() -> None:
         else ([12] if args.quick else [12, 16])
     )
     limit = args.time_limit or (10.0 if args.quick else 60.0)
-    solvers = args.solvers.split(",")
-    rows = []
+    default = "highs,cbc" if args.quick else "highs,highs-mip,cbc"
+    solvers = (args.solvers or default).split(",")
+    unknown = [s for s in solvers if s not in SOLVERS]
+    if unknown:
+        parser.error(f"unknown solver(s) {', '.join(unknown)}; choose from {', '.join(SOLVERS)}")
+    started = time.strftime("%Y-%m-%d %H:%M")
+    rows: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="prioritiser-bench-") as tmp:
         folder = Path(args.keep) if args.keep else Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         for size in sizes:
             for horizon in periods:
                 estate = generate(size, horizon, args.seed, folder)
-                for solver in solvers:
+                for i, name in enumerate(solvers):
                     began = time.monotonic()
-                    row = run_child(estate, solver, limit, args.seed)
+                    lp = not args.no_lp and i == 0  # one LP bound per estate is enough
+                    row = run_child(estate, name, limit, args.seed, lp)
+                    if not lp and rows and rows[-1].get("systems") == size and "error" not in row:
+                        row["lp_bound"] = rows[-1].get("lp_bound")
                     row.setdefault("systems", size)
                     row.setdefault("periods", horizon)
-                    row.setdefault("solver", solver)
+                    row.setdefault("solver", name)
                     rows.append(row)
                     print(
-                        f"  {size:>5} systems × {horizon} periods, {solver}: "
+                        f"  {size:>5} systems × {horizon} periods, {name}: "
                         f"{row.get('status', row.get('error'))} in {time.monotonic() - began:.1f}s",
                         file=sys.stderr,
                         flush=True,
                     )
-    text = table(rows)
-    print(text)
+                    if args.json:
+                        Path(args.json).write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    print(table(rows))
     if args.write:
-        cpu = platform.processor() or platform.machine()
-        header = (
-            f"# Benchmarks\n\nGenerated by `scripts/bench {' '.join(sys.argv[1:])}` on {date.today()}"
-            f" — {os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}, "
-            f"Python {platform.python_version()}; {versions()}. Time limit {limit:.0f} s per solve "
-            f"(model build included); seed {args.seed}.\n\n"
-        )
-        Path(args.write).write_text(header + text + "\n", encoding="utf-8")
+        write(Path(args.write), report(rows, args, limit, started))
 
 
 if __name__ == "__main__":

@@ -295,6 +295,13 @@ def solve_cbc(data: SolverInput, limits: Limits, scale: float) -> SolveResult:
         with open(log, "w") as out:
             done = subprocess.run(args, stdout=out, stderr=out, stdin=subprocess.DEVNULL)
         text = log.read_text(errors="replace")
+        if done.returncode < 0 and data.initial is not None:
+            # The bundled CBC can crash when its time limit strikes while it is still
+            # processing the MIP start; it had nothing better then, so the start stands.
+            note = f"CBC stopped by signal {-done.returncode} at the time limit; start kept"
+            return SolveResult(
+                "feasible", data.initial, None, 0.0, cbc_version(text), {"note": note}
+            )
         if done.returncode != 0 or not solution.exists():
             raise RuntimeError(f"CBC failed (exit {done.returncode}): {text[-400:]}")
         first, columns = _read_cbc_solution(solution, m.num_col)

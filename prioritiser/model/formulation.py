@@ -15,6 +15,7 @@ hands it to a solver.
 
 from __future__ import annotations
 
+import gc
 import math
 from array import array
 from collections import defaultdict
@@ -457,19 +458,25 @@ def formulate(
     see `presolve.dominated_options`).
     """
     economics = economics or Economics(inventory)
-    skip = dominated_options(inventory, economics) if presolve else set()
-    model = Formulation(inventory, enumerate_candidates(inventory, economics, skip))
-    add_variables(model)
-    add_one_option(model)
-    add_resource_capacity(model)
-    add_resource_totals(model)
-    add_dependency_order(model)
-    add_requires(model)
-    add_together(model)
-    add_safe_retirement(model)
-    add_platforms(model)
-    add_risk_limits(model)
-    add_objective(model)
+    collecting = gc.isenabled()
+    gc.disable()  # hundreds of thousands of small objects, none of them garbage: 20 % faster
+    try:
+        skip = dominated_options(inventory, economics) if presolve else set()
+        model = Formulation(inventory, enumerate_candidates(inventory, economics, skip))
+        add_variables(model)
+        add_one_option(model)
+        add_resource_capacity(model)
+        add_resource_totals(model)
+        add_dependency_order(model)
+        add_requires(model)
+        add_together(model)
+        add_safe_retirement(model)
+        add_platforms(model)
+        add_risk_limits(model)
+        add_objective(model)
+    finally:
+        if collecting:
+            gc.enable()
     return model
 
 

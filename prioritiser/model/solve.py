@@ -30,7 +30,7 @@ from prioritiser.model.candidates import Build, Candidate, CandidateSet
 from prioritiser.model.formulation import Formulation, formulate
 from prioritiser.model.greedy import Greedy
 from prioritiser.model.reasons import retained_reasons
-from prioritiser.model.staged import solve_staged
+from prioritiser.model.staged import solve_staged, verified
 from prioritiser.roadmap import Decision, PlatformBuild, Retained, Roadmap, SolverInfo
 
 SOLVERS = ("highs", "cbc")
@@ -122,6 +122,10 @@ def solve(
             if greedy is not None:
                 _start_from(model, *greedy)
         data = model.solver_input()
+        if options.solver == "cbc" and data.initial is not None and not model.via_pulp:
+            # CBC gets a complete start (step variables too) checked against every row by
+            # HiGHS, or none: it may fall back on it (see `solve_cbc`).
+            data.initial = verified(data, data.initial, model.objective_scale)[0]
         if options.solver == "highs":
             result, highs = solve_highs(data, limits, model.objective_scale, progress, began)
             if model.via_pulp:

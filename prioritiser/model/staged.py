@@ -126,7 +126,7 @@ def solve_staged(
 
     greedy = Greedy(model.inventory, economics, model.candidates).run()
     if greedy is not None:
-        best.offer(*_verified(data, _columns(data, *greedy), scale), "greedy")
+        best.offer(*verified(data, _columns(data, *greedy), scale), "greedy")
     report("greedy start")
 
     # The LP relaxation, or on estates too large for it in the time left, the relaxation
@@ -154,7 +154,7 @@ def solve_staged(
         weight = guide.columns[data.start]
         rounded = Greedy(model.inventory, economics, model.candidates).run_guided(weight)
         if rounded is not None:
-            best.offer(*_verified(data, _columns(data, *rounded), scale), "rounding")
+            best.offer(*verified(data, _columns(data, *rounded), scale), "rounding")
         report("rounding")
     left = clock.left()
     root_fits = lp is not None and (left is None or left >= ROOT_FACTOR * lp.seconds)
@@ -177,7 +177,7 @@ def solve_staged(
         result = _branch_and_bound(data, best, limits, clock.left(), scale, progress, began)
         details["branch_and_bound"] = result.details
         if result.columns is not None:
-            best.offer(*_verified(data, result.columns, scale), "branch and bound")
+            best.offer(*verified(data, result.columns, scale), "branch and bound")
         if result.bound is not None:
             best.bound = min(best.bound, max(result.bound, best.objective))
         # HiGHS proved its roadmap optimal within the gap (in its own terms); ours is as good.
@@ -262,10 +262,13 @@ def _columns(data: SolverInput, picks: list, builds: list) -> np.ndarray:
     return columns
 
 
-def _verified(
+def verified(
     data: SolverInput, columns: np.ndarray, scale: float
 ) -> tuple[np.ndarray | None, float]:
-    """Fix the integer columns at `columns`, let HiGHS set the rest; None if a row breaks."""
+    """Fix the integer columns at `columns`, let HiGHS set the rest; None if a row breaks.
+
+    Returns the completed column values and their objective (money).
+    """
     import highspy
 
     matrix = data.matrix
@@ -363,7 +366,7 @@ def _neighbourhood(
     result, _ = solve_highs(sub, sub_limits, scale, target=target)
     if result.columns is None:
         return None, -np.inf
-    return _verified(data, result.columns, scale)
+    return verified(data, result.columns, scale)
 
 
 def _with_bounds(matrix: Matrix, lower: np.ndarray, upper: np.ndarray) -> Matrix:
