@@ -125,3 +125,9 @@ def test_infeasible_inventory_is_reported_infeasible(tmp_path: Path) -> None:
 """,
     )
     assert plan(load_inventory(root)).status == "infeasible"
+
+
+def test_successive_plans_may_ask_for_different_thread_counts() -> None:
+    inventory = load_inventory(FIXTURES / "tiny")
+    statuses = [plan(inventory, PlanOptions(threads=n)).status for n in (1, 2, 1)]
+    assert statuses == ["optimal", "optimal", "optimal"]

@@ -152,6 +152,9 @@ def solve_highs(
     highs.setOptionValue("mip_rel_gap", float(limits.gap))
     highs.setOptionValue("random_seed", int(limits.seed) % 2147483647)
     if limits.threads is not None:
+        # HiGHS sizes one process-wide thread pool on first use; a later solve asking for
+        # another count fails outright unless the pool is rebuilt first.
+        highspy.Highs.resetGlobalScheduler(True)
         highs.setOptionValue("threads", int(limits.threads))
     if limits.time_limit is not None:
         highs.setOptionValue("time_limit", float(max(limits.time_limit, 0.01)))
