@@ -18,8 +18,7 @@ def write(tmp_path: Path, systems: str, portfolio_extra: str = "") -> Path:
     (tmp_path / "systems").mkdir(parents=True, exist_ok=True)
     (tmp_path / "portfolio.yaml").write_text(
         "portfolio: {name: T, start: 2027-Q1, periods: 6}\n"
-        "resources:\n  capex: {per_period: 100}\n  engineers: {per_period: 10}\n"
-        + portfolio_extra,
+        "resources:\n  capex: {per_period: 100}\n  engineers: {per_period: 10}\n" + portfolio_extra,
         encoding="utf-8",
     )
     (tmp_path / "systems" / "s.yaml").write_text(systems, encoding="utf-8")

@@ -41,9 +41,7 @@ def roadmap_without_timing(path: Path) -> dict:
     return data
 
 
-@pytest.mark.parametrize(
-    ("inventory", "solver"), [(DEMO, "highs"), (TINY, "cbc"), (TINY, "highs")]
-)
+@pytest.mark.parametrize(("inventory", "solver"), [(DEMO, "highs"), (TINY, "cbc"), (TINY, "highs")])
 def test_identical_runs_give_byte_identical_outputs(
     tmp_path: Path, inventory: Path, solver: str
 ) -> None:
@@ -85,16 +83,28 @@ def test_output_path_under_a_regular_file_fails_cleanly(tmp_path: Path) -> None:
 def test_interrupted_plan_leaves_previous_outputs_complete(tmp_path: Path) -> None:
     estate = tmp_path / "estate"
     subprocess.run(
-        [sys.executable, "-m", "prioritiser", "generate", "--systems", "1500", "--seed", "5",
-         "-o", str(estate)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "prioritiser",
+            "generate",
+            "--systems",
+            "1500",
+            "--seed",
+            "5",
+            "-o",
+            str(estate),
+        ],
+        check=True,
+        capture_output=True,
     )
     out = tmp_path / "out"
     plan_into(out, str(TINY))
     previous = (out / "roadmap.json").read_bytes()
     process = subprocess.Popen(
         [sys.executable, "-m", "prioritiser", "plan", str(estate), "-o", str(out)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     time.sleep(4)
     process.send_signal(signal.SIGINT)
