@@ -4,6 +4,7 @@ stated gap is against a valid bound."""
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -90,3 +91,93 @@ def test_a_stop_request_returns_the_best_roadmap_so_far(estate: Inventory) -> No
     roadmap = plan(estate, PlanOptions(stop=stop, gap=0.0))
     assert roadmap.status in ("feasible", "optimal")
     assert check_roadmap(estate, roadmap) == []
+
+
+def test_the_background_path_on_a_small_estate_keeps_every_promise(
+    estate: Inventory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Force the large-estate path (LP on another core, coarse relaxation, departments)."""
+    from prioritiser.model import staged
+
+    monkeypatch.setattr(staged, "FOREGROUND_NONZEROS", 0)
+    began = time.monotonic()
+    roadmap = plan(estate, PlanOptions(time_limit=8, gap=0.0))
+    assert time.monotonic() - began < 8 + 2.5
+    assert roadmap.status in ("optimal", "feasible")
+    assert check_roadmap(estate, roadmap) == []
+    # The stated bound is a bound: no roadmap beats it, the best a full solve finds included.
+    other = plan(estate, PlanOptions(time_limit=30))
+    assert roadmap.bound is not None and roadmap.objective is not None
+    assert other.objective is not None and other.bound is not None
+    assert roadmap.bound >= other.objective * (1 - 1e-9) - 1e-3
+    assert other.bound >= roadmap.objective * (1 - 1e-9) - 1e-3
+    greedy = Greedy(estate, Economics(estate)).run()
+    assert greedy is not None
+    assert roadmap.objective >= sum(c.npv for c in greedy[0]) - sum(b.cost_pv for b in greedy[1])
+
+
+def test_department_search_runs_when_the_lp_cannot_finish(
+    estate: Inventory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from prioritiser.model import staged
+
+    monkeypatch.setattr(staged, "FOREGROUND_NONZEROS", 0)
+    monkeypatch.setattr(staged, "expected_lp_seconds", lambda nonzeros: 1e9)
+    monkeypatch.setattr(staged, "MIN_ROUND", 0.5)
+    progress: list[str] = []
+    roadmap = plan(estate, PlanOptions(time_limit=10, gap=0.0), lambda p: progress.append(p.phase))
+    assert "relaxation of the shared rows" in progress
+    assert "LP relaxation" not in progress
+    assert roadmap.status in ("optimal", "feasible")
+    assert check_roadmap(estate, roadmap) == []
+
+
+def test_a_background_lp_stops_when_cancelled() -> None:
+    from prioritiser.model import staged
+
+    inventory = load_inventory(DEMO)
+    model = formulate(inventory, presolve=False)
+    details: dict = {}
+    background = staged._Background(
+        staged._lp(model.solver_input()), model.objective_scale, 30.0, details
+    )
+    background.cancel()
+    assert background.finished()
+    assert "lp" in details
+
+
+def test_presolve_and_sub_mips_are_off_only_for_large_free_models_under_a_limit() -> None:
+    from prioritiser.model import backends
+
+    inventory = load_inventory(DEMO)
+    data = formulate(inventory, presolve=False).solver_input()
+    free = backends.free_nonzeros(data.matrix)
+    assert 0 < free <= data.matrix.nonzeros
+    limits = backends.Limits(time_limit=5)
+    _, highs = backends.solve_highs(data, limits, 1.0)
+    assert highs.getOptionValue("presolve")[1] == "choose"
+    old = (backends.PRESOLVE_NONZEROS, backends.SUB_MIP_NONZEROS)
+    try:
+        backends.PRESOLVE_NONZEROS = backends.SUB_MIP_NONZEROS = 0
+        _, highs = backends.solve_highs(data, limits, 1.0)
+        assert highs.getOptionValue("presolve")[1] == "off"
+        assert highs.getOptionValue("mip_heuristic_run_root_reduced_cost")[1] is False
+        _, highs = backends.solve_highs(data, backends.Limits(), 1.0)
+        assert highs.getOptionValue("presolve")[1] == "choose"  # no limit: nothing to honour
+    finally:
+        backends.PRESOLVE_NONZEROS, backends.SUB_MIP_NONZEROS = old
+    fixed = replace(data.matrix, upper=data.matrix.lower.copy())
+    assert backends.free_nonzeros(fixed) == 0
+
+
+def test_cbc_is_stopped_when_it_ignores_its_time_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from prioritiser.model import backends
+
+    monkeypatch.setattr(backends, "CBC_GRACE", 0.3)
+    began = time.monotonic()
+    code = backends._run_cbc(["sleep", "30"], tmp_path / "log", backends.Limits(time_limit=0.2))
+    assert code is None
+    assert time.monotonic() - began < 3
+    assert backends._run_cbc(["true"], tmp_path / "log", backends.Limits(time_limit=5)) == 0
