@@ -62,6 +62,8 @@ def expected_lp_seconds(nonzeros: int) -> float:
     (1,000 x 16), 72 s at 2.0m (3,000 x 16), over 120 s at 3.3m (5,000 x 16).
     """
     return 12.0 * (nonzeros / 663_667) ** 1.5
+
+
 RINS_SHARE = 0.6  # of the time left after rounding, when branch and bound follows
 # Branch and bound on the whole model is worth starting when the time left is at least this
 # many LP-relaxation times (presolve, root LP, cuts and heuristics).
