@@ -3,20 +3,24 @@
 Branch and bound on the whole model spends its first minute at estate scale on presolve
 and on cut rounds at the root before its own heuristics run; meanwhile the best roadmap it
 holds is whatever it was started from. The stages below find a near-optimal roadmap first
-and prove its gap against the LP relaxation:
+and prove its gap against a relaxation:
 
 1. **Greedy start** — the ranking baseline, always feasible when anything is.
 2. **LP relaxation** — its optimum bounds every roadmap; its values say which option and
-   start each system leans to.
-3. **Rounding** — place candidates in decreasing LP value with the greedy's rule checks.
-4. **Neighbourhood search (RINS)** — fix every candidate on which the LP and the rounded
-   roadmap agree and let HiGHS optimise the rest (a few thousand binaries at most).
+   start each system leans to. On large models under a time limit it runs on the other
+   core (when it can finish in time), and meanwhile the **coarse relaxation** — only the
+   rows shared by every system: one option each, capacity, risk — bounds and guides.
+3. **Rounding** — place candidates in decreasing relaxation value with the greedy's checks.
+4. **Neighbourhood search (RINS)** — fix every candidate on which the relaxation and the
+   rounded roadmap agree and let HiGHS optimise the rest; then, while the LP is on its way
+   or when branch and bound would not fit, one department's systems at a time.
 5. **Branch and bound** on the whole model from the best roadmap so far, when the time
    left is long enough for its root to finish.
 
 The run stops as soon as the best roadmap is within the asked gap of the best bound. Every
 roadmap kept is completed and verified by HiGHS against the model's rows (integer columns
-fixed, an LP for the step variables), so nothing unchecked leaves this module.
+fixed, an LP for the step variables), so nothing unchecked leaves this module. Without a
+time limit every stage runs in order on one thread, so a run is repeatable.
 """
 
 from __future__ import annotations
