@@ -189,3 +189,15 @@ def test_cbc_is_stopped_when_it_ignores_its_time_limit(
     assert code is None
     assert time.monotonic() - began < 3
     assert backends._run_cbc(["true"], tmp_path / "log", backends.Limits(time_limit=5)) == 0
+
+
+def test_branch_and_bound_states_at_least_the_every_system_at_its_best_bound() -> None:
+    """CBC states no bound of its own when stopped early; the trivial one is still valid."""
+    from prioritiser.model.staged import unconstrained_bound
+
+    inventory = load_inventory(DEMO)
+    roadmap = plan(inventory, PlanOptions(solver="cbc", strategy="mip", time_limit=2))
+    model = formulate(inventory, presolve=True)
+    trivial = unconstrained_bound(model, model.solver_input())
+    assert roadmap.objective is not None and roadmap.bound is not None
+    assert roadmap.objective <= roadmap.bound <= trivial + 1e-3

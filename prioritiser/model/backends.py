@@ -65,10 +65,11 @@ class Limits:
 # --- HiGHS --------------------------------------------------------------------------------
 
 # Above this many non-zeros in columns not fixed, HiGHS' MIP presolve takes tens of seconds
-# (20 s over a 20 s limit measured at 3,000 systems x 16 quarters) and does not look at
-# its time limit; a time limit must be honoured, so under one presolve is off there.
+# (20 s over a 20 s limit at 3,000 systems x 16 quarters, 10 s over at 3,000 x 12 with
+# 1.3m) and does not look at its time limit; a time limit must be honoured, so under one
+# presolve is off there.
 # (A neighbourhood with most columns fixed keeps presolve: that is what removes them.)
-PRESOLVE_NONZEROS = 1_500_000
+PRESOLVE_NONZEROS = 1_000_000
 # HiGHS' root reduced-cost heuristic solves a sub-MIP whose presolve does not look at the
 # time limit either: at 3,000 x 16 a neighbourhood with 0.9m free non-zeros spent over ten
 # minutes in it (`strengthenInequalities`) on a 21 s limit. Off above this size.
@@ -274,7 +275,7 @@ def finite(value: float | None) -> float | None:
 
 # --- CBC ----------------------------------------------------------------------------------
 
-CBC_GRACE = 5.0  # seconds past its time limit before CBC is stopped
+CBC_GRACE = 3.0  # seconds past its time limit before CBC is stopped
 
 
 def cbc_path() -> str:
@@ -299,6 +300,7 @@ def write_mps(matrix: Matrix, path: Path) -> None:
 def solve_cbc(data: SolverInput, limits: Limits, scale: float) -> SolveResult:
     """Solve with the bundled CBC binary, from an MPS file (and a MIP start file)."""
     m = data.matrix
+    began = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="prioritiser-cbc-") as tmp:
         folder = Path(tmp)
         model, solution, log = folder / "model.mps", folder / "model.sol", folder / "cbc.log"
@@ -311,14 +313,16 @@ def solve_cbc(data: SolverInput, limits: Limits, scale: float) -> SolveResult:
             start.write_text("".join(lines), encoding="utf-8")
             args += ["-mips", str(start)]
         if limits.time_limit is not None:
-            args += ["-sec", f"{max(limits.time_limit, 0.01)}"]
+            # Writing the files counts against the limit (seconds at 3,000 systems).
+            left = limits.time_limit - (time.monotonic() - began)
+            args += ["-sec", f"{max(left, 0.01)}"]
         args += ["-randomCbcSeed", str(int(limits.seed) % 2147483647 + 1)]
         args += ["-ratio", str(limits.gap)]
         if limits.threads is not None:
             args += ["-threads", str(int(limits.threads))]
         args += ["-timeMode", "elapsed", "-solve", "-printingOptions", "all"]
         args += ["-solution", str(solution)]
-        returncode = _run_cbc(args, log, limits)
+        returncode = _run_cbc(args, log, limits, began)
         text = log.read_text(errors="replace")
         if returncode is None or returncode < 0:
             # CBC checks its time limit only in branch and bound: on a large model it can
@@ -365,11 +369,13 @@ def solve_cbc(data: SolverInput, limits: Limits, scale: float) -> SolveResult:
     return SolveResult(outcome, keep, bound, 0.0, cbc_version(text), details)
 
 
-def _run_cbc(args: list[str], log: Path, limits: Limits) -> int | None:
-    """Run CBC; None when it had to be killed (past the time limit, or a stop request)."""
+def _run_cbc(args: list[str], log: Path, limits: Limits, began: float | None = None) -> int | None:
+    """Run CBC; None when it had to be killed (past the time limit counted from `began`,
+    or a stop request)."""
     deadline = None
     if limits.time_limit is not None:
-        deadline = time.monotonic() + limits.time_limit + CBC_GRACE
+        began = time.monotonic() if began is None else began
+        deadline = began + limits.time_limit + CBC_GRACE
     with open(log, "w") as out:
         process = subprocess.Popen(args, stdout=out, stderr=out, stdin=subprocess.DEVNULL)
         while True:

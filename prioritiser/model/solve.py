@@ -30,7 +30,7 @@ from prioritiser.model.candidates import Build, Candidate, CandidateSet
 from prioritiser.model.formulation import Formulation, formulate
 from prioritiser.model.greedy import Greedy
 from prioritiser.model.reasons import retained_reasons
-from prioritiser.model.staged import solve_staged, verified
+from prioritiser.model.staged import solve_staged, unconstrained_bound, verified
 from prioritiser.roadmap import Decision, PlatformBuild, Retained, Roadmap, SolverInfo
 
 SOLVERS = ("highs", "cbc")
@@ -111,6 +111,7 @@ def solve(
     version = highs_version() if options.solver == "highs" else "bundled"
     if _empty(model):
         return _trivial(model, version)
+    entered = time.monotonic()
     economics = economics or Economics(model.inventory)
     limits = Limits(time_limit, options.gap, options.threads, options.seed, options.stop)
     if options.solver == "highs" and not model.via_pulp and options.strategy == "staged":
@@ -126,12 +127,20 @@ def solve(
             # CBC gets a complete start (step variables too) checked against every row by
             # HiGHS, or none: it may fall back on it (see `solve_cbc`).
             data.initial = verified(data, data.initial, model.objective_scale)[0]
+        if time_limit is not None:
+            # The greedy start and its check count against the limit too.
+            limits.time_limit = max(0.01, time_limit - (time.monotonic() - entered))
         if options.solver == "highs":
             result, highs = solve_highs(data, limits, model.objective_scale, progress, began)
             if model.via_pulp:
                 model.problem.solverModel = highs  # callers read duals and bounds from it
         else:
             result = solve_cbc(data, limits, model.objective_scale)
+    if not model.via_pulp and result.status in ("optimal", "feasible"):
+        # Without presolve HiGHS may stop before its root LP, holding only a trivial bound;
+        # every system at its best candidate is a valid bound too, often far tighter.
+        trivial = unconstrained_bound(model, data)
+        result.bound = trivial if result.bound is None else min(result.bound, trivial)
     if model.via_pulp and result.columns is not None:
         for var, value in zip(model.problem.variables(), result.columns, strict=True):
             var.varValue = float(value)

@@ -139,7 +139,7 @@ def solve_staged(
     clock = Clock(began, limits.time_limit, limits)
     data = model.solver_input()
     scale = model.objective_scale
-    best = Best(bound=_unconstrained_bound(model, data))
+    best = Best(bound=unconstrained_bound(model, data))
     details: dict[str, Any] = {"stages": best.log}
 
     def report(phase: str) -> None:
@@ -329,7 +329,7 @@ def _rows(matrix: Matrix, keep: np.ndarray) -> Matrix:
     )
 
 
-def _unconstrained_bound(model: Formulation, data: SolverInput) -> float:
+def unconstrained_bound(model: Formulation, data: SolverInput) -> float:
     """Every system at its most valuable candidate, no rule but one option each: a bound."""
     cost = data.matrix.cost[data.start] if len(data.start) else np.zeros(0)
     total = 0.0
