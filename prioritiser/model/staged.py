@@ -63,9 +63,10 @@ def expected_lp_seconds(nonzeros: int) -> float:
     """Seconds the LP relaxation is expected to take on one core of a laptop-class machine.
 
     Fitted to interior point from scratch on generated estates: 12 s at 0.66m non-zeros
-    (1,000 x 16), 72 s at 2.0m (3,000 x 16), over 120 s at 3.3m (5,000 x 16).
+    (1,000 x 16), 41 s at 1.33m (3,000 x 12), 72 s at 2.0m (3,000 x 16), over 120 s at
+    3.3m (5,000 x 16).
     """
-    return 12.0 * (nonzeros / 663_667) ** 1.5
+    return 12.0 * (nonzeros / 663_667) ** 1.65
 
 
 RINS_SHARE = 0.6  # of the time left after rounding, when branch and bound follows
