@@ -136,11 +136,12 @@ def solve(
                 model.problem.solverModel = highs  # callers read duals and bounds from it
         else:
             result = solve_cbc(data, limits, model.objective_scale)
-    if not model.via_pulp and result.status in ("optimal", "feasible"):
-        # Without presolve HiGHS may stop before its root LP, holding only a trivial bound;
-        # every system at its best candidate is a valid bound too, often far tighter.
-        trivial = unconstrained_bound(model, data)
-        result.bound = trivial if result.bound is None else min(result.bound, trivial)
+        if not model.via_pulp and result.status in ("optimal", "feasible"):
+            # Without presolve HiGHS may stop before its root LP, and CBC states no bound
+            # when stopped early; every system at its best candidate is a valid bound too
+            # (the staged solve starts from it).
+            trivial = unconstrained_bound(model, data)
+            result.bound = trivial if result.bound is None else min(result.bound, trivial)
     if model.via_pulp and result.columns is not None:
         for var, value in zip(model.problem.variables(), result.columns, strict=True):
             var.varValue = float(value)
@@ -163,22 +164,17 @@ def apply_warm_start(model: Formulation, roadmap: Roadmap) -> int:
     axis = model.inventory.axis
     wanted = {(d.system, d.option, axis.index(d.start)) for d in roadmap.decisions}
     builds = {(p.id, axis.index(p.start)) for p in roadmap.platforms}
-    matched = 0
-    initial: dict[int, float] = {}
-    for c in model.candidates.candidates:
-        hit = (c.system, c.option, c.start) in wanted
-        matched += hit
-        initial[model.start_col[c.index]] = 1.0 if hit else 0.0
-    for b in model.candidates.builds:
-        initial[model.build_col[b.index]] = 1.0 if (b.platform, b.start) in builds else 0.0
-    model.initial = initial
+    picks = [c for c in model.candidates.candidates if (c.system, c.option, c.start) in wanted]
+    built = [b for b in model.candidates.builds if (b.platform, b.start) in builds]
+    _start_from(model, picks, built)
+    initial = model.initial
     if model.via_pulp:
         for c in model.candidates.candidates:
             model.start[c.index].setInitialValue(initial[model.start_col[c.index]])
         for b in model.candidates.builds:
             model.build[b.index].setInitialValue(initial[model.build_col[b.index]])
     model.warm = True
-    return matched
+    return len(picks)
 
 
 def _empty(model: Formulation) -> bool:

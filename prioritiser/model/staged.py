@@ -176,9 +176,7 @@ def solve_staged(
     infeasible = search.infeasible()
     # Branch and bound when its root fits in the time left, or as the last resort when
     # nothing else found a roadmap (or a relaxation found none exists).
-    lp = search.lp
-    left = clock.left()
-    root_fits = lp is not None and (left is None or left >= ROOT_FACTOR * lp.seconds)
+    root_fits = search.lp is not None and _root_fits(clock, search.lp)
     wanted = root_fits or best.columns is None or infeasible
     proven = False
     if wanted and not (_done(best, limits) or clock.out(1.0)):
@@ -249,9 +247,7 @@ class _Search:
         self.report("rounding")
         if best.columns is None or _done(best, self.limits) or clock.out(1.0):
             return
-        left = clock.left()
-        root_fits = not coarse and (left is None or left >= ROOT_FACTOR * guide.seconds)
-        share = RINS_SHARE if root_fits or coarse else 1.0
+        share = RINS_SHARE if coarse or _root_fits(clock, guide) else 1.0
         # RINS fixes what the LP and the roadmap agree on; from the coarser relaxation
         # (which ignores dependencies) it frees whole systems where they disagree.
         free = _disagreeing_systems(self.model, data, guide.columns, best) if coarse else None
@@ -278,18 +274,15 @@ class _Search:
             self.lp_arrived()
             if _done(best, self.limits) or clock.out(MIN_ROUND):
                 return
-            left = clock.left()
             if self.between is None:
-                lp = self.lp
-                if lp is not None and (left is None or left >= ROOT_FACTOR * lp.seconds):
+                if self.lp is not None and _root_fits(clock, self.lp):
                     return  # branch and bound takes it from here
                 if rounds >= LNS_SWEEPS * len(departments):
                     return
             department = departments[rounds % len(departments)]
             rounds += 1
-            free = np.zeros(data.matrix.num_col, dtype=bool)
-            free[data.start[[c.index for c in candidates if c.department == department]]] = True
-            free[data.build] = True
+            free = _freed(data, [c.index for c in candidates if c.department == department])
+            left = clock.left()
             pending = len(departments) - (rounds - 1) % len(departments)
             budget = None if left is None else max(MIN_ROUND, left / pending)
             found = _neighbourhood(data, best.columns, best, self.limits, budget, self.scale, free)
@@ -349,11 +342,21 @@ def _disagreeing_systems(
     assert best.columns is not None
     differ = np.abs(guide[data.start] - best.columns[data.start]) > FEASIBILITY
     systems = {c.system for c in model.candidates.candidates if differ[c.index]}
+    return _freed(data, [c.index for c in model.candidates.candidates if c.system in systems])
+
+
+def _freed(data: SolverInput, candidates: list[int]) -> np.ndarray:
+    """Columns a neighbourhood leaves free: these candidates' starts and every build."""
     free = np.zeros(data.matrix.num_col, dtype=bool)
-    chosen = [c.index for c in model.candidates.candidates if c.system in systems]
-    free[data.start[chosen]] = True
+    free[data.start[candidates]] = True
     free[data.build] = True
     return free
+
+
+def _root_fits(clock: Clock, relaxation: _Relaxation) -> bool:
+    """Branch and bound's root (several LP times) fits in the time left."""
+    left = clock.left()
+    return left is None or left >= ROOT_FACTOR * relaxation.seconds
 
 
 def _done(best: Best, limits: Limits) -> bool:
