@@ -17,8 +17,8 @@ import pytest
 
 from prioritiser.check import Violation, check_roadmap
 from prioritiser.inventory import Inventory, load_inventory
-from prioritiser.model import PlanOptions, plan
 from prioritiser.roadmap import Roadmap
+from prioritiser.solve import PlanOptions, plan
 
 FIXTURE = Path(__file__).parent / "fixtures" / "check"
 SCENARIOS = FIXTURE / "scenarios"

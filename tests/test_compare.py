@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from prioritiser.inventory import load_inventory
-from prioritiser.model import PlanOptions
 from prioritiser.roadmap import Decision
 from prioritiser.scenarios.compare import (
     BASELINE,
@@ -17,6 +16,7 @@ from prioritiser.scenarios.compare import (
     render_json,
     render_markdown,
 )
+from prioritiser.solve import PlanOptions
 
 ROOT = Path(__file__).parent.parent
 DEMO = ROOT / "inventories" / "demo"

@@ -12,7 +12,6 @@ import pytest
 
 from prioritiser.check import check_roadmap
 from prioritiser.inventory import load_inventory
-from prioritiser.model import PlanOptions
 from prioritiser.scenarios import frontier as frontier_module
 from prioritiser.scenarios.frontier import (
     CSV_COLUMNS,
@@ -22,6 +21,7 @@ from prioritiser.scenarios.frontier import (
     render_csv,
 )
 from prioritiser.scenarios.variants import capacity_total, scale_resource
+from prioritiser.solve import PlanOptions
 
 ROOT = Path(__file__).parent.parent
 DEMO = ROOT / "inventories" / "demo"

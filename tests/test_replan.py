@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from prioritiser.check import check_roadmap
-from prioritiser.economics import Economics
+from prioritiser.economics import Appraisal
 from prioritiser.inventory import load_inventory
-from prioritiser.model import PlanOptions, plan
 from prioritiser.roadmap import Decision, PlatformBuild, Roadmap, SolverInfo
 from prioritiser.scenarios.replan import (
     DEFAULT_STABILITY_SHARE,
@@ -21,6 +20,7 @@ from prioritiser.scenarios.replan import (
     replan,
     stability_weight,
 )
+from prioritiser.solve import PlanOptions, plan
 
 ROOT = Path(__file__).parent.parent
 DEMO = ROOT / "inventories" / "demo"
@@ -44,7 +44,7 @@ PREVIOUS = [
 
 def roadmap_of(inventory, decisions, platforms) -> Roadmap:
     """A roadmap of the given (system, option, start) decisions and (platform, start) builds."""
-    economics = Economics(inventory)
+    economics = Appraisal(inventory)
     axis = inventory.axis
     placed = []
     for system, option, start in decisions:

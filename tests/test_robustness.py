@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from prioritiser.inventory import load_inventory
-from prioritiser.model import PlanOptions, plan
 from prioritiser.model.candidates import option_starts
 from prioritiser.roadmap import Roadmap
 from prioritiser.scenarios.robustness import (
@@ -24,6 +23,7 @@ from prioritiser.scenarios.robustness import (
     robustness_data,
     sample_inventory,
 )
+from prioritiser.solve import PlanOptions, plan
 
 ROOT = Path(__file__).parent.parent
 DEMO = ROOT / "inventories" / "demo"

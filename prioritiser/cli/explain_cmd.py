@@ -17,12 +17,12 @@ from prioritiser.cli.common import (
     scenario_option,
 )
 from prioritiser.cli.plan_cmds import ProgressLine, make_options, solver_options
+from prioritiser.diagnose import diagnose
 from prioritiser.explain import diagnosis_text, explain_system, explanation_text
 from prioritiser.inventory import Inventory
 from prioritiser.inventory.messages import did_you_mean
-from prioritiser.model import PlanOptions, plan
-from prioritiser.model.diagnose import diagnose
 from prioritiser.roadmap import Roadmap
+from prioritiser.solve import PlanOptions, plan
 
 
 @click.command("explain")

@@ -23,13 +23,13 @@ from prioritiser.cli.common import (
     output_option,
     scenario_option,
 )
+from prioritiser.diagnose import diagnose
 from prioritiser.explain import diagnosis_markdown, diagnosis_text
 from prioritiser.inventory import Inventory
-from prioritiser.model import DEFAULT_GAP, SOLVERS, PlanOptions, Progress, plan
-from prioritiser.model.diagnose import diagnose
-from prioritiser.model.reasons import money
 from prioritiser.reports import write_reports
 from prioritiser.roadmap import Roadmap
+from prioritiser.solve import DEFAULT_GAP, SOLVERS, PlanOptions, Progress, plan
+from prioritiser.wording import money
 
 
 def solver_options(func):  # type: ignore[no-untyped-def]

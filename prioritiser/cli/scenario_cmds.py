@@ -32,14 +32,14 @@ from prioritiser.cli.plan_cmds import (
     solver_options,
 )
 from prioritiser.inventory import Inventory
-from prioritiser.model import PlanOptions, plan
-from prioritiser.model.reasons import money
 from prioritiser.roadmap import Roadmap
 from prioritiser.scenarios import compare as compare_mod
 from prioritiser.scenarios import frontier as frontier_mod
 from prioritiser.scenarios import replan as replan_mod
 from prioritiser.scenarios import robustness as robustness_mod
 from prioritiser.scenarios.variants import RoadmapCheckFailed
+from prioritiser.solve import PlanOptions, plan
+from prioritiser.wording import money
 
 
 def _output(outdir: Path | None, inventory: Path, command: str) -> Path:

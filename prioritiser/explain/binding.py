@@ -13,9 +13,7 @@ from dataclasses import dataclass
 
 from prioritiser.explain.view import RoadmapView, full, over
 from prioritiser.model.candidates import Candidate
-from prioritiser.model.diagnose import names, plural, quantity, spans
-
-ORDERED = ("after", "requires")
+from prioritiser.wording import names, plural, spans
 
 
 @dataclass(frozen=True)
@@ -41,15 +39,14 @@ def _labels(view: RoadmapView, periods: list[int]) -> tuple[str, ...]:
 
 
 def _span(view: RoadmapView, periods: list[int]) -> str:
-    return spans(view.inventory, periods)
+    return spans(view.axis, periods)
 
 
 def _ratio(view: RoadmapView, resource: str, used: float, capacity: float) -> str:
     """`40/40 FTE` or `£2.5m/£2.5m`."""
-    inventory = view.inventory
-    left = quantity(inventory, resource, used)
-    right = quantity(inventory, resource, capacity)
-    unit = inventory.resources[resource].unit
+    left = view.estate.quantity(resource, used)
+    right = view.estate.quantity(resource, capacity)
+    unit = view.estate.resources[resource].unit
     if unit and left.endswith(f" {unit}") and right.endswith(f" {unit}"):
         left = left[: -len(unit) - 1]
     return f"{left}/{right}"
@@ -82,7 +79,8 @@ def _mandates(view: RoadmapView, c: Candidate) -> list[Binding]:
                 "locked (work in flight)",
             )
         )
-    deadline = inventory.deadline_index(system)
+    resolved = view.estate.system(c.system)
+    deadline = resolved.deadline
     if deadline is not None:
         spare = deadline - c.finish
         slack = "exactly on the deadline" if spare == 0 else f"{plural(spare, 'period')} to spare"
@@ -95,7 +93,7 @@ def _mandates(view: RoadmapView, c: Candidate) -> list[Binding]:
                 f"deadline {system.must_modernise_by}",
             )
         )
-    earliest = inventory.earliest_start_index(system)
+    earliest = resolved.earliest_start
     if system.earliest_start is not None and c.start == earliest and earliest > 0:
         out.append(
             Binding(
@@ -116,7 +114,7 @@ def _waits(view: RoadmapView, c: Candidate) -> list[Binding]:
         other = chosen.get(edge.provider)
         if other is None:
             continue
-        ordered = edge.constraint in ORDERED and not c.retires and not other.retires
+        ordered = edge.constraint.orders and not c.retires and not other.retires
         if ordered and other.finish + 1 == c.start:
             out.append(
                 Binding(
@@ -152,7 +150,7 @@ def _waits(view: RoadmapView, c: Candidate) -> list[Binding]:
     for platform_id in c.platforms:
         ready = view.ready.get(platform_id)
         if ready is not None and ready == c.start:
-            setup = view.inventory.platform(platform_id).setup_duration
+            setup = view.estate.platform(platform_id).setup_duration
             out.append(
                 Binding(
                     f"platform_ready[{platform_id},{c.system}]",
@@ -218,7 +216,7 @@ def _at_capacity(
         f"({_ratio(view, resource, used, cap)}) in {_span(view, ts)}"
         for (used, cap), ts in sorted(by_level.items(), key=lambda kv: min(kv[1]))
     ]
-    uses = quantity(view.inventory, resource, amount)
+    uses = view.estate.quantity(resource, amount)
     return Binding(
         f"resource_capacity[{resource}]",
         _labels(view, periods),
@@ -308,22 +306,22 @@ def _resource_conflicts(view: RoadmapView, c: Candidate) -> list[Binding]:
         if periods:
             busy = [t for t in periods if full(use[resource][t], view.capacity(resource, t))]
             need = max(use[resource][t] + amount - view.capacity(resource, t) for t in periods)
-            inventory = view.inventory
+            estate = view.estate
             if busy:
                 binding = _at_capacity_without(view, resource, busy, use)
                 detail = binding.detail.rstrip(".") + " when this would run"
             else:
                 free = min(view.capacity(resource, t) - use[resource][t] for t in periods)
                 detail = (
-                    f"only {quantity(inventory, resource, max(free, 0.0))} of {resource} "
+                    f"only {estate.quantity(resource, max(free, 0.0))} of {resource} "
                     f"{_is(resource)} free in {_span(view, periods)} when this would run"
                 )
             out.append(
                 Binding(
                     f"resource_capacity[{resource}]",
                     _labels(view, periods),
-                    f"{detail}, and it needs {quantity(inventory, resource, amount)} a period "
-                    f"({quantity(inventory, resource, need)} short).",
+                    f"{detail}, and it needs {estate.quantity(resource, amount)} a period "
+                    f"({estate.quantity(resource, need)} short).",
                     f"{resource} at capacity",
                 )
             )
@@ -336,7 +334,7 @@ def _resource_conflicts(view: RoadmapView, c: Candidate) -> list[Binding]:
                     (),
                     f"the {resource} total is committed "
                     f"({_ratio(view, resource, view.total(resource, use), spec.total)}); this "
-                    f"would need {quantity(view.inventory, resource, extra)} more.",
+                    f"would need {view.estate.quantity(resource, extra)} more.",
                     f"{resource} total used up",
                 )
             )
@@ -379,7 +377,7 @@ def _order_conflicts(view: RoadmapView, c: Candidate) -> list[Binding]:
                 )
             )
         elif (
-            edge.constraint in ORDERED
+            edge.constraint.orders
             and other is not None
             and not c.retires
             and not other.retires
@@ -422,7 +420,7 @@ def _order_conflicts(view: RoadmapView, c: Candidate) -> list[Binding]:
                 )
             )
         elif (
-            edge.constraint in ORDERED
+            edge.constraint.orders
             and other is not None
             and not c.retires
             and not other.retires
@@ -465,7 +463,7 @@ def _platform_conflicts(view: RoadmapView, c: Candidate) -> list[Binding]:
         ready = view.ready.get(platform_id)
         if ready is None:
             platform = view.inventory.platform(platform_id)
-            cost = quantity(view.inventory, "capex", platform.setup_cost)
+            cost = view.estate.quantity("capex", platform.setup_cost)
             out.append(
                 Binding(
                     f"platform_ready[{platform_id},{c.system}]",

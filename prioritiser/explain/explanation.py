@@ -17,12 +17,11 @@ from prioritiser.explain.binding import Binding, binding, conflicts
 from prioritiser.explain.forcing import Forcing, force, why_not
 from prioritiser.explain.view import RoadmapView
 from prioritiser.inventory import Inventory
-from prioritiser.model import PlanOptions
 from prioritiser.model.candidates import Candidate
-from prioritiser.model.diagnose import names, quantity
-from prioritiser.model.reasons import money, retained_reasons
-from prioritiser.model.solve import ProgressFn
+from prioritiser.model.reasons import retained_reasons
 from prioritiser.roadmap import Decision, Roadmap
+from prioritiser.solve import PlanOptions, ProgressFn, plan
+from prioritiser.wording import currency_symbol, form, money, names, pence
 
 MAX_LISTED = 6
 # Limits on the whole portfolio: they bind every decision alike, so one-liners omit them.
@@ -109,8 +108,6 @@ def _baseline(
     exact = roadmap.status == "optimal" and (roadmap.gap or 0.0) <= max(options.gap, 1e-9)
     if exact and roadmap.objective is not None:
         return roadmap.objective
-    from prioritiser.model import plan
-
     again = plan(inventory, options, progress)
     return again.objective if again.has_plan else roadmap.objective
 
@@ -148,9 +145,10 @@ def unit_value(view: RoadmapView, c: Candidate) -> tuple[str, str] | None:
     inventory = view.inventory
     currency = inventory.portfolio.currency
     ratio = c.npv / amount
-    one = quantity(inventory, resource, 1.0)
-    if one.startswith(("£", "€", "$")):  # money per £1: show pence
-        value = money(ratio, currency) if abs(ratio) >= 1000 else _pounds(ratio, currency)
+    one = view.estate.quantity(resource, 1.0)
+    if view.estate.resources[resource].is_money and currency_symbol(currency):
+        # Money per £1: show pence.
+        value = money(ratio, currency) if abs(ratio) >= 1000 else pence(ratio, currency)
         return value, f"{one} of {resource}"
     unit = inventory.resources[resource].unit or "unit"
     period = inventory.axis.granularity.name.lower()
@@ -167,12 +165,6 @@ def value_per_unit(view: RoadmapView, c: Candidate) -> str | None:
     if value is None:
         return f"it uses none of {resource}, the scarcest resource ({share})"
     return f"{value[0]} of NPV per {value[1]}, the scarcest resource ({share})"
-
-
-def _pounds(value: float, currency: str) -> str:
-    symbol = {"GBP": "£", "EUR": "€", "USD": "$"}.get(currency, f"{currency} ")
-    sign = "-" if value < 0 else ""
-    return f"{sign}{symbol}{abs(value):.2f}"
 
 
 # --- a system in the roadmap ----------------------------------------------------------------
@@ -195,10 +187,10 @@ def _explain_decision(view: RoadmapView, decision: Decision) -> Explanation:
     waiting = sorted(
         e.consumer
         for e in view.consumers(decision.system)
-        if e.constraint in ("after", "requires") and e.consumer in view.chosen
+        if e.constraint.orders and e.consumer in view.chosen
     )
     if waiting:
-        reasons.append(f"{names(waiting)} wait{'s' if len(waiting) == 1 else ''} for it to finish.")
+        reasons.append(f"{names(waiting)} {form(len(waiting), 'waits', 'wait')} for it to finish.")
     if others:
         reasons.append(_best_alternative(view, c, others[0]))
     else:
@@ -247,7 +239,7 @@ def _explain_retained(
     system = inventory.system(system_id)
     reason = next((r.reason for r in view.roadmap.retained if r.system == system_id), None)
     if reason is None:
-        reason = retained_reasons(inventory, view.economics, view.candidates)[system_id]
+        reason = retained_reasons(view.estate, view.candidates)[system_id]
     reasons = [f"{system_id} is retained as it is: {reason}."]
     others = alternatives(view, system_id, None)
     blocking: list[Binding] = []

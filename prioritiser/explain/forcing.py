@@ -14,13 +14,11 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import pulp
-
+from prioritiser.diagnose import Diagnosis, diagnose
 from prioritiser.inventory import Inventory
-from prioritiser.model import Formulation, PlanOptions, plan
-from prioritiser.model.diagnose import Diagnosis, diagnose
-from prioritiser.model.solve import ProgressFn
+from prioritiser.model import Formulation, adjust
 from prioritiser.roadmap import Decision, Roadmap
+from prioritiser.solve import PlanOptions, ProgressFn, plan
 
 # Objectives within this relative distance are equal (solver tolerances, penny rounding).
 RELATIVE_TOLERANCE = 1e-6
@@ -29,11 +27,10 @@ RELATIVE_TOLERANCE = 1e-6
 def force_in(system_id: str) -> Callable[[Formulation], None]:
     """A `plan(adjust=...)` hook: the system must be modernised (one option, exactly)."""
 
-    def adjust(model: Formulation) -> None:
-        row = model.families["one_option"][(system_id,)]
-        row.sense = pulp.LpConstraintEQ
+    def forced(model: Formulation) -> None:
+        adjust.force_in(model, system_id)
 
-    return adjust
+    return forced
 
 
 @dataclass(frozen=True)

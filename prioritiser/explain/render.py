@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from prioritiser.diagnose import Diagnosis, Relaxation
 from prioritiser.explain.explanation import Explanation
 from prioritiser.inventory import Inventory
-from prioritiser.model.diagnose import Diagnosis, Relaxation
-from prioritiser.model.reasons import money
+from prioritiser.wording import money
 
 SHOWN_ALTERNATIVES = 5
 LISTED_BELOW = ("Binding: ", "Blocked: ")

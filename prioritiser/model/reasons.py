@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-from prioritiser.economics import Economics
-from prioritiser.inventory import Inventory
+from prioritiser.inventory import Estate
 from prioritiser.model.candidates import CandidateSet
+from prioritiser.wording import money
+
+__all__ = ["money", "retained_reasons"]  # `money` lives in `prioritiser.wording`
 
 
-def money(value: float, currency: str = "GBP") -> str:
-    """£1.2m / £350k / -£40k style amounts."""
-    symbol = {"GBP": "£", "EUR": "€", "USD": "$"}.get(currency, f"{currency} ")
-    sign = "-" if value < 0 else ""
-    value = abs(value)
-    if value >= 1e6:
-        return f"{sign}{symbol}{value / 1e6:.1f}m"
-    if value >= 1e3:
-        return f"{sign}{symbol}{value / 1e3:.0f}k"
-    return f"{sign}{symbol}{value:.0f}"
-
-
-def retained_reasons(
-    inventory: Inventory, economics: Economics, candidates: CandidateSet
-) -> dict[str, str]:
+def retained_reasons(estate: Estate, candidates: CandidateSet) -> dict[str, str]:
     """Why each system would be retained if the roadmap leaves it out."""
-    currency = inventory.portfolio.currency
+    currency = estate.inventory.portfolio.currency
     reasons = {}
-    for system in inventory.systems:
+    for system in estate.systems:
         mine = candidates.of(system.id)
         if not system.options:
             reasons[system.id] = "no modernisation options are recorded for it"

@@ -16,8 +16,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
-from prioritiser.model.reasons import money
 from prioritiser.reports.analysis import PLATFORMS, RETAINED, Analysis, ResourceRow, SystemRow
+from prioritiser.wording import money
 
 # Option kinds in the order a reader meets them, with colour-blind-safe (Okabe-Ito) colours.
 KIND_COLOURS: dict[str, str] = {

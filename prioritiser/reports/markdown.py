@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from prioritiser.inventory import Inventory
-from prioritiser.model.reasons import money
 from prioritiser.reports.analysis import Analysis, Assumption, SystemRow
 from prioritiser.roadmap import Roadmap
+from prioritiser.wording import money
 
 # --- words shared by the reports ---------------------------------------------------------------
 

@@ -34,11 +34,11 @@ from typing import Any
 from prioritiser.atomic import write_text_atomic
 from prioritiser.check import check_roadmap
 from prioritiser.inventory import Inventory
-from prioritiser.model import PlanOptions, plan
-from prioritiser.model.reasons import money
 from prioritiser.roadmap import Roadmap
 from prioritiser.scenarios.charts import figure_html
 from prioritiser.scenarios.variants import capacity_total, rounded, scale_resource, verified
+from prioritiser.solve import PlanOptions, plan
+from prioritiser.wording import money
 
 CSV_COLUMNS = (
     "capacity_scale",

@@ -32,7 +32,7 @@ added, so `prioritiser check INVENTORY --scenario ... --scenario replan-overlay.
 roadmap.json` re-verifies the new roadmap exactly as it was planned. When work in flight
 cannot continue at all (a deadline or risk limit it now breaks, or a capacity with
 `--strict-capacity`), `ReplanInfeasible` names the conflicts, period by period, with the
-model's diagnosis when `prioritiser.model.diagnose` is available.
+model's diagnosis (`prioritiser.diagnose`).
 """
 
 from __future__ import annotations
@@ -46,19 +46,21 @@ from typing import Any
 
 from prioritiser.atomic import write_text_atomic
 from prioritiser.check import check_roadmap
-from prioritiser.economics import Economics
+from prioritiser.economics import Appraisal
 from prioritiser.inventory import Inventory, Lock, System
-from prioritiser.model import Formulation, PlanOptions, plan
-from prioritiser.model.candidates import option_starts
-from prioritiser.model.reasons import money
+from prioritiser.model import Formulation, adjust
+from prioritiser.model.candidates import Build, Candidate, placement_problems
 from prioritiser.roadmap import Decision, PlatformBuild, Roadmap, SolverInfo
 from prioritiser.scenarios.variants import (
     decision_summary,
     describe,
+    placed_on,
     resource_use_of,
     rounded,
     with_systems,
 )
+from prioritiser.solve import PlanOptions, plan_solved
+from prioritiser.wording import form, money, plural
 
 DEFAULT_STABILITY_SHARE = 0.001  # of the previous roadmap's NPV, per changed decision
 CATEGORIES = ("kept", "changed", "dropped", "added")
@@ -164,7 +166,7 @@ def stability_weight(previous: Roadmap, spec: str | float | None) -> float:
 def as_of_index(inventory: Inventory, as_of: str) -> int:
     """Index of `as_of` on the horizon; it must be one of its periods."""
     try:
-        index = inventory.axis.index(as_of, "first")
+        index = inventory.estate.period(as_of)
     except ValueError as exc:
         raise ValueError(f"--as-of: {exc}") from None
     if not 0 <= index < inventory.axis.count:
@@ -177,7 +179,8 @@ def as_of_index(inventory: Inventory, as_of: str) -> int:
 
 def started_before(inventory: Inventory, previous: Roadmap, as_of: int) -> list[Decision]:
     """Previous decisions whose work started before period `as_of` (in flight or done)."""
-    return [d for d in previous.decisions if inventory.axis.index(d.start) < as_of]
+    starts = {c.system: c.start for c in placed_on(inventory, previous).decisions}
+    return [d for d in previous.decisions if starts[d.system] < as_of]
 
 
 @dataclass(frozen=True)
@@ -206,40 +209,48 @@ def lock_in_flight(
     """Locks for work started before `as_of`; `earliest_start: as_of` for everything else;
     the capacity history and (unless `honour_commitments` is off) work in flight need."""
     check_previous(inventory, previous)
-    axis = inventory.axis
-    started = {d.system: d for d in started_before(inventory, previous, as_of)}
+    estate = inventory.estate
+    placement = placed_on(inventory, previous)
+    started = {c.system: c for c in placement.decisions if c.start < as_of}
     problems = []
     changed: dict[str, System] = {}
     for system in inventory.systems:
         decision = started.get(system.id)
         if decision is not None:
-            lock = Lock(option=decision.option, start=axis.label(axis.index(decision.start)))
-            if system.locked is not None and (
-                system.locked.option != lock.option
-                or inventory.lock_start_index(system) != axis.index(lock.start)
+            lock = Lock(option=decision.option, start=estate.label(decision.start))
+            own = estate.system(system.id).lock
+            if (
+                system.locked is not None
+                and own is not None
+                and (own.option != lock.option or own.start != decision.start)
             ):
+                before = previous.decision(system.id)
+                assert before is not None
                 problems.append(
                     f"{system.id}: the previous roadmap started {decision.option} in "
-                    f"{decision.start}, but the inventory locks it to {system.locked.option} "
+                    f"{before.start}, but the inventory locks it to {system.locked.option} "
                     f"in {system.locked.start}; make them agree"
                 )
                 continue
             changed[system.id] = system.model_copy(update={"locked": lock})
         elif system.locked is not None:
             continue  # a decision the inventory records as taken stands as it is
-        elif inventory.earliest_start_index(system) < as_of:
-            changed[system.id] = system.model_copy(update={"earliest_start": axis.label(as_of)})
+        elif estate.system(system.id).earliest_start < as_of:
+            changed[system.id] = system.model_copy(update={"earliest_start": estate.label(as_of)})
     if problems:
         raise ReplanConflict(problems)
     locked = with_systems(inventory, changed)
-    pinned = [b for b in previous.platforms if axis.index(b.start) < as_of]
-    return committed_capacity(locked, list(started.values()), pinned, as_of, honour_commitments)
+    # The work in flight, with the durations and draws of the locked inventory.
+    placement = placed_on(locked, previous)
+    in_flight = [c for c in placement.decisions if c.system in started]
+    pinned = [b for b in placement.builds if b.start < as_of]
+    return committed_capacity(locked, in_flight, pinned, as_of, honour_commitments)
 
 
 def committed_capacity(
     inventory: Inventory,
-    in_flight: list[Decision],
-    pinned: list[PlatformBuild],
+    in_flight: list[Candidate],
+    pinned: list[Build],
     as_of: int,
     honour_commitments: bool = True,
 ) -> tuple[Inventory, list[Overcommitment]]:
@@ -253,7 +264,7 @@ def committed_capacity(
     `Overcommitment` to report. With `honour_commitments=False` the excess is left to make
     the replan infeasible instead. A resource's `total` is treated alike.
     """
-    use = resource_use_of(inventory, in_flight, pinned)
+    use = resource_use_of(inventory.estate, [*in_flight, *pinned])
     axis = inventory.axis
     resources = dict(inventory.resources)
     over: list[Overcommitment] = []
@@ -289,28 +300,19 @@ def _exceeds(used: float, capacity: float) -> bool:
 
 def _users(
     inventory: Inventory,
-    in_flight: list[Decision],
-    pinned: list[PlatformBuild],
+    in_flight: list[Candidate],
+    pinned: list[Build],
     resource: str,
     period: int | None,
 ) -> tuple[str, ...]:
     """Work in flight (and platform set-ups) drawing `resource` in `period` (or at all)."""
-    axis = inventory.axis
     names = []
-    for d in in_flight:
-        option = inventory.system(d.system).option(d.option)
-        start = axis.index(d.start)
-        if resource in inventory.option_resource_use(option) and (
-            period is None or start <= period < start + option.duration
-        ):
-            names.append(d.system)
+    for c in in_flight:
+        if resource in dict(c.use) and (period is None or c.start <= period <= c.finish):
+            names.append(c.system)
     for b in pinned:
-        platform = inventory.platform(b.id)
-        start = axis.index(b.start)
-        if resource in inventory.platform_resource_use(platform) and (
-            period is None or start <= period < start + platform.setup_duration
-        ):
-            names.append(f"platform {b.id}")
+        if resource in dict(b.use) and (period is None or b.start <= period <= b.finish):
+            names.append(f"platform {b.platform}")
     return tuple(sorted(names))
 
 
@@ -357,28 +359,7 @@ def check_previous(inventory: Inventory, previous: Roadmap) -> None:
     """The previous roadmap must hold a plan that speaks about this inventory."""
     if not previous.has_plan:
         raise ReplanConflict([f"the previous roadmap has no plan (status '{previous.status}')"])
-    problems = []
-    axis = inventory.axis
-    for d in previous.decisions:
-        if not inventory.has_system(d.system):
-            problems.append(f"the previous roadmap's system {d.system!r} is not in the inventory")
-            continue
-        try:
-            inventory.system(d.system).option(d.option)
-        except KeyError:
-            problems.append(
-                f"{d.system} has no option {d.option!r} (named in the previous roadmap)"
-            )
-        try:
-            axis.index(d.start)
-        except ValueError:
-            problems.append(f"{d.system}: start {d.start!r} is not a period label")
-    for build in previous.platforms:
-        try:
-            inventory.platform(build.id)
-            axis.index(build.start)
-        except (KeyError, ValueError):
-            problems.append(f"the previous roadmap's platform set-up {build.id!r} is unknown")
+    problems = placement_problems(inventory.estate, previous)
     if problems:
         raise ReplanConflict(problems)
 
@@ -388,69 +369,36 @@ def check_previous(inventory: Inventory, previous: Roadmap) -> None:
 
 @dataclass
 class _Stability:
-    """Adjusts the formulation: pinned platforms, no set-up in the past, the stability terms."""
+    """Adjusts the formulation: pinned platforms, no set-up in the past, the stability terms
+    (the named rules `forbid_builds` and `add_stability` of `prioritiser.model.adjust`)."""
 
     previous: Roadmap
     as_of: int
     weight: float
-    formulation: Formulation | None = None
 
     def __call__(self, model: Formulation) -> None:
-        import pulp
+        placement = placed_on(model.inventory, self.previous)
+        pinned = {b.platform: b.start for b in placement.builds if b.start < self.as_of}
+        adjust.forbid_builds(model, pinned, self.as_of)
+        previous = {c.system: (c.option, c.start) for c in placement.decisions}
+        locked = [s.id for s in model.estate.systems if s.lock is not None]
+        adjust.add_stability(model, previous, self.weight, fixed=locked)
 
-        self.formulation = model
-        axis = model.inventory.axis
-        pinned = {
-            b.id: axis.index(b.start)
-            for b in self.previous.platforms
-            if axis.index(b.start) < self.as_of
-        }
-        for build in model.candidates.builds:
-            start = pinned.get(build.platform)
-            allowed = build.start == start if start is not None else build.start >= self.as_of
-            if not allowed:
-                key = (build.platform, model.label(build.start))
-                model.add("replan_platform_start", key, model.build[build.index] == 0)
-        if self.weight <= 0:
-            return
-        previous = {d.system: (d.option, axis.index(d.start)) for d in self.previous.decisions}
-        # The formulation states its objective in money × objective_scale: so must we.
-        weight = self.weight * getattr(model, "objective_scale", 1.0)
-        terms = []
-        for c in model.candidates.candidates:
-            if model.inventory.system(c.system).locked is not None:
-                continue  # in flight or locked by the inventory: not a choice
-            if c.system in previous:
-                if previous[c.system] == (c.option, c.start):
-                    terms.append((model.start[c.index], weight))  # keeping it avoids W
-            else:
-                terms.append((model.start[c.index], -weight))  # adding it costs W
-        if terms:
-            model.problem.setObjective(model.problem.objective + pulp.LpAffineExpression(terms))
+    def penalised_bound(self, inventory: Inventory, bound: float | None) -> float | None:
+        """The solver's bound on NPV − W × changes, from its bound on the model's objective.
 
-    def penalised_bound(self, inventory: Inventory) -> float | None:
-        """The solver's bound on NPV − W × changes (HiGHS only), else None."""
-        if self.formulation is None:
+        That objective rewards keeping a previous decision with +W and charges W for an
+        added one; NPV − W × changes is that minus W per previous decision free to change.
+        """
+        if bound is None:
             return None
-        solver_model = getattr(self.formulation.problem, "solverModel", None)
-        info = getattr(solver_model, "getInfo", None)
-        if info is None:
-            return None
-        try:
-            dual = float(info().mip_dual_bound)
-        except (AttributeError, TypeError, ValueError):
-            return None
-        if dual != dual or abs(dual) == float("inf"):
-            return None
-        dual /= getattr(self.formulation, "objective_scale", 1.0)
-        # PuLP hands HiGHS the negated objective. The terms above reward keeping a previous
-        # decision with +W; the penalised objective is that minus W per free previous decision.
+        estate = inventory.estate
         free = sum(
             1
             for d in self.previous.decisions
-            if inventory.has_system(d.system) and inventory.system(d.system).locked is None
+            if estate.has_system(d.system) and estate.system(d.system).lock is None
         )
-        return -dual - self.weight * free
+        return bound - self.weight * free
 
 
 # --- replanning ---------------------------------------------------------------------------------
@@ -475,7 +423,8 @@ def replan(
     index = as_of_index(inventory, as_of)
     locked, over = lock_in_flight(inventory, previous, index, honour_commitments)
     stability = _Stability(previous, index, weight)
-    roadmap = plan(locked, options, progress, adjust=stability)
+    planned = plan_solved(locked, options, progress, adjust=stability)
+    roadmap = planned.roadmap
     if roadmap.status == "infeasible":
         limit = options.time_limit if options.time_limit is not None else 60.0
         findings = diagnose(locked, previous, index, options.solver, limit)
@@ -490,7 +439,7 @@ def replan(
         raise RoadmapCheckFailed("the replan", violations)
     changes = tuple(explain_changes(locked, previous, roadmap, index, weight, reference))
     result = Replan(locked, previous, roadmap, label, weight, changes, None, tuple(over))
-    bound = stability.penalised_bound(locked)
+    bound = stability.penalised_bound(locked, planned.result.bound)
     return replace(result, roadmap=_stable_gap(result, bound), penalty_bound=bound)
 
 
@@ -525,9 +474,10 @@ def explain_changes(
     `reference` (the inventory without the scenario) lets a reason say what the scenario
     changed, e.g. a capacity cut in the period that no longer fits.
     """
-    economics = Economics(inventory)
+    appraisal = Appraisal.of(inventory)
     currency = inventory.portfolio.currency
     axis = inventory.axis
+    old_start = {c.system: c.start for c in placed_on(inventory, previous).decisions}
     out = []
     systems = sorted({d.system for d in previous.decisions} | {d.system for d in roadmap.decisions})
     for system_id in systems:
@@ -537,7 +487,7 @@ def explain_changes(
             and new is not None
             and (old.option, old.start) == (new.option, new.start)
         ):
-            in_flight = axis.index(old.start) < as_of
+            in_flight = old_start[system_id] < as_of
             if in_flight:
                 why = (
                     f"in flight since {old.start} (before {axis.label(as_of)}): the work "
@@ -555,9 +505,9 @@ def explain_changes(
         if old is None:
             change = _added(inventory, new, weight, currency)  # type: ignore[arg-type]
         elif new is None:
-            change = _dropped(inventory, economics, roadmap, old, reference, currency)
+            change = _dropped(inventory, appraisal, roadmap, old, reference, currency)
         else:
-            change = _changed(inventory, economics, roadmap, old, new, weight, reference, currency)
+            change = _changed(inventory, appraisal, roadmap, old, new, weight, reference, currency)
         lock = inventory.system(system_id).locked
         if lock is not None:  # not a choice of replan: the inventory records it as taken
             why = (
@@ -583,14 +533,14 @@ def _added(inventory: Inventory, new: Decision, weight: float, currency: str) ->
 
 def _dropped(
     inventory: Inventory,
-    economics: Economics,
+    appraisal: Appraisal,
     roadmap: Roadmap,
     old: Decision,
     reference: Inventory | None,
     currency: str,
 ) -> DecisionChange:
     blockers = _blockers(inventory, roadmap, old.system, old, reference)
-    value = _npv_now(inventory, economics, old)
+    value = _npv_now(inventory, appraisal, old)
     if blockers:
         why = f"its previous slot does not fit beside the revised plan: {blockers}"
     elif value is None:
@@ -607,7 +557,7 @@ def _dropped(
 
 def _changed(
     inventory: Inventory,
-    economics: Economics,
+    appraisal: Appraisal,
     roadmap: Roadmap,
     old: Decision,
     new: Decision,
@@ -615,17 +565,17 @@ def _changed(
     reference: Inventory | None,
     currency: str,
 ) -> DecisionChange:
-    axis = inventory.axis
-    shift = axis.index(new.start) - axis.index(old.start)
+    estate = inventory.estate
+    shift = estate.period(new.start) - estate.period(old.start)
     parts = []
     if old.option != new.option:
         parts.append(f"option {old.option} → {new.option}")
     if shift:
         word = "delayed" if shift > 0 else "brought forward"
-        parts.append(f"{word} {abs(shift)} period{'s' if abs(shift) != 1 else ''}")
+        parts.append(f"{word} {abs(shift)} {form(abs(shift), 'period')}")
     detail = ", ".join(parts)
     blockers = _blockers(inventory, roadmap, old.system, old, reference)
-    value = _npv_now(inventory, economics, old)
+    value = _npv_now(inventory, appraisal, old)
     if blockers:
         why = f"the previous slot {describe(old)} does not fit beside the revised plan: {blockers}"
     elif value is None:
@@ -641,14 +591,14 @@ def _changed(
     return DecisionChange(old.system, "changed", old, new, why, detail=detail)
 
 
-def _npv_now(inventory: Inventory, economics: Economics, decision: Decision) -> float | None:
+def _npv_now(inventory: Inventory, appraisal: Appraisal, decision: Decision) -> float | None:
     """NPV of the previous decision on the revised data, or None if its slot is not allowed."""
-    system = inventory.system(decision.system)
-    option = system.option(decision.option)
-    start = inventory.axis.index(decision.start)
-    if start not in option_starts(inventory, system, option):
+    estate = inventory.estate
+    option = estate.system(decision.system).option(decision.option)
+    start = estate.period(decision.start)
+    if start not in option.starts:
         return None
-    return economics.npv(system.id, option.id, start)
+    return appraisal.npv(decision.system, decision.option, start)
 
 
 def _blockers(
@@ -688,9 +638,8 @@ def _over_text(
     text = f"{resource} would exceed its capacity {' and '.join(where)}"
     if reference is None or resource not in reference.resources:
         return text
-    axis = inventory.axis
     if labels:
-        t = axis.index(labels[0])
+        t = inventory.estate.period(labels[0])
         now, was = inventory.capacity(resource, t), reference.capacity(resource, t)
         if now < was:
             text += (
@@ -728,7 +677,8 @@ def diagnose(
     deadlines no option can meet from `as_of`, and (when present) the model's diagnosis."""
     axis = inventory.axis
     locked = [d for d in previous.decisions if inventory.system(d.system).locked is not None]
-    pinned = [b for b in previous.platforms if axis.index(b.start) < as_of]
+    pinned_at = {b.platform: b.start for b in placed_on(inventory, previous).builds}
+    pinned = [b for b in previous.platforms if pinned_at[b.id] < as_of]
     in_flight = Roadmap(
         status="feasible",
         objective=None,
@@ -748,7 +698,7 @@ def diagnose(
     for system in inventory.systems:
         if system.must_modernise_by is None or system.locked is not None:
             continue
-        if not any(option_starts(inventory, system, o) for o in system.options):
+        if not any(o.starts for o in inventory.estate.system(system.id).options):
             findings.append(
                 f"{system.id} must be modernised by {system.must_modernise_by}, but no option "
                 f"starting from {axis.label(as_of)} can finish by then"
@@ -763,23 +713,14 @@ def diagnose(
 
 
 def _model_diagnosis(inventory: Inventory, solver: str, time_limit: float | None) -> list[str]:
-    """The model stage's infeasibility diagnosis, when that module is available."""
+    """The diagnosis stage's findings on the locked inventory, one line each."""
+    from prioritiser.diagnose import diagnose as diagnose_inventory
+
     try:
-        from prioritiser.model import diagnose as model_diagnose  # type: ignore[attr-defined]
-    except ImportError:
-        return []
-    run = getattr(model_diagnose, "diagnose", None)
-    if run is None:
-        return []
-    try:
-        result = run(inventory, solver=solver, time_limit=time_limit)
+        result = diagnose_inventory(inventory, solver=solver, time_limit=time_limit)
     except Exception:  # a diagnosis must never hide the infeasibility it explains
         return []
-    render = getattr(result, "render", None)
-    if callable(render):
-        text = str(render())
-        return [line for line in text.splitlines() if line.strip()]
-    return []
+    return [line for line in result.render().splitlines() if line.strip()]
 
 
 # --- outputs -------------------------------------------------------------------------------------
@@ -827,7 +768,7 @@ def render_changes_md(result: Replan) -> str:
         f"| Previous NPV | {money(old, currency)} |",
         f"| New NPV | **{money(new, currency)}** ({'+' if new >= old else ''}"
         f"{money(new - old, currency)}) |",
-        f"| Work in flight kept | {len(in_flight)} decision{'s' if len(in_flight) != 1 else ''} |",
+        f"| Work in flight kept | {plural(len(in_flight), 'decision')} |",
         f"| Other decisions kept | {len(kept) - len(in_flight)} |",
         f"| Changed / dropped / added | {len(result.of('changed'))} / "
         f"{len(result.of('dropped'))} / {len(result.of('added'))} |",
