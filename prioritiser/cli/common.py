@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from prioritiser.inventory import Inventory, InventoryError, Problem, load_inventory
+from prioritiser.wording import plural as count_of  # `1 system`, `3 systems`
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -97,11 +98,6 @@ def scenario_option(
         type=click.Path(path_type=Path, exists=True, dir_okay=False),
         help=help_text,
     )
-
-
-def count_of(number: int, singular: str, plural: str | None = None) -> str:
-    """`1 system`, `3 systems`, `2 dependencies`."""
-    return f"{number:,} {singular if number == 1 else plural or singular + 's'}"
 
 
 def inventory_summary(inventory: Inventory) -> str:

@@ -13,7 +13,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from prioritiser.explain.binding import Binding, binding, conflicts
+from prioritiser.explain.binding import Binding, binding
+from prioritiser.explain.conflicts import conflicts
 from prioritiser.explain.forcing import Forcing, force, why_not
 from prioritiser.explain.view import RoadmapView
 from prioritiser.inventory import Inventory

@@ -12,10 +12,10 @@ from prioritiser.inventory.messages import did_you_mean
 from prioritiser.inventory.periods import axis_from
 from prioritiser.inventory.problems import Problem
 from prioritiser.inventory.raw import RawInventory
+from prioritiser.inventory.resolved import DependencyConstraint
 from prioritiser.inventory.schema import Platform, PortfolioFile, System
 from prioritiser.inventory.yamlsafe import Path_
 
-ORDERING = ("after", "requires")
 T = TypeVar("T")
 
 
@@ -267,7 +267,7 @@ class CrossChecker:
         for located in self.systems:
             where.setdefault(located.item.id, located.path)
             for dep in located.item.depends_on:
-                if dep.constraint in ORDERING and dep.system != located.item.id:
+                if DependencyConstraint(dep.constraint).orders and dep.system != located.item.id:
                     graph.add_edge(located.item.id, dep.system)
         for component in sorted(
             sorted(c) for c in nx.strongly_connected_components(graph) if len(c) > 1

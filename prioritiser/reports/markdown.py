@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from prioritiser.inventory import Inventory
 from prioritiser.reports.analysis import Analysis, Assumption, SystemRow
 from prioritiser.roadmap import Roadmap
-from prioritiser.wording import money
+from prioritiser.wording import form, money, plural
 
 # --- words shared by the reports ---------------------------------------------------------------
 
@@ -185,8 +185,8 @@ def render_summary(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -
         lines += [
             "",
             "> [!WARNING]",
-            f"> **Risk accepted:** {count} retained system{'s' if count != 1 else ''} "
-            f"pass{'es' if count == 1 else ''} end of support within the plan: "
+            f"> **Risk accepted:** {plural(count, 'retained system')} "
+            f"{form(count, 'passes', 'pass')} end of support within the plan: "
             + text("; ".join(warnings))
             + ".",
         ]

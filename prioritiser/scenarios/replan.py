@@ -46,33 +46,51 @@ from typing import Any
 
 from prioritiser.atomic import write_text_atomic
 from prioritiser.check import check_roadmap
-from prioritiser.economics import Appraisal
-from prioritiser.inventory import Inventory, Lock, System
+from prioritiser.inventory import Inventory
 from prioritiser.model import Formulation, adjust
-from prioritiser.model.candidates import Build, Candidate, placement_problems
-from prioritiser.roadmap import Decision, PlatformBuild, Roadmap, SolverInfo
-from prioritiser.scenarios.variants import (
-    decision_summary,
-    describe,
-    placed_on,
-    resource_use_of,
-    rounded,
-    with_systems,
+from prioritiser.roadmap import PlatformBuild, Roadmap, SolverInfo
+from prioritiser.scenarios.changes import (
+    CATEGORIES,
+    DecisionChange,
+    explain_changes,
+    resource_amount,
 )
+from prioritiser.scenarios.in_flight import (
+    TOTAL,
+    Overcommitment,
+    ReplanConflict,
+    as_of_index,
+    check_previous,
+    committed_capacity,
+    lock_in_flight,
+    replan_overlay,
+    started_before,
+)
+from prioritiser.scenarios.variants import describe, placed_on, rounded
 from prioritiser.solve import PlanOptions, plan_solved
-from prioritiser.wording import form, money, plural
+from prioritiser.wording import money, plural
+
+__all__ = [
+    "CATEGORIES",
+    "DEFAULT_STABILITY_SHARE",
+    "TOTAL",
+    "DecisionChange",
+    "Overcommitment",
+    "Replan",
+    "ReplanConflict",
+    "ReplanInfeasible",
+    "as_of_index",
+    "check_previous",
+    "committed_capacity",
+    "explain_changes",
+    "lock_in_flight",
+    "replan",
+    "replan_overlay",
+    "stability_weight",
+    "started_before",
+]
 
 DEFAULT_STABILITY_SHARE = 0.001  # of the previous roadmap's NPV, per changed decision
-CATEGORIES = ("kept", "changed", "dropped", "added")
-TOTAL = "total"  # the "period" of a resource's horizon total
-
-
-class ReplanConflict(Exception):
-    """The previous roadmap does not fit the inventory (unknown ids, contradicting locks)."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("; ".join(problems))
 
 
 class ReplanInfeasible(Exception):
@@ -82,31 +100,6 @@ class ReplanInfeasible(Exception):
         self.findings = findings
         self.roadmap = roadmap
         super().__init__("replanning is infeasible: " + "; ".join(findings[:3]))
-
-
-@dataclass(frozen=True)
-class DecisionChange:
-    """What happened to one system's decision between the previous and the new roadmap."""
-
-    system: str
-    category: str  # one of CATEGORIES
-    previous: Decision | None
-    new: Decision | None
-    why: str
-    in_flight: bool = False
-    detail: str = ""  # "delayed 2 periods", "option replatform → replace"
-    forced: bool = False  # a lock in the inventory made it, not replan: no stability cost
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "system": self.system,
-            "change": self.detail or self.category,
-            "in_flight": self.in_flight,
-            "forced": self.forced,
-            "previous": decision_summary(self.previous),
-            "new": decision_summary(self.new),
-            "why": self.why,
-        }
 
 
 @dataclass(frozen=True)
@@ -158,210 +151,6 @@ def stability_weight(previous: Roadmap, spec: str | float | None) -> float:
     if value < 0 or value != value or value == float("inf"):
         raise ValueError("--stability must be a finite amount of at least 0")
     return value
-
-
-# --- building the locked inventory -------------------------------------------------------------
-
-
-def as_of_index(inventory: Inventory, as_of: str) -> int:
-    """Index of `as_of` on the horizon; it must be one of its periods."""
-    try:
-        index = inventory.estate.period(as_of)
-    except ValueError as exc:
-        raise ValueError(f"--as-of: {exc}") from None
-    if not 0 <= index < inventory.axis.count:
-        labels = inventory.axis.labels
-        raise ValueError(
-            f"--as-of {as_of} is outside the planning horizon {labels[0]}–{labels[-1]}"
-        )
-    return index
-
-
-def started_before(inventory: Inventory, previous: Roadmap, as_of: int) -> list[Decision]:
-    """Previous decisions whose work started before period `as_of` (in flight or done)."""
-    starts = {c.system: c.start for c in placed_on(inventory, previous).decisions}
-    return [d for d in previous.decisions if starts[d.system] < as_of]
-
-
-@dataclass(frozen=True)
-class Overcommitment:
-    """Work in flight that on its own needs more of a resource than the capacity allows."""
-
-    resource: str
-    period: str  # a period label, or "total" for the horizon total
-    committed: float
-    capacity: float
-    systems: tuple[str, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "resource": self.resource,
-            "period": self.period,
-            "committed": round(self.committed, 2),
-            "capacity": round(self.capacity, 2),
-            "in_flight": list(self.systems),
-        }
-
-
-def lock_in_flight(
-    inventory: Inventory, previous: Roadmap, as_of: int, honour_commitments: bool = True
-) -> tuple[Inventory, list[Overcommitment]]:
-    """Locks for work started before `as_of`; `earliest_start: as_of` for everything else;
-    the capacity history and (unless `honour_commitments` is off) work in flight need."""
-    check_previous(inventory, previous)
-    estate = inventory.estate
-    placement = placed_on(inventory, previous)
-    started = {c.system: c for c in placement.decisions if c.start < as_of}
-    problems = []
-    changed: dict[str, System] = {}
-    for system in inventory.systems:
-        decision = started.get(system.id)
-        if decision is not None:
-            lock = Lock(option=decision.option, start=estate.label(decision.start))
-            own = estate.system(system.id).lock
-            if (
-                system.locked is not None
-                and own is not None
-                and (own.option != lock.option or own.start != decision.start)
-            ):
-                before = previous.decision(system.id)
-                assert before is not None
-                problems.append(
-                    f"{system.id}: the previous roadmap started {decision.option} in "
-                    f"{before.start}, but the inventory locks it to {system.locked.option} "
-                    f"in {system.locked.start}; make them agree"
-                )
-                continue
-            changed[system.id] = system.model_copy(update={"locked": lock})
-        elif system.locked is not None:
-            continue  # a decision the inventory records as taken stands as it is
-        elif estate.system(system.id).earliest_start < as_of:
-            changed[system.id] = system.model_copy(update={"earliest_start": estate.label(as_of)})
-    if problems:
-        raise ReplanConflict(problems)
-    locked = with_systems(inventory, changed)
-    # The work in flight, with the durations and draws of the locked inventory.
-    placement = placed_on(locked, previous)
-    in_flight = [c for c in placement.decisions if c.system in started]
-    pinned = [b for b in placement.builds if b.start < as_of]
-    return committed_capacity(locked, in_flight, pinned, as_of, honour_commitments)
-
-
-def committed_capacity(
-    inventory: Inventory,
-    in_flight: list[Candidate],
-    pinned: list[Build],
-    as_of: int,
-    honour_commitments: bool = True,
-) -> tuple[Inventory, list[Overcommitment]]:
-    """Capacities raised to what history and work in flight actually need.
-
-    The past is not re-planned: periods before `as_of` keep what the work done there drew,
-    whatever a scenario now says (a budget cut applies from `as_of` on). From `as_of` on,
-    work in flight is contracted: where it alone needs more than the capacity (a cut below
-    what running projects draw), its need becomes that period's capacity — it continues,
-    and nothing new that needs the resource starts there — and the excess is returned as an
-    `Overcommitment` to report. With `honour_commitments=False` the excess is left to make
-    the replan infeasible instead. A resource's `total` is treated alike.
-    """
-    use = resource_use_of(inventory.estate, [*in_flight, *pinned])
-    axis = inventory.axis
-    resources = dict(inventory.resources)
-    over: list[Overcommitment] = []
-    for name, row in use.items():
-        spec = resources[name]
-        raised = {}
-        for t in range(axis.count):
-            capacity = inventory.capacity(name, t)
-            if not _exceeds(row[t], capacity):
-                continue
-            if t < as_of or honour_commitments:
-                raised[axis.label(t)] = row[t]
-            if t >= as_of and honour_commitments:
-                users = _users(inventory, in_flight, pinned, name, t)
-                over.append(Overcommitment(name, axis.label(t), row[t], capacity, users))
-        update: dict[str, Any] = {}
-        if raised:
-            update["overrides"] = {**spec.overrides, **raised}
-        if spec.total is not None and honour_commitments and _exceeds(sum(row), spec.total):
-            update["total"] = sum(row)
-            users = _users(inventory, in_flight, pinned, name, None)
-            over.append(Overcommitment(name, TOTAL, sum(row), spec.total, users))
-        if update:
-            resources[name] = spec.model_copy(update=update)
-    if resources == inventory.resources:
-        return inventory, over
-    return replace(inventory, resources=resources), over
-
-
-def _exceeds(used: float, capacity: float) -> bool:
-    return used > capacity + 1e-9 * max(1.0, abs(capacity))
-
-
-def _users(
-    inventory: Inventory,
-    in_flight: list[Candidate],
-    pinned: list[Build],
-    resource: str,
-    period: int | None,
-) -> tuple[str, ...]:
-    """Work in flight (and platform set-ups) drawing `resource` in `period` (or at all)."""
-    names = []
-    for c in in_flight:
-        if resource in dict(c.use) and (period is None or c.start <= period <= c.finish):
-            names.append(c.system)
-    for b in pinned:
-        if resource in dict(b.use) and (period is None or b.start <= period <= b.finish):
-            names.append(f"platform {b.platform}")
-    return tuple(sorted(names))
-
-
-def replan_overlay(original: Inventory, locked: Inventory, as_of: str) -> dict[str, Any]:
-    """The changes replan made to the inventory, as a scenario overlay.
-
-    Applied after the same `--scenario` files, it lets `prioritiser check` verify the
-    replanned roadmap exactly as it was planned.
-    """
-    systems: dict[str, Any] = {}
-    for before in original.systems:
-        after = locked.system(before.id)
-        patch: dict[str, Any] = {}
-        if after.locked != before.locked and after.locked is not None:
-            patch["locked"] = {"option": after.locked.option, "start": after.locked.start}
-        if after.earliest_start != before.earliest_start:
-            patch["earliest_start"] = after.earliest_start
-        if patch:
-            systems[before.id] = patch
-    resources: dict[str, Any] = {}
-    for name, spec in locked.resources.items():
-        before_spec = original.resources[name]
-        extra = {k: v for k, v in spec.overrides.items() if before_spec.overrides.get(k) != v}
-        resource_patch: dict[str, Any] = {"overrides": extra} if extra else {}
-        if spec.total != before_spec.total:
-            resource_patch["total"] = spec.total
-        if resource_patch:
-            resources[name] = resource_patch
-    overlay: dict[str, Any] = {
-        "name": f"replan-{as_of.lower()}",
-        "description": (
-            f"Work started before {as_of} locked, nothing new before it, and the capacity "
-            "those periods actually used (written by `prioritiser replan`)."
-        ),
-    }
-    if resources:
-        overlay["resources"] = resources
-    if systems:
-        overlay["systems"] = systems
-    return overlay
-
-
-def check_previous(inventory: Inventory, previous: Roadmap) -> None:
-    """The previous roadmap must hold a plan that speaks about this inventory."""
-    if not previous.has_plan:
-        raise ReplanConflict([f"the previous roadmap has no plan (status '{previous.status}')"])
-    problems = placement_problems(inventory.estate, previous)
-    if problems:
-        raise ReplanConflict(problems)
 
 
 # --- the model adjustment -------------------------------------------------------------------
@@ -456,211 +245,6 @@ def _stable_gap(result: Replan, bound: float | None) -> Roadmap:
     slack = max(0.0, bound - value)
     gap = slack / max(abs(value), 1.0)
     return replace(roadmap, bound=roadmap.objective + slack, gap=gap)
-
-
-# --- why each decision changed ------------------------------------------------------------------
-
-
-def explain_changes(
-    inventory: Inventory,
-    previous: Roadmap,
-    roadmap: Roadmap,
-    as_of: int,
-    weight: float,
-    reference: Inventory | None = None,
-) -> list[DecisionChange]:
-    """Every system that had or has a decision: kept, changed, dropped or added, and why.
-
-    `reference` (the inventory without the scenario) lets a reason say what the scenario
-    changed, e.g. a capacity cut in the period that no longer fits.
-    """
-    appraisal = Appraisal.of(inventory)
-    currency = inventory.portfolio.currency
-    axis = inventory.axis
-    old_start = {c.system: c.start for c in placed_on(inventory, previous).decisions}
-    out = []
-    systems = sorted({d.system for d in previous.decisions} | {d.system for d in roadmap.decisions})
-    for system_id in systems:
-        old, new = previous.decision(system_id), roadmap.decision(system_id)
-        if (
-            old is not None
-            and new is not None
-            and (old.option, old.start) == (new.option, new.start)
-        ):
-            in_flight = old_start[system_id] < as_of
-            if in_flight:
-                why = (
-                    f"in flight since {old.start} (before {axis.label(as_of)}): the work "
-                    "continues as decided"
-                )
-            elif inventory.system(system_id).locked is not None:
-                why = "locked in the inventory: a decision already taken"
-            else:
-                why = (
-                    f"still fits and still pays (NPV {money(new.npv, currency)}); nothing "
-                    "better is worth a change"
-                )
-            out.append(DecisionChange(system_id, "kept", old, new, why, in_flight))
-            continue
-        if old is None:
-            change = _added(inventory, new, weight, currency)  # type: ignore[arg-type]
-        elif new is None:
-            change = _dropped(inventory, appraisal, roadmap, old, reference, currency)
-        else:
-            change = _changed(inventory, appraisal, roadmap, old, new, weight, reference, currency)
-        lock = inventory.system(system_id).locked
-        if lock is not None:  # not a choice of replan: the inventory records it as taken
-            why = (
-                f"locked in the inventory to {lock.option} from {lock.start}: a decision "
-                "taken since the previous roadmap"
-            )
-            change = replace(change, why=why, forced=True)
-        out.append(change)
-    return out
-
-
-def _added(inventory: Inventory, new: Decision, weight: float, currency: str) -> DecisionChange:
-    system = inventory.system(new.system)
-    reasons = []
-    if system.must_modernise_by is not None:
-        reasons.append(f"it must now be modernised by {system.must_modernise_by}")
-    reasons.append(
-        f"{new.option} from {new.start} adds {money(new.npv, currency)} NPV, more than the "
-        f"stability cost of {money(weight, currency)}, in capacity the revised plan leaves free"
-    )
-    return DecisionChange(new.system, "added", None, new, "; ".join(reasons), detail="added")
-
-
-def _dropped(
-    inventory: Inventory,
-    appraisal: Appraisal,
-    roadmap: Roadmap,
-    old: Decision,
-    reference: Inventory | None,
-    currency: str,
-) -> DecisionChange:
-    blockers = _blockers(inventory, roadmap, old.system, old, reference)
-    value = _npv_now(inventory, appraisal, old)
-    if blockers:
-        why = f"its previous slot does not fit beside the revised plan: {blockers}"
-    elif value is None:
-        why = "its previous slot is no longer allowed (windows changed)"
-    elif value <= 0:
-        why = f"it no longer pays: NPV {money(value, currency)} on the revised figures"
-    else:
-        why = (
-            "the capacity it used is worth more to the systems the revised plan funds "
-            f"(its own NPV: {money(value, currency)})"
-        )
-    return DecisionChange(old.system, "dropped", old, None, why, detail="dropped")
-
-
-def _changed(
-    inventory: Inventory,
-    appraisal: Appraisal,
-    roadmap: Roadmap,
-    old: Decision,
-    new: Decision,
-    weight: float,
-    reference: Inventory | None,
-    currency: str,
-) -> DecisionChange:
-    estate = inventory.estate
-    shift = estate.period(new.start) - estate.period(old.start)
-    parts = []
-    if old.option != new.option:
-        parts.append(f"option {old.option} → {new.option}")
-    if shift:
-        word = "delayed" if shift > 0 else "brought forward"
-        parts.append(f"{word} {abs(shift)} {form(abs(shift), 'period')}")
-    detail = ", ".join(parts)
-    blockers = _blockers(inventory, roadmap, old.system, old, reference)
-    value = _npv_now(inventory, appraisal, old)
-    if blockers:
-        why = f"the previous slot {describe(old)} does not fit beside the revised plan: {blockers}"
-    elif value is None:
-        why = f"the previous slot {describe(old)} is no longer allowed (windows changed)"
-    else:
-        gain = new.npv - value
-        why = (
-            f"the previous slot still fits, but the revised plan as a whole is worth more than "
-            f"keeping it plus the stability cost of {money(weight, currency)} "
-            f"(this system: NPV {money(value, currency)} → {money(new.npv, currency)}, "
-            f"{'+' if gain >= 0 else ''}{money(gain, currency)})"
-        )
-    return DecisionChange(old.system, "changed", old, new, why, detail=detail)
-
-
-def _npv_now(inventory: Inventory, appraisal: Appraisal, decision: Decision) -> float | None:
-    """NPV of the previous decision on the revised data, or None if its slot is not allowed."""
-    estate = inventory.estate
-    option = estate.system(decision.system).option(decision.option)
-    start = estate.period(decision.start)
-    if start not in option.starts:
-        return None
-    return appraisal.npv(decision.system, decision.option, start)
-
-
-def _blockers(
-    inventory: Inventory,
-    roadmap: Roadmap,
-    system: str,
-    old: Decision,
-    reference: Inventory | None,
-) -> str:
-    """What breaks if the previous decision is put back into the new roadmap (via the checker)."""
-    decisions = [d for d in roadmap.decisions if d.system != system] + [old]
-    probe = replace(roadmap, decisions=decisions, resource_use={})
-    over: dict[str, list[str]] = {}
-    others = []
-    for v in check_roadmap(inventory, probe):
-        if v.number == "0":
-            continue
-        if v.number == "3":
-            resource = v.message.split(":", 1)[0]
-            over.setdefault(resource, []).extend(v.periods or [TOTAL])
-        else:
-            others.append(v.render())
-    parts = [_over_text(inventory, reference, r, periods) for r, periods in over.items()]
-    return "; ".join([*parts, *others][:3])
-
-
-def _over_text(
-    inventory: Inventory, reference: Inventory | None, resource: str, periods: list[str]
-) -> str:
-    """`capex would exceed its capacity in 2028-Q1, 2028-Q2 (1.75m a period, was 2.5m)`."""
-    labels = [p for p in periods if p != TOTAL]
-    where = []
-    if labels:
-        where.append("in " + ", ".join(labels))
-    if TOTAL in periods:
-        where.append("over its horizon total")
-    text = f"{resource} would exceed its capacity {' and '.join(where)}"
-    if reference is None or resource not in reference.resources:
-        return text
-    if labels:
-        t = inventory.estate.period(labels[0])
-        now, was = inventory.capacity(resource, t), reference.capacity(resource, t)
-        if now < was:
-            text += (
-                f" (capacity {_quantity(inventory, resource, now)} in {labels[0]}, "
-                f"was {_quantity(inventory, resource, was)})"
-            )
-    elif TOTAL in periods:
-        now_total = inventory.resources[resource].total
-        was_total = reference.resources[resource].total
-        if now_total is not None and (was_total is None or now_total < was_total):
-            was = "no cap" if was_total is None else _quantity(inventory, resource, was_total)
-            text += f" ({_quantity(inventory, resource, now_total)}, was {was})"
-    return text
-
-
-def _quantity(inventory: Inventory, resource: str, value: float) -> str:
-    unit = inventory.resources[resource].unit
-    currency = inventory.portfolio.currency
-    if unit == currency or unit.upper() in ("GBP", "EUR", "USD"):
-        return money(value, currency)
-    return f"{value:,.4g} {unit}".rstrip()
 
 
 # --- when the work in flight cannot continue ---------------------------------------------------
@@ -788,9 +372,9 @@ def render_changes_md(result: Replan) -> str:
         ]
         for o in result.overcommitted:
             lines.append(
-                f"| {o.resource} | {o.period} | {_quantity(inventory, o.resource, o.committed)} "
-                f"| {_quantity(inventory, o.resource, o.capacity)} | "
-                f"{_quantity(inventory, o.resource, o.committed - o.capacity)} | "
+                f"| {o.resource} | {o.period} | {resource_amount(inventory, o.resource, o.committed)} "
+                f"| {resource_amount(inventory, o.resource, o.capacity)} | "
+                f"{resource_amount(inventory, o.resource, o.committed - o.capacity)} | "
                 f"{', '.join(o.systems)} |"
             )
         lines.append("")

@@ -11,7 +11,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from prioritiser.model.candidates import Build, Candidate
+from prioritiser.economics import Appraisal
+from prioritiser.model.candidates import Build, Candidate, placed
 from prioritiser.model.formulation import Formulation
 from prioritiser.model.matrix import SolverInput
 from prioritiser.roadmap import Roadmap
@@ -77,9 +78,9 @@ def apply_warm_start(model: Formulation, roadmap: Roadmap) -> int:
     Decisions and set-ups the model has no candidate for (another window, another
     inventory) are left out.
     """
-    estate = model.estate
-    wanted = {(d.system, d.option, estate.period(d.start)) for d in roadmap.decisions}
-    builds = {(p.id, estate.period(p.start)) for p in roadmap.platforms}
+    placement = placed(model.estate, Appraisal.of(model.inventory), roadmap)
+    wanted = {(c.system, c.option, c.start) for c in placement.decisions}
+    builds = {(b.platform, b.start) for b in placement.builds}
     picks = [c for c in model.candidates.candidates if (c.system, c.option, c.start) in wanted]
     built = [b for b in model.candidates.builds if (b.platform, b.start) in builds]
     start_from(model, picks, built)
