@@ -34,7 +34,7 @@ class Discounting:
 
     def factor(self, period: float) -> float:
         """Discount factor of a flow at the start of period `period`."""
-        return (1.0 + self.rate) ** (-period / self.per_year)
+        return float((1.0 + self.rate) ** (-period / self.per_year))
 
     def annuity(self, first: int, periods: int) -> float:
         """Sum of factors for periods first .. first+periods-1 (a per-period stream of 1)."""
@@ -43,7 +43,7 @@ class Discounting:
         if self.rate == 0:
             return float(periods)
         q = (1.0 + self.rate) ** (-1.0 / self.per_year)
-        return self.factor(first) * (1.0 - q**periods) / (1.0 - q)
+        return float(self.factor(first) * (1.0 - q**periods) / (1.0 - q))
 
 
 @dataclass(frozen=True)

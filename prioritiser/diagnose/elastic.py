@@ -204,8 +204,8 @@ def _relax_risk(elastic: Elastic) -> None:
         col = elastic.slack("high_risk_in_flight", key, W_RISK / limit, period=period_of[key[0]])
         adjust.give(model, "high_risk_in_flight", key, col)
     for key in model.row_keys("total_delivery_risk"):
-        limit = max(risk.max_total_delivery_risk or 0.0, 1.0)
-        col = elastic.slack("total_delivery_risk", key, W_RISK / limit)
+        points = max(risk.max_total_delivery_risk or 0.0, 1.0)
+        col = elastic.slack("total_delivery_risk", key, W_RISK / points)
         adjust.give(model, "total_delivery_risk", key, col)
     for key in model.row_keys("department_in_flight"):
         limit = max(risk.max_concurrent_per_department or 0, 1)

@@ -17,6 +17,7 @@ from prioritiser.model.candidates import Candidate, CandidateSet, enumerate_cand
 from prioritiser.wording import spans
 
 EPS = 1e-6
+Shortfall = tuple[str, int, float, float]  # (resource, period, need, capacity)
 
 
 class Facts:
@@ -53,7 +54,7 @@ class Facts:
     @cached_property
     def mandatory(self) -> set[str]:
         """Systems that must be modernised: deadlines, locks, and what they pull in."""
-        out = {s.id for s in self.estate.systems if self.direct(s)}
+        out: set[str] = {s.id for s in self.estate.systems if self.direct(s)}
         changed = True
         while changed:
             changed = False
@@ -115,7 +116,7 @@ class Facts:
     def capacity(self, resource: str, period: int) -> float:
         return self.estate.capacity(resource, period)
 
-    def shortfalls(self, c: Candidate) -> list[tuple[str, int, float, float]]:
+    def shortfalls(self, c: Candidate) -> list[Shortfall]:
         """(resource, period, need, capacity) where the candidate alone exceeds capacity."""
         out = []
         for resource, amount in c.use:

@@ -13,7 +13,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterator
 
-from prioritiser.diagnose.facts import EPS, Facts
+from prioritiser.diagnose.facts import EPS, Facts, Shortfall
 from prioritiser.diagnose.findings import Relaxation
 from prioritiser.inventory import System
 from prioritiser.model.candidates import Candidate
@@ -82,7 +82,10 @@ def check_resource_fit(facts: Facts) -> Iterator[Relaxation]:
         if not all(short.values()):
             continue
 
-        closest = min(mine, key=lambda c, short=short: _severity(c, short[c.index]))
+        def severity(c: Candidate, short: dict[int, list[Shortfall]] = short) -> tuple[float, int]:
+            return _severity(c, short[c.index])
+
+        closest = min(mine, key=severity)
         gaps = short[closest.index]
         resource = max(gaps, key=lambda g: ((g[2] - g[3]) / max(g[3], EPS), g[0]))[0]
         gaps = [g for g in gaps if g[0] == resource]
@@ -122,7 +125,7 @@ def check_resource_fit(facts: Facts) -> Iterator[Relaxation]:
         )
 
 
-def _severity(c: Candidate, gaps: list[tuple[str, int, float, float]]) -> tuple[float, int]:
+def _severity(c: Candidate, gaps: list[Shortfall]) -> tuple[float, int]:
     """How far a candidate is from fitting (worst relative shortfall); later starts first."""
     worst = max((need - cap) / max(cap, EPS) for _, _, need, cap in gaps)
     return (worst, -c.start)
@@ -206,19 +209,19 @@ def check_fixed_work(facts: Facts) -> Iterator[Relaxation]:
             per_dept: dict[str, list[str]] = defaultdict(list)
             for c in items:
                 per_dept[c.department].append(c.system)
-            for dept, systems in per_dept.items():
-                if len(systems) > limit:
-                    over_dept[(dept, tuple(sorted(systems)))].append(period)
-        for (dept, systems), periods in sorted(over_dept.items()):
+            for dept, members in per_dept.items():
+                if len(members) > limit:
+                    over_dept[(dept, tuple(sorted(members)))].append(period)
+        for (dept, crowd), periods in sorted(over_dept.items()):
             yield Relaxation(
                 "department_in_flight",
-                systems,
+                crowd,
                 tuple(facts.label(p) for p in periods),
                 None,
-                float(len(systems) - limit),
-                f"{names(systems)} ({dept}) are fixed to run at the same time in "
+                float(len(crowd) - limit),
+                f"{names(crowd)} ({dept}) are fixed to run at the same time in "
                 f"{facts.span(periods)}, but {dept} can take at most {limit} concurrent "
-                f"{form(limit, 'change')}: allow {len(systems)} "
+                f"{form(limit, 'change')}: allow {len(crowd)} "
                 "(max_concurrent_per_department) or move one of them.",
             )
     if risk.max_total_delivery_risk is not None:

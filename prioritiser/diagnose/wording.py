@@ -15,7 +15,7 @@ from prioritiser.diagnose.elastic import Elastic, Slack
 from prioritiser.diagnose.facts import EPS
 from prioritiser.diagnose.findings import Relaxation
 from prioritiser.inventory import System
-from prioritiser.model.candidates import Candidate
+from prioritiser.model.candidates import Build, Candidate
 from prioritiser.wording import form, names, number, plural, runs_of
 
 
@@ -200,7 +200,8 @@ class Reader:
         use = {r: [0.0] * horizon for r in self.inventory.resources}
         model = self.elastic.model
         builds = [b for b in model.candidates.builds if self.value(model.build_col[b.index]) > 0.5]
-        for item in [*self.chosen.values(), *builds]:
+        placed: list[Candidate | Build] = [*self.chosen.values(), *builds]
+        for item in placed:
             for resource, amount in item.use:
                 if resource in use:
                     for t in range(item.start, item.finish + 1):
@@ -373,7 +374,11 @@ class Reader:
     def _risk(self, by_rule: dict[str, list[Slack]]) -> list[Relaxation]:
         facts, risk = self.facts, self.inventory.risk
         out = []
-        high = {s.period: self.value(s.col) for s in by_rule.get("high_risk_in_flight", [])}
+        high = {
+            s.period: self.value(s.col)
+            for s in by_rule.get("high_risk_in_flight", [])
+            if s.period is not None
+        }
         limit = risk.max_concurrent_high_risk or 0
         for run in runs_of(high):
             extra = round(max(high[t] for t in run))
@@ -423,7 +428,7 @@ class Reader:
                     )
                 )
         for s in by_rule.get("total_delivery_risk", []):
-            extra = self.value(s.col)
+            points = self.value(s.col)
             cap = risk.max_total_delivery_risk or 0.0
             systems = sorted(self.chosen)
             out.append(
@@ -432,8 +437,8 @@ class Reader:
                     tuple(systems),
                     (),
                     None,
-                    extra,
-                    f"raise max_total_delivery_risk from {number(cap)} to {number(cap + extra)}: "
+                    points,
+                    f"raise max_total_delivery_risk from {number(cap)} to {number(cap + points)}: "
                     f"the work that must be done ({names(systems[:6])}"
                     f"{' and others' if len(systems) > 6 else ''}) carries that much delivery risk.",
                 )

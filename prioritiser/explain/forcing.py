@@ -124,7 +124,10 @@ def displacement(baseline: Roadmap, forced: Roadmap, system_id: str) -> Displace
     for after in forced.decisions:
         if after.system != system_id and baseline.decision(after.system) is None:
             added.append(after)
-    key = lambda d: (-abs(d.npv), d.system)  # noqa: E731 - a sort key
+
+    def key(d: Decision) -> tuple[float, str]:
+        return (-abs(d.npv), d.system)
+
     return Displacement(
         tuple(sorted(dropped, key=key)),
         tuple(sorted(delayed, key=lambda p: key(p[0]))),

@@ -46,8 +46,8 @@ def explanation_text(explanation: Explanation, currency: str = "GBP") -> str:
             lines.append(f"  … and {hidden} more (--format json lists them all)")
     if e.decision is None:
         delta = e.forced_objective_delta
-        shown = "not possible" if delta is None else money(delta, currency)
-        lines += ["", f"Change in total NPV if forced in: {shown}"]
+        cost = "not possible" if delta is None else money(delta, currency)
+        lines += ["", f"Change in total NPV if forced in: {cost}"]
     return "\n".join(lines) + "\n"
 
 

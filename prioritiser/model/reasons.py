@@ -12,7 +12,7 @@ __all__ = ["money", "retained_reasons"]  # `money` lives in `prioritiser.wording
 def retained_reasons(estate: Estate, candidates: CandidateSet) -> dict[str, str]:
     """Why each system would be retained if the roadmap leaves it out."""
     currency = estate.inventory.portfolio.currency
-    reasons = {}
+    reasons: dict[str, str] = {}
     for system in estate.systems:
         mine = candidates.of(system.id)
         if not system.options:

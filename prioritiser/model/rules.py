@@ -312,13 +312,13 @@ def add_risk_limits(model: Formulation) -> None:
         number = {name: i for i, name in enumerate(names)}
         department = np.asarray([number[c.department] for c in cands], dtype=np.int64)
         for period in range(horizon):
-            live = (start <= period) & (period <= finish)
+            running = (start <= period) & (period <= finish)
             for name in names:
-                members = np.flatnonzero(live & (department == number[name]))
+                members = np.flatnonzero(running & (department == number[name]))
                 if len(members) > limit:
-                    key = (name, model.label(period))
+                    where = (name, model.label(period))
                     ones = np.ones(len(members))
-                    model.row("department_in_flight", key, cols[members], ones, -INF, limit)
+                    model.row("department_in_flight", where, cols[members], ones, -INF, limit)
 
 
 def add_objective(model: Formulation) -> None:

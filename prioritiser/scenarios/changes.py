@@ -236,8 +236,10 @@ def _over_text(
         now_total = inventory.resources[resource].total
         was_total = reference.resources[resource].total
         if now_total is not None and (was_total is None or now_total < was_total):
-            was = "no cap" if was_total is None else resource_amount(inventory, resource, was_total)
-            text += f" ({resource_amount(inventory, resource, now_total)}, was {was})"
+            before = (
+                "no cap" if was_total is None else resource_amount(inventory, resource, was_total)
+            )
+            text += f" ({resource_amount(inventory, resource, now_total)}, was {before})"
     return text
 
 

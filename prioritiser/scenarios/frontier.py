@@ -34,7 +34,7 @@ from typing import Any
 from prioritiser.atomic import write_text_atomic
 from prioritiser.check import check_roadmap
 from prioritiser.inventory import Inventory
-from prioritiser.roadmap import Roadmap
+from prioritiser.roadmap import Roadmap, SolveStatus
 from prioritiser.scenarios.charts import figure_html
 from prioritiser.scenarios.variants import capacity_total, rounded, scale_resource, verified
 from prioritiser.solve import PlanOptions, plan
@@ -161,7 +161,8 @@ def _carry_forward(inventory: Inventory, previous: Roadmap, solved: Roadmap) -> 
     if bound is not None:
         bound = max(bound, objective)
     gap = None if bound is None else max(0.0, bound - objective) / max(abs(objective), 1.0)
-    return replace(previous, status="feasible", bound=bound, gap=gap, solver=solved.solver)
+    status = SolveStatus.FEASIBLE
+    return replace(previous, status=status, bound=bound, gap=gap, solver=solved.solver)
 
 
 # --- outputs -------------------------------------------------------------------------------

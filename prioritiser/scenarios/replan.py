@@ -48,7 +48,7 @@ from prioritiser.atomic import write_text_atomic
 from prioritiser.check import check_roadmap
 from prioritiser.inventory import Inventory
 from prioritiser.model import Formulation, adjust
-from prioritiser.roadmap import PlatformBuild, Roadmap, SolverInfo
+from prioritiser.roadmap import PlatformBuild, Roadmap, SolverInfo, SolveStatus
 from prioritiser.scenarios.changes import (
     CATEGORIES,
     DecisionChange,
@@ -264,7 +264,7 @@ def diagnose(
     pinned_at = {b.platform: b.start for b in placed_on(inventory, previous).builds}
     pinned = [b for b in previous.platforms if pinned_at[b.id] < as_of]
     in_flight = Roadmap(
-        status="feasible",
+        status=SolveStatus.FEASIBLE,
         objective=None,
         bound=None,
         gap=None,

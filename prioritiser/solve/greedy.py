@@ -90,7 +90,8 @@ class _Ledger:
 
     def commit(self, items: list[Candidate], builds: list[Build]) -> None:
         horizon = self.estate.horizon
-        for item in [*items, *builds]:
+        placed: list[Candidate | Build] = [*items, *builds]
+        for item in placed:
             for resource, amount in item.use:
                 for period in range(item.start, item.finish + 1):
                     self.use[resource][period] += amount
@@ -195,7 +196,7 @@ class Greedy:
 
     def platforms_for(self, c: Candidate, pending: list[Build]) -> list[Build] | None:
         """Builds needed for `c` (earliest that fit), or None when a platform can't be ready."""
-        needed = []
+        needed: list[Build] = []
         for platform in c.platforms:
             if platform in self.ledger.builds or any(b.platform == platform for b in pending):
                 existing = self.ledger.builds.get(platform) or next(

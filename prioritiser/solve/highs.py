@@ -49,7 +49,7 @@ def load_highs(data: SolverInput, mip: bool = True) -> Any:
 
     silence_highs_banner()
     m = data.matrix
-    highs = highspy.Highs()
+    highs = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy ships no annotations
     highs.setOptionValue("output_flag", False)
     integrality = m.integer.astype(np.int32) if mip else np.zeros(m.num_col, dtype=np.int32)
     highs.passModel(
@@ -73,7 +73,8 @@ def load_highs(data: SolverInput, mip: bool = True) -> Any:
 
 
 def _finite_bounds(values: np.ndarray, inf: float) -> np.ndarray:
-    return np.clip(values, -inf, inf)
+    clipped: np.ndarray = np.clip(values, -inf, inf)
+    return clipped
 
 
 def solve_highs(
@@ -190,7 +191,7 @@ def solve_relaxation(
     highs.run()
     if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
-    return -highs.getInfo().objective_function_value / scale
+    return -float(highs.getInfo().objective_function_value) / scale
 
 
 _banner_silenced = False
@@ -214,7 +215,7 @@ def silence_highs_banner() -> None:
     try:
         with open(os.devnull, "w") as devnull:
             os.dup2(devnull.fileno(), 1)
-            highspy.Highs()
+            highspy.Highs()  # type: ignore[no-untyped-call]  # highspy ships no annotations
     finally:
         os.dup2(saved, 1)
         os.close(saved)

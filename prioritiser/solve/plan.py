@@ -254,7 +254,7 @@ def assemble_roadmap(
             if s.id not in chosen_systems
         ]
     return Roadmap(
-        status=status.value,
+        status=status,
         objective=objective,
         bound=bound,
         gap=gap,
@@ -291,7 +291,8 @@ def resource_use(
     """Use of every resource in every period by the chosen options and platform setups."""
     horizon = estate.horizon
     use = {name: [0.0] * horizon for name in sorted(estate.resources)}
-    for item in [*picks, *builds]:
+    placed: list[Candidate | Build] = [*picks, *builds]
+    for item in placed:
         for resource, amount in item.use:
             if resource in use:
                 for period in range(item.start, item.finish + 1):

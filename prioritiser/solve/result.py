@@ -1,7 +1,7 @@
 """What a solve returns, in solver-independent terms: one status vocabulary, typed results.
 
-`SolveStatus` is the one status vocabulary of every back end and stage; its values are the
-`status` strings of `roadmap.json` (DESIGN.md), so `Roadmap.status` is one of them.
+`SolveStatus` (defined with the `Roadmap` it ends up in) is the one status vocabulary of
+every back end and stage; its values are the `status` strings of `roadmap.json` (DESIGN.md).
 """
 
 from __future__ import annotations
@@ -10,24 +10,13 @@ import math
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 import numpy as np
 
 from prioritiser.model.matrix import NONE
+from prioritiser.roadmap import SolveStatus
 
-
-class SolveStatus(StrEnum):
-    """How a solve ended."""
-
-    OPTIMAL = "optimal"  # proven within the asked gap
-    FEASIBLE = "feasible"  # stopped (time limit, interrupt) with a roadmap; its gap is stated
-    INFEASIBLE = "infeasible"  # no roadmap satisfies every rule
-    NO_SOLUTION = "no_solution"  # stopped before any feasible roadmap was found
-
-    @property
-    def has_plan(self) -> bool:
-        return self in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+__all__ = ["Limits", "Progress", "ProgressFn", "SolveResult", "SolveStatus", "Stage", "finite"]
 
 
 @dataclass(frozen=True)

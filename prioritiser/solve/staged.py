@@ -67,7 +67,7 @@ def expected_lp_seconds(nonzeros: int) -> float:
     (1,000 x 16), 41 s at 1.33m (3,000 x 12), 72 s at 2.0m (3,000 x 16), over 120 s at
     3.3m (5,000 x 16).
     """
-    return 12.0 * (nonzeros / 663_667) ** 1.65
+    return float(12.0 * (nonzeros / 663_667) ** 1.65)
 
 
 RINS_SHARE = 0.6  # of the time left after rounding, when branch and bound follows
