@@ -36,8 +36,9 @@ import numpy as np
 from prioritiser.diagnose.facts import Facts
 from prioritiser.inventory import Inventory
 from prioritiser.model import adjust
-from prioritiser.model.formulation import Formulation, formulate
+from prioritiser.model.formulation import Formulation
 from prioritiser.model.matrix import INF, Key
+from prioritiser.model.rules import formulate
 from prioritiser.solve import PlanOptions, SolveStatus, solve
 
 W_CAPACITY = 1.0

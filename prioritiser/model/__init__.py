@@ -10,7 +10,8 @@ How it is solved is the `prioritiser.solve` stage's business.
 
 from typing import Any
 
-from prioritiser.model.formulation import Formulation, formulate
+from prioritiser.model.formulation import Formulation
+from prioritiser.model.rules import formulate
 
 __all__ = ["Formulation", "formulate"]
 

@@ -3,8 +3,8 @@
 Decision variables: `start[s,o,t]` (binary, one per pruned candidate) and
 `build[p,t]` (binary, a platform's setup starting in period t). Constraint names read like
 the rule they enforce — `resource_capacity[capex,2027-Q3]`, `after[a,b,2028-Q1]` — so a
-diagnosis or a test can name them to a user. The rules themselves are in `rules.py`, one
-function per rule; `adjust.py` holds the named changes later stages make to a built model
+diagnosis or a test can name them to a user. The rules themselves (and `formulate`, which
+applies them) are in `rules.py`, one function per rule; `adjust.py` holds the named changes later stages make to a built model
 (forcing a system in, stability when replanning, elastic slack when diagnosing).
 
 The model is held as arrays (`Matrix`) and nothing else: at 5,000 systems it has millions of
@@ -14,7 +14,6 @@ allows. Every back end reads the same matrix.
 
 from __future__ import annotations
 
-import gc
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -22,12 +21,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from prioritiser.economics import Appraisal
 from prioritiser.graph import EstateGraph
 from prioritiser.inventory import Estate, Inventory
-from prioritiser.model.candidates import Build, Candidate, CandidateSet, enumerate_candidates
+from prioritiser.model.candidates import Build, Candidate, CandidateSet
 from prioritiser.model.matrix import INF, NONE, Key, Matrix, Rows, SolverInput, csr
-from prioritiser.model.presolve import dominated_options
 
 TOLERANCE = 1e-9
 
@@ -297,36 +294,3 @@ class Formulation:
             index=position[index] if len(index) else index.astype(np.int64),
             value=value.copy(),
         )
-
-
-def formulate(inventory: Inventory, presolve: bool = False) -> Formulation:
-    """Build the whole model: variables, every rule of DESIGN.md, and the objective.
-
-    With `presolve`, dominated options get no variables (valid for the NPV objective only;
-    see `presolve.dominated_options`).
-    """
-    from prioritiser.model import rules
-
-    estate = inventory.estate
-    appraisal = Appraisal.of(inventory)
-    collecting = gc.isenabled()
-    gc.disable()  # hundreds of thousands of small objects, none of them garbage: 20 % faster
-    try:
-        skip = dominated_options(estate, appraisal) if presolve else set()
-        candidates = enumerate_candidates(estate, appraisal, skip)
-        model = Formulation(estate, EstateGraph.of(estate), candidates)
-        rules.add_variables(model)
-        rules.add_one_option(model)
-        rules.add_resource_capacity(model)
-        rules.add_resource_totals(model)
-        rules.add_dependency_order(model)
-        rules.add_requires(model)
-        rules.add_together(model)
-        rules.add_safe_retirement(model)
-        rules.add_platforms(model)
-        rules.add_risk_limits(model)
-        rules.add_objective(model)
-    finally:
-        if collecting:
-            gc.enable()
-    return model

@@ -7,6 +7,7 @@ them in this order. A new rule is a new function here, a call in `formulate`, a 
 
 from __future__ import annotations
 
+import gc
 import math
 from collections import defaultdict
 from collections.abc import Sequence
@@ -14,10 +15,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from prioritiser.inventory import DependencyConstraint
-from prioritiser.model.candidates import Candidate
+from prioritiser.economics import Appraisal
+from prioritiser.graph import EstateGraph
+from prioritiser.inventory import DependencyConstraint, Inventory
+from prioritiser.model.candidates import Candidate, enumerate_candidates
 from prioritiser.model.formulation import Formulation
 from prioritiser.model.matrix import INF
+from prioritiser.model.presolve import dominated_options
 
 
 def add_variables(model: Formulation) -> None:
@@ -330,3 +334,34 @@ def add_objective(model: Formulation) -> None:
     # objective is recomputed in money from the chosen candidates anyway.
     scale = 10.0 ** -math.floor(math.log10(largest)) if largest > 0 else 1.0
     model.set_objective({col: value * scale for col, value in terms}, scale)
+
+
+def formulate(inventory: Inventory, presolve: bool = False) -> Formulation:
+    """Build the whole model: variables, every rule of DESIGN.md, and the objective.
+
+    With `presolve`, dominated options get no variables (valid for the NPV objective only;
+    see `presolve.dominated_options`).
+    """
+    estate = inventory.estate
+    appraisal = Appraisal.of(inventory)
+    collecting = gc.isenabled()
+    gc.disable()  # hundreds of thousands of small objects, none of them garbage: 20 % faster
+    try:
+        skip = dominated_options(estate, appraisal) if presolve else set()
+        candidates = enumerate_candidates(estate, appraisal, skip)
+        model = Formulation(estate, EstateGraph.of(estate), candidates)
+        add_variables(model)
+        add_one_option(model)
+        add_resource_capacity(model)
+        add_resource_totals(model)
+        add_dependency_order(model)
+        add_requires(model)
+        add_together(model)
+        add_safe_retirement(model)
+        add_platforms(model)
+        add_risk_limits(model)
+        add_objective(model)
+    finally:
+        if collecting:
+            gc.enable()
+    return model

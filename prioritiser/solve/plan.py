@@ -17,8 +17,9 @@ import numpy as np
 from prioritiser.economics import Appraisal
 from prioritiser.inventory import Estate, Inventory
 from prioritiser.model.candidates import Build, Candidate, CandidateSet
-from prioritiser.model.formulation import Formulation, formulate
+from prioritiser.model.formulation import Formulation
 from prioritiser.model.reasons import retained_reasons
+from prioritiser.model.rules import formulate
 from prioritiser.roadmap import Decision, PlatformBuild, Retained, Roadmap, SolverInfo
 from prioritiser.solve.cbc import solve_cbc
 from prioritiser.solve.greedy import Greedy
