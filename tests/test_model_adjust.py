@@ -73,7 +73,7 @@ def test_an_equality_that_may_give_either_way_is_split_in_two() -> None:
     col = adjust.slack(model, "together", key[:2], 1.0)
     before = row_terms(model, "together", key)
     adjust.split_equality(model, "together", key, col)
-    name = model.matrix.names[int(np.flatnonzero(model.column_order == col)[0])]
+    name = model.matrix.names[model.column_order[col]]
     upper, lower = row_terms(model, "together", key), row_terms(model, "together_low", key)
     assert upper == {**before, name: -1.0} and lower == {**before, name: 1.0}
     assert model.bounds(model.row_number("together", key)) == (-INF, 0.0)
