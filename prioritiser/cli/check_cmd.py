@@ -11,6 +11,7 @@ import click
 from prioritiser.check import check_roadmap
 from prioritiser.cli.common import EXIT_FAILED, EXIT_USAGE, UserError, load_or_exit, scenario_option
 from prioritiser.roadmap import Roadmap
+from prioritiser.wording import plural
 
 
 def read_roadmap_or_fail(path: Path) -> Roadmap:
@@ -53,12 +54,10 @@ def check(inventory: Path, roadmap: Path, scenarios: tuple[Path, ...]) -> None:
         for violation in violations:
             click.echo(violation.render())
         count = len(violations)
-        click.echo(f"roadmap is not feasible: {count} violation{'s' if count != 1 else ''}")
+        click.echo(f"roadmap is not feasible: {plural(count, 'violation')}")
         sys.exit(EXIT_FAILED)
     count = len(result.decisions)
-    click.echo(
-        f"roadmap is feasible: {count} decision{'s' if count != 1 else ''} satisfy rules 1–7"
-    )
+    click.echo(f"roadmap is feasible: {plural(count, 'decision')} satisfy rules 1–7")
 
 
 COMMANDS = [check]

@@ -42,8 +42,8 @@ def show_problems(problems: Sequence[Problem]) -> None:
         err(problem.render())
     if errors:
         err(
-            f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
-            + (f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else "")
+            count_of(len(errors), "error")
+            + (f", {count_of(len(warnings), 'warning')}" if warnings else "")
         )
 
 

@@ -21,6 +21,7 @@ from prioritiser.cli.common import (
     scenario_option,
 )
 from prioritiser.reports import write_reports
+from prioritiser.wording import plural
 
 SHOWN = 10  # violations listed before "... and N more"
 
@@ -137,7 +138,7 @@ def report(
             err(f"... and {len(violations) - SHOWN} more")
         raise UserError(
             f"{roadmap_dir / 'roadmap.json'} does not fit the inventory {root} "
-            f"({len(violations)} violation{'s' if len(violations) != 1 else ''}); "
+            f"({plural(len(violations), 'violation')}); "
             "reports were not rebuilt — re-plan, or pass the inventory it was planned from",
             EXIT_FAILED,
         )

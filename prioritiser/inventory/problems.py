@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from prioritiser.wording import plural
+
 Severity = Literal["error", "warning"]
 
 
@@ -49,7 +51,7 @@ class InventoryError(Exception):
             (p for p in problems if p.severity == "warning"), key=Problem.sort_key
         )
         count = len(self.problems)
-        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the inventory")
+        super().__init__(f"{plural(count, 'problem')} in the inventory")
 
 
 def display_path(path: Path, root: Path | None = None) -> str:
