@@ -59,6 +59,7 @@ from prioritiser.scenarios.variants import (
     rounded,
     with_systems,
 )
+from prioritiser.textsafe import markdown_cell, markdown_text
 
 DEFAULT_STABILITY_SHARE = 0.001  # of the previous roadmap's NPV, per changed decision
 CATEGORIES = ("kept", "changed", "dropped", "added")
@@ -819,11 +820,11 @@ def render_changes_md(result: Replan) -> str:
     kept = result.of("kept")
     in_flight = [c for c in kept if c.in_flight]
     lines = [
-        f"# Replan as of {result.as_of} — {inventory.portfolio.name}",
+        f"# Replan as of {result.as_of} — {markdown_text(inventory.portfolio.name)}",
         "",
         "| | |",
         "|---|---|",
-        f"| Scenario | {scenario} |",
+        f"| Scenario | {markdown_cell(markdown_text(scenario))} |",
         f"| Previous NPV | {money(old, currency)} |",
         f"| New NPV | **{money(new, currency)}** ({'+' if new >= old else ''}"
         f"{money(new - old, currency)}) |",
@@ -846,12 +847,15 @@ def render_changes_md(result: Replan) -> str:
             "|---|---|---:|---:|---:|---|",
         ]
         for o in result.overcommitted:
-            lines.append(
-                f"| {o.resource} | {o.period} | {_quantity(inventory, o.resource, o.committed)} "
-                f"| {_quantity(inventory, o.resource, o.capacity)} | "
-                f"{_quantity(inventory, o.resource, o.committed - o.capacity)} | "
-                f"{', '.join(o.systems)} |"
-            )
+            cells = [
+                o.resource,
+                o.period,
+                _quantity(inventory, o.resource, o.committed),
+                _quantity(inventory, o.resource, o.capacity),
+                _quantity(inventory, o.resource, o.committed - o.capacity),
+                ", ".join(o.systems),
+            ]
+            lines.append("| " + " | ".join(markdown_cell(markdown_text(c)) for c in cells) + " |")
         lines.append("")
     titles = {
         "changed": "Changed",
@@ -865,13 +869,19 @@ def render_changes_md(result: Replan) -> str:
             lines += ["None.", ""]
             continue
         for c in entries:
-            what = f"{describe(c.previous)} → {describe(c.new)}"
-            lines.append(f"- **{c.system}** ({c.detail}): {what}. Why: {c.why}.")
+            what = markdown_text(f"{describe(c.previous)} → {describe(c.new)}")
+            lines.append(
+                f"- **{markdown_text(c.system)}** ({markdown_text(c.detail)}): {what}. "
+                f"Why: {markdown_text(c.why)}."
+            )
         lines.append("")
     lines += [f"## Kept ({len(kept)})", ""]
     for c in kept:
         tag = " (in flight)" if c.in_flight else ""
-        lines.append(f"- **{c.system}**{tag}: {describe(c.new)}. {c.why[0].upper()}{c.why[1:]}.")
+        why = markdown_text(c.why[:1].upper() + c.why[1:])
+        lines.append(
+            f"- **{markdown_text(c.system)}**{tag}: {markdown_text(describe(c.new))}. {why}."
+        )
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -900,7 +910,7 @@ def write_changes(
 
 def render_diagnosis(error: ReplanInfeasible, as_of: str) -> str:
     lines = [f"# Replan as of {as_of} is infeasible", ""]
-    lines += [f"- {finding}" for finding in error.findings]
+    lines += [f"- {markdown_text(finding)}" for finding in error.findings]
     return "\n".join(lines) + "\n"
 
 

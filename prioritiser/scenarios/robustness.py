@@ -62,7 +62,6 @@ are for people.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import math
@@ -82,6 +81,7 @@ from prioritiser.model.reasons import money
 from prioritiser.roadmap import Roadmap
 from prioritiser.scenarios.charts import figure_html
 from prioritiser.scenarios.variants import resource_use_of, verified
+from prioritiser.textsafe import markdown_text, plotly_text, spreadsheet_csv
 
 Bounds = tuple[float, float]
 DIMENSIONS = ("cost", "duration", "benefit")
@@ -484,7 +484,7 @@ def details_data(result: Robustness) -> dict[str, Any]:
 
 def render_samples_csv(result: Robustness) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = spreadsheet_csv(out)
     writer.writerow(
         ["sample", "baseline_npv", "breaches", "status", "reoptimised_npv", "modernised"]
     )
@@ -509,7 +509,7 @@ def render_markdown(result: Robustness) -> str:
     currency = inventory.portfolio.currency
     npv = result.npv_summary()
     lines = [
-        f"# Robustness — {inventory.portfolio.name}",
+        f"# Robustness — {markdown_text(inventory.portfolio.name)}",
         "",
         f"{result.samples} samples (seed {study.seed}) of cost, duration and benefit "
         "multipliers per option kind.",
@@ -540,7 +540,7 @@ def render_markdown(result: Robustness) -> str:
     for resource, p in result.breach_probability().items():
         worst = sorted(by_period[resource].items(), key=lambda kv: (-kv[1], kv[0]))[:3]
         text = ", ".join(f"{period} ({100 * share:.0f} %)" for period, share in worst) or "—"
-        lines.append(f"| {resource} | {100 * p:.1f} % | {text} |")
+        lines.append(f"| {markdown_text(resource)} | {100 * p:.1f} % | {text} |")
     lines += [
         "",
         "## How often each system is modernised when re-optimised",
@@ -593,12 +593,12 @@ def render_chart(result: Robustness) -> str:
     percentiles = ", ".join(f"{k} {money(npv[k], currency)}" for k in ("p10", "p50", "p90"))
     figure.update_layout(
         title=(
-            f"NPV across {result.samples} samples — {inventory.portfolio.name}<br>"
+            f"NPV across {result.samples} samples — {plotly_text(inventory.portfolio.name)}<br>"
             f"<sup>baseline roadmap on sampled figures: {percentiles}; planned "
             f"{money(result.study.baseline.objective or 0.0, currency)}</sup>"
         ),
         barmode="overlay",
-        xaxis_title=f"NPV ({currency})",
+        xaxis_title=f"NPV ({plotly_text(currency)})",
         yaxis_title="samples",
         template="plotly_white",
     )
