@@ -15,12 +15,13 @@ from prioritiser import __version__
 from prioritiser.cli.common import (
     EXIT_FAILED,
     EXIT_INVALID,
+    EXIT_USAGE,
     UserError,
     err,
     show_problems,
 )
 from prioritiser.cli.inventory_cmds import init, schema, validate
-from prioritiser.inventory import InventoryError
+from prioritiser.inventory import InventoryError, InventoryNotFound
 
 
 class PrioritiserGroup(click.Group):
@@ -34,6 +35,9 @@ class PrioritiserGroup(click.Group):
         except UserError as exc:
             err(f"error: {exc}")
             ctx.exit(exc.code)
+        except InventoryNotFound as exc:
+            err(f"error: {exc}")
+            ctx.exit(EXIT_USAGE)
         except InventoryError as exc:
             show_problems([*exc.problems, *exc.warnings])
             ctx.exit(EXIT_INVALID)

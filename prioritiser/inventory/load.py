@@ -14,7 +14,12 @@ from prioritiser.inventory.crossref import CrossChecker, Located
 from prioritiser.inventory.estate import Inventory, SourceFile
 from prioritiser.inventory.messages import did_you_mean, problems_from_validation
 from prioritiser.inventory.overlay import apply_overlay
-from prioritiser.inventory.problems import InventoryError, Problem, display_path
+from prioritiser.inventory.problems import (
+    InventoryError,
+    InventoryNotFound,
+    Problem,
+    display_path,
+)
 from prioritiser.inventory.raw import PORTFOLIO_KEYS, RawInventory, gather
 from prioritiser.inventory.schema import Platform, PortfolioFile, System
 from prioritiser.inventory.yamlsafe import Path_
@@ -34,12 +39,15 @@ def load_inventory(root: str | Path, scenarios: Sequence[str | Path] = ()) -> In
 def check_inventory(
     root: str | Path, scenarios: Sequence[str | Path] = ()
 ) -> tuple[Inventory | None, list[Problem]]:
-    """Load and validate, returning the inventory (None when invalid) and all problems."""
+    """Load and validate, returning the inventory (None when invalid) and all problems.
+
+    Raises InventoryNotFound when `root` is not a folder (nothing to validate).
+    """
     root = Path(root)
     shown_root = display_path(root)
     if not root.is_dir():
         what = "is a file, not an inventory folder" if root.exists() else "does not exist"
-        return None, [Problem(f"{shown_root} {what}", None)]
+        raise InventoryNotFound(f"inventory {shown_root} {what}")
     raw = gather(root, shown_root)
     names = [apply_overlay(raw, Path(s), display_path(Path(s))) for s in scenarios]
     inventory, problems = validate_raw(raw, root)

@@ -52,6 +52,11 @@ class InventoryError(Exception):
         super().__init__(f"{count} problem{'s' if count != 1 else ''} in the inventory")
 
 
+class InventoryNotFound(Exception):
+    """The inventory path is not a folder at all: a usage mistake (exit 2), not an invalid
+    inventory (exit 3)."""
+
+
 def display_path(path: Path, root: Path | None = None) -> str:
     """A path as users typed it: relative to the current folder when possible."""
     try:

@@ -47,7 +47,8 @@ from prioritiser.inventory.importers.common import (
 from prioritiser.inventory.importers.yamldocs import load_yaml_documents
 from prioritiser.inventory.problems import Location, display_path
 from prioritiser.inventory.schema import Dependency, LegacyRisk, System
-from prioritiser.inventory.yamlsafe import LoadedYaml, Path_
+from prioritiser.inventory.yamlsafe import AliasBudget, LoadedYaml, Path_
+from prioritiser.paths import outside, outside_message
 
 SYSTEM_KINDS = ("component", "resource")
 DEFAULT_NAMESPACE = "default"
@@ -134,8 +135,14 @@ def _read_entities(source: Path, result: ImportResult) -> list[Entity]:
     entities: list[Entity] = []
     first: dict[tuple[str, str, str], Entity] = {}
     ignored = 0
+    budget = AliasBudget()  # one alias-expansion budget for every file and document
     for path in catalog_files(source):
-        documents, problems = load_yaml_documents(path, display_path(path))
+        target = outside(source, path) if source.is_dir() else None
+        if target is not None:
+            message = outside_message(target, "the catalog folder")
+            result.skip(f"not read: {message}", Location(display_path(path), 1))
+            continue
+        documents, problems = load_yaml_documents(path, display_path(path), budget)
         for problem in problems:
             result.skip(f"not read: {problem.message}", problem.location)
         for doc in documents:
