@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from prioritiser.cli.check_cmd import read_roadmap_or_fail
 from prioritiser.cli.common import (
     EXIT_INFEASIBLE,
     EXIT_NO_SOLUTION,
@@ -90,10 +91,7 @@ def _roadmap(
 ) -> Roadmap:
     """The roadmap to explain: read from `path`, or planned now."""
     if path is not None:
-        try:
-            roadmap = Roadmap.read(path)
-        except (ValueError, KeyError, TypeError) as exc:
-            raise UserError(f"cannot read roadmap {path}: {exc}", EXIT_USAGE) from exc
+        roadmap = read_roadmap_or_fail(path)
         if roadmap.periods != inventory.axis.labels:
             raise UserError(
                 f"roadmap {path} plans {len(roadmap.periods)} periods from "

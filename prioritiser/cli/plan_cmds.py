@@ -183,9 +183,9 @@ def run_plan(
             "raise --time-limit",
             EXIT_NO_SOLUTION,
         )
-    from prioritiser.check import check_roadmap
+    from prioritiser.certify import certify_roadmap
 
-    violations = check_roadmap(inventory, roadmap)
+    violations = certify_roadmap(inventory, roadmap)
     if violations:
         for violation in violations:
             err(f"rule {violation.rule}: {violation.message}")

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from prioritiser.check import check_roadmap
+from prioritiser.certify import certify_roadmap
 from prioritiser.cli.check_cmd import read_roadmap_or_fail
 from prioritiser.cli.common import (
     EXIT_FAILED,
@@ -129,7 +129,7 @@ def report(
     changed = _changed_inputs(manifest, inventory) if inventory_path is None else []
     if changed:
         err(f"warning: inventory files changed since planning: {', '.join(changed)}")
-    violations = check_roadmap(inventory, roadmap)
+    violations = certify_roadmap(inventory, roadmap)
     if violations:
         for violation in violations[:SHOWN]:
             err(violation.render())

@@ -484,10 +484,10 @@ def _baseline(
 ) -> Roadmap:
     """The roadmap to stress: read (and checked) from --roadmap, or planned now."""
     if path is not None:
-        from prioritiser.check import check_roadmap
+        from prioritiser.certify import certify_roadmap
 
         roadmap = read_roadmap_or_fail(path)
-        violations = check_roadmap(inventory, roadmap)
+        violations = certify_roadmap(inventory, roadmap)
         if violations:
             for violation in violations[:10]:
                 err(violation.render())

@@ -187,7 +187,8 @@ def file_slug(department: str) -> str:
 def _document(header: str, note: str | None, data: dict[str, Any]) -> str:
     lines = [f"# {line}".rstrip() for line in header.splitlines() or [""]]
     if note:
-        lines.append(f"# {note}")
+        # Names come from the source (a department with a line break): a comment is one line.
+        lines.append("# " + " ".join(note.split()))
     return "\n".join(lines) + "\n" + emit_yaml(data)
 
 

@@ -25,7 +25,7 @@ def render_csv(roadmap: Roadmap) -> str:
                 d.start,
                 d.finish,
                 f"{d.npv:.2f}",
-                d.delivery_risk,
+                "" if d.delivery_risk is None else d.delivery_risk,
             ]
         )
     return buffer.getvalue()
