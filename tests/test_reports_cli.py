@@ -33,15 +33,14 @@ def test_report_rebuilds_byte_identical_files(
     before = {p.name: p.read_bytes() for p in planned.iterdir()}
     for name in REPORTS:
         (planned / name).unlink()
-    monkeypatch.chdir(tmp_path.parent)  # the manifest's inventory path is absolute here
-    result = run_cli("report", planned)
+    result = run_cli("report", planned, "--inventory", tmp_path / "inventory")
     assert result.exit_code == 0, result.stderr
     assert "rebuilt" in result.stdout
     after = {p.name: p.read_bytes() for p in planned.iterdir()}
     assert after == before
 
 
-def test_report_finds_the_inventory_relative_to_where_plan_ran(
+def test_report_asks_for_an_inventory_the_manifest_places_outside_the_folder(
     tmp_path: Path, run_cli: Callable, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shutil.copytree(FIXTURE / "inventory", tmp_path / "estate")
@@ -50,8 +49,41 @@ def test_report_finds_the_inventory_relative_to_where_plan_ran(
     assert json.loads(Path("out/manifest.json").read_text())["inventory"]["root"] == "estate"
     Path("out/report.html").unlink()
     result = run_cli("report", "out")
+    assert result.exit_code == 2
+    assert "not inside out" in result.stderr and "--inventory" in result.stderr
+    result = run_cli("report", "out", "--inventory", "estate")
     assert result.exit_code == 0, result.stderr
     assert Path("out/report.html").exists()
+
+
+def test_report_finds_an_inventory_kept_inside_the_roadmap_folder(
+    tmp_path: Path, run_cli: Callable, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(FIXTURE / "inventory", tmp_path / "out" / "estate")
+    monkeypatch.chdir(tmp_path / "out")
+    assert run_cli("plan", "estate", "-o", ".").exit_code == 0
+    Path("report.html").unlink()
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("report", "out")
+    assert result.exit_code == 0, result.stderr
+    assert Path("out/report.html").exists()
+
+
+@pytest.mark.parametrize(
+    "recorded",
+    ["/etc", "../estate", "estate-link"],
+)
+def test_report_never_follows_a_manifest_path_out_of_the_folder(
+    tmp_path: Path, run_cli: Callable, planned: Path, recorded: str
+) -> None:
+    (planned / "estate-link").symlink_to(tmp_path / "inventory")
+    manifest = json.loads((planned / "manifest.json").read_text())
+    manifest["inventory"]["root"] = recorded
+    (planned / "manifest.json").write_text(json.dumps(manifest))
+    result = run_cli("report", planned)
+    assert result.exit_code == 2
+    assert "--inventory" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_report_from_a_frozen_roadmap_with_an_explicit_inventory(
