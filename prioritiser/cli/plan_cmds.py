@@ -23,6 +23,7 @@ from prioritiser.cli.common import (
     output_option,
     scenario_option,
 )
+from prioritiser.cli.params import FiniteFloat
 from prioritiser.explain import diagnosis_markdown, diagnosis_text
 from prioritiser.inventory import Inventory
 from prioritiser.model import DEFAULT_GAP, SOLVERS, PlanOptions, Progress, plan
@@ -44,13 +45,13 @@ def solver_options(func):  # type: ignore[no-untyped-def]
         ),
         click.option(
             "--time-limit",
-            type=click.FloatRange(min=0.1),
+            type=FiniteFloat(min=0.1),
             default=None,
             help="Stop after S seconds (model build included) with the best roadmap found.",
         ),
         click.option(
             "--gap",
-            type=click.FloatRange(min=0.0, max=1.0),
+            type=FiniteFloat(min=0.0, max=1.0),
             default=DEFAULT_GAP,
             show_default=True,
             help="Relative optimality gap at which to stop.",

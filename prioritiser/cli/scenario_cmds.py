@@ -24,6 +24,7 @@ from prioritiser.cli.common import (
     output_option,
     scenario_option,
 )
+from prioritiser.cli.params import FiniteFloat
 from prioritiser.cli.plan_cmds import (
     ProgressLine,
     headline,
@@ -177,7 +178,7 @@ def compare_command(
 @click.option(
     "--from",
     "low",
-    type=click.FloatRange(min=0.0),
+    type=FiniteFloat(min=0.0),
     default=0.5,
     show_default=True,
     help="Smallest capacity scale.",
@@ -185,7 +186,7 @@ def compare_command(
 @click.option(
     "--to",
     "high",
-    type=click.FloatRange(min=0.0),
+    type=FiniteFloat(min=0.0),
     default=1.5,
     show_default=True,
     help="Largest capacity scale.",
@@ -423,6 +424,9 @@ def robustness_command(
     """
     if workers is not None and dask_scheduler:
         raise UserError("give either --workers or --dask-scheduler, not both", EXIT_USAGE)
+    if dask_scheduler:
+        with _stage_errors(), _dask_errors(dask_scheduler):
+            robustness_mod.check_scheduler(dask_scheduler)  # before any planning
     loaded = load_or_exit(inventory, scenarios)
     options = make_options(solver, time_limit, gap, threads, seed)
     out = _output(outdir, inventory, "robustness")
