@@ -12,12 +12,15 @@ import sys
 import click
 
 from prioritiser import __version__
+from prioritiser.atomic import OutputWriteError
 from prioritiser.cli.common import (
+    EXIT_BROKEN_PIPE,
     EXIT_FAILED,
     EXIT_INVALID,
     EXIT_USAGE,
     UserError,
     err,
+    quiet_stdout,
     show_problems,
 )
 from prioritiser.cli.inventory_cmds import init, schema, validate
@@ -41,6 +44,13 @@ class PrioritiserGroup(click.Group):
         except InventoryError as exc:
             show_problems([*exc.problems, *exc.warnings])
             ctx.exit(EXIT_INVALID)
+        except OutputWriteError as exc:
+            err(f"error: {exc}; the previous outputs there are unchanged")
+            ctx.exit(EXIT_FAILED)
+        except BrokenPipeError:
+            # `| head` closed our stdout: every file is already written; stop quietly.
+            quiet_stdout()
+            ctx.exit(EXIT_BROKEN_PIPE)
         except KeyboardInterrupt:
             err("interrupted")
             ctx.exit(130)

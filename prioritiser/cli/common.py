@@ -19,6 +19,7 @@ EXIT_USAGE = 2
 EXIT_INVALID = 3
 EXIT_INFEASIBLE = 4
 EXIT_NO_SOLUTION = 5
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a reader that stopped early
 
 
 class UserError(Exception):
@@ -31,6 +32,18 @@ class UserError(Exception):
 
 def err(message: str = "") -> None:
     click.echo(message, err=True)
+
+
+def quiet_stdout() -> None:
+    """Point stdout at /dev/null once its reader has gone, so that flushing it at exit does
+    not raise a second BrokenPipeError (Python's documented recipe)."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (tests): nothing to silence
+        pass
 
 
 def show_problems(problems: Sequence[Problem]) -> None:

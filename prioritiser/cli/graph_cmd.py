@@ -9,7 +9,14 @@ from pathlib import Path
 import click
 
 from prioritiser.atomic import write_text_atomic
-from prioritiser.cli.common import UserError, count_of, ensure_output_dir, load_or_exit
+from prioritiser.cli.common import (
+    EXIT_USAGE,
+    UserError,
+    count_of,
+    ensure_output_dir,
+    load_or_exit,
+)
+from prioritiser.cli.params import OutputFile
 from prioritiser.graph import (
     FORMAT_NAMES,
     GraphAnalysis,
@@ -24,6 +31,7 @@ from prioritiser.graph import (
     render,
 )
 from prioritiser.graph.formats import SUFFIX_FORMATS
+from prioritiser.paths import is_input
 
 
 @click.command()
@@ -37,7 +45,7 @@ from prioritiser.graph.formats import SUFFIX_FORMATS
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=OutputFile(),
     help="Write the export to FILE (.json .dot .gv .graphml .mmd .md) instead of stdout.",
 )
 @click.option(
@@ -63,6 +71,11 @@ def graph(inventory: Path, fmt: str | None, output: Path | None, top: int) -> No
                 param_hint="'-o' / '--output'",
             )
     loaded = load_or_exit(inventory)
+    inputs = [Path(loaded.root) / source.path for source in loaded.sources]
+    if output is not None and is_input(output, inputs):
+        raise UserError(
+            f"-o {output} is one of the inventory's own files; write elsewhere", EXIT_USAGE
+        )
     analysis = analyse(build_graph(loaded), loaded)
     if fmt is None:
         for line in summary_lines(analysis, top):

@@ -22,6 +22,7 @@ from prioritiser.cli.common import (
 )
 from prioritiser.paths import outside, outside_message
 from prioritiser.reports import write_reports
+from prioritiser.reports.manifest import mixed_outputs
 
 SHOWN = 10  # violations listed before "... and N more"
 
@@ -159,6 +160,12 @@ def report(
     root = find_inventory(roadmap_dir, manifest, inventory_path)
     overlays = find_scenarios(roadmap_dir, manifest, scenarios, root)
     inventory = load_or_exit(root, overlays)
+    mixed = mixed_outputs(roadmap_dir, manifest)
+    if mixed:
+        err(
+            f"warning: {', '.join(mixed)} in {roadmap_dir} are not the files manifest.json "
+            "records (missing, edited, or from another run); rebuilding from roadmap.json"
+        )
     changed = _changed_inputs(manifest, inventory) if inventory_path is None else []
     if changed:
         err(f"warning: inventory files changed since planning: {', '.join(changed)}")

@@ -347,8 +347,8 @@ def replan_command(
         "stability": result.weight,
         "strict_capacity": strict_capacity,
     }
-    written = write_reports(out, result.inventory, result.roadmap, manifest)
-    written += replan_mod.write_changes(out, loaded, result, str(previous))
+    changes = replan_mod.changes_files(loaded, result, str(previous))
+    written = write_reports(out, result.inventory, result.roadmap, manifest, extra=changes)
     currency = loaded.portfolio.currency
     for o in result.overcommitted:
         err(

@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from prioritiser.atomic import write_text_atomic
+from prioritiser.atomic import write_output_set
 from prioritiser.inventory.estate import Inventory
 from prioritiser.inventory.load import check_inventory
 from prioritiser.inventory.problems import InventoryError, Location, Problem, display_path
@@ -349,7 +349,7 @@ def write_inventory(target: str | Path, draft: InventoryDraft, force: bool = Fal
     files = render_inventory(draft)
     inventory, warnings = _check_staged(files, root)
     stale = _stale_files(root, files) if root.is_dir() else []
-    written = [write_text_atomic(root / rel, text) for rel, text in files.items()]
+    written = write_output_set(root, files)
     for path in stale:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from prioritiser.atomic import write_bytes_atomic, write_text_atomic
+from prioritiser.atomic import write_output_set
 from prioritiser.graph import build_graph, graph_to_graphml_text
 from prioritiser.inventory import Inventory
 from prioritiser.reports.analysis import Analysis, analyse
@@ -34,11 +34,17 @@ RENDERERS: dict[str, Renderer] = {
 
 
 def write_reports(
-    outdir: Path, inventory: Inventory, roadmap: Roadmap, options: dict[str, Any]
+    outdir: Path,
+    inventory: Inventory,
+    roadmap: Roadmap,
+    options: dict[str, Any],
+    extra: Mapping[str, str | bytes] | None = None,
 ) -> list[Path]:
-    """Write every output into `outdir`, each atomically, with roadmap.json last.
+    """Write every output into `outdir` as one output set (`write_output_set`): all new or
+    all old, manifest.json then roadmap.json last. `extra` files (replan's changes) join it.
 
-    A reader therefore never sees a new roadmap.json beside stale or half-written reports.
+    manifest.json records the SHA-256 of every other file of the set, so a reader can tell
+    that the files in a folder belong together.
     """
     # Render from the roadmap exactly as roadmap.json will hold it (rounded), so `report`
     # rebuilding from the file later gives byte-identical outputs.
@@ -47,19 +53,10 @@ def write_reports(
     files: dict[str, str | bytes] = {
         "roadmap.csv": render_csv(roadmap),
         "summary.md": render_summary(inventory, roadmap, analysis),
+        **(extra or {}),
     }
     for name, render in RENDERERS.items():
         files[name] = render(inventory, roadmap, analysis)
-    names = [*sorted(files), "manifest.json", "roadmap.json"]
-    files["manifest.json"] = render_manifest(inventory, roadmap, options, names)
     files["roadmap.json"] = roadmap.to_json()
-    written = []
-    for name in names:
-        content = files[name]
-        path = outdir / name
-        if isinstance(content, bytes):
-            write_bytes_atomic(path, content)
-        else:
-            write_text_atomic(path, content)
-        written.append(path)
-    return written
+    files["manifest.json"] = render_manifest(inventory, roadmap, options, files)
+    return write_output_set(outdir, files, order=("manifest.json", "roadmap.json"))

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from prioritiser.atomic import write_text_atomic
+from prioritiser.atomic import write_output_set
 from prioritiser.inventory import Inventory, PeriodAxis, parse_period
 from prioritiser.inventory.yamlsafe import load_yaml_file
 from prioritiser.model import PlanOptions, plan
@@ -306,8 +306,9 @@ def _gap(roadmap: Roadmap) -> str:
 
 
 def write_comparison(outdir: Path, comparison: Comparison) -> list[Path]:
-    """Write comparison.md and comparison.json (JSON last) atomically."""
-    return [
-        write_text_atomic(outdir / "comparison.md", render_markdown(comparison)),
-        write_text_atomic(outdir / "comparison.json", render_json(comparison)),
-    ]
+    """Write comparison.md and comparison.json (JSON last) as one output set."""
+    files = {
+        "comparison.md": render_markdown(comparison),
+        "comparison.json": render_json(comparison),
+    }
+    return write_output_set(outdir, files, order=("comparison.json",))

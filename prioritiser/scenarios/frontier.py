@@ -30,7 +30,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from prioritiser.atomic import write_text_atomic
+from prioritiser.atomic import write_output_set
 from prioritiser.check import check_roadmap
 from prioritiser.inventory import Inventory
 from prioritiser.model import PlanOptions, plan
@@ -322,12 +322,10 @@ def render_chart(result: Frontier) -> str:
 
 def write_frontier(outdir: Path, result: Frontier) -> list[Path]:
     """Write the chart, markdown and JSON, then frontier.csv last, each atomically."""
-    return [
-        write_text_atomic(outdir / "frontier.html", render_chart(result)),
-        write_text_atomic(outdir / "frontier.md", render_markdown(result)),
-        write_text_atomic(
-            outdir / "frontier.json",
-            json.dumps(frontier_data(result), indent=2, ensure_ascii=False) + "\n",
-        ),
-        write_text_atomic(outdir / "frontier.csv", render_csv(result)),
-    ]
+    files = {
+        "frontier.html": render_chart(result),
+        "frontier.md": render_markdown(result),
+        "frontier.json": json.dumps(frontier_data(result), indent=2, ensure_ascii=False) + "\n",
+        "frontier.csv": render_csv(result),
+    }
+    return write_output_set(outdir, files, order=("frontier.csv",))

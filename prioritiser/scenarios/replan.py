@@ -45,7 +45,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from prioritiser.atomic import write_text_atomic
+from prioritiser.atomic import write_output_set
 from prioritiser.certify import certify_roadmap, check_consistency
 from prioritiser.check import check_roadmap
 from prioritiser.economics import Economics
@@ -907,14 +907,19 @@ def render_overlay(original: Inventory, result: Replan) -> str:
     return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
+def changes_files(original: Inventory, result: Replan, previous_path: str = "") -> dict[str, str]:
+    """replan's own files, written with the roadmap's as one output set."""
+    return {
+        "replan-overlay.yaml": render_overlay(original, result),
+        "changes.md": render_changes_md(result),
+        "changes.json": render_changes_json(result, previous_path),
+    }
+
+
 def write_changes(
     outdir: Path, original: Inventory, result: Replan, previous_path: str = ""
 ) -> list[Path]:
-    return [
-        write_text_atomic(outdir / "replan-overlay.yaml", render_overlay(original, result)),
-        write_text_atomic(outdir / "changes.md", render_changes_md(result)),
-        write_text_atomic(outdir / "changes.json", render_changes_json(result, previous_path)),
-    ]
+    return write_output_set(outdir, changes_files(original, result, previous_path))
 
 
 def render_diagnosis(error: ReplanInfeasible, as_of: str) -> str:

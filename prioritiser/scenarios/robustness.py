@@ -74,7 +74,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from prioritiser.atomic import write_text_atomic
+from prioritiser.atomic import write_output_set
 from prioritiser.economics import Economics
 from prioritiser.inventory import CAPEX, Inventory, Option, System
 from prioritiser.inventory.schema import OPTION_KINDS
@@ -640,16 +640,12 @@ def render_chart(result: Robustness) -> str:
 
 def write_robustness(outdir: Path, result: Robustness) -> list[Path]:
     """Write every output atomically, robustness.json last."""
-    return [
-        write_text_atomic(outdir / "robustness.html", render_chart(result)),
-        write_text_atomic(outdir / "robustness.md", render_markdown(result)),
-        write_text_atomic(outdir / "samples.csv", render_samples_csv(result)),
-        write_text_atomic(
-            outdir / "robustness-details.json",
-            json.dumps(details_data(result), indent=2, ensure_ascii=False) + "\n",
-        ),
-        write_text_atomic(
-            outdir / "robustness.json",
-            json.dumps(robustness_data(result), indent=2, ensure_ascii=False) + "\n",
-        ),
-    ]
+    files = {
+        "robustness.html": render_chart(result),
+        "robustness.md": render_markdown(result),
+        "samples.csv": render_samples_csv(result),
+        "robustness-details.json": json.dumps(details_data(result), indent=2, ensure_ascii=False)
+        + "\n",
+        "robustness.json": json.dumps(robustness_data(result), indent=2, ensure_ascii=False) + "\n",
+    }
+    return write_output_set(outdir, files, order=("robustness.json",))
