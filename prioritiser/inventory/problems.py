@@ -6,7 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+# InventoryError (exit 3) lives with every other failure in `prioritiser.errors`; it is
+# re-exported here so that `from prioritiser.inventory import InventoryError` keeps working.
+from prioritiser.errors import InventoryError
+
 Severity = Literal["error", "warning"]
+
+__all__ = ["InventoryError", "Location", "Problem", "Severity", "display_path"]
 
 
 @dataclass(frozen=True, order=True)
@@ -38,18 +44,6 @@ class Problem:
     def sort_key(self) -> tuple[str, int, str, str]:
         loc = self.location or Location("", 0)
         return (loc.file, loc.line, self.path, self.message)
-
-
-class InventoryError(Exception):
-    """An inventory that cannot be used; carries every problem found in one pass."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = sorted((p for p in problems if p.severity == "error"), key=Problem.sort_key)
-        self.warnings = sorted(
-            (p for p in problems if p.severity == "warning"), key=Problem.sort_key
-        )
-        count = len(self.problems)
-        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the inventory")
 
 
 def display_path(path: Path, root: Path | None = None) -> str:
