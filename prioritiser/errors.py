@@ -13,12 +13,16 @@ as a usage error.
     ├── CheckFailed (1)        a roadmap failed the independent checker
     ├── OutputError (1)        an output cannot be written
     └── Interrupted (130)      stopped by Ctrl-C or SIGTERM
+
+An invalid input is described by `Problem` values (a message, a `Location` file:line and
+a key path), collected in one pass and carried by `InventoryError`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import ClassVar, Protocol
+from dataclasses import dataclass
+from typing import ClassVar, Literal
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # check found violations; internal error
@@ -27,6 +31,44 @@ EXIT_INVALID = 3
 EXIT_INFEASIBLE = 4
 EXIT_NO_SOLUTION = 5
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+
+# --- problems: what is wrong with an input, as values with a location ----------------------
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where something came from: a file and a 1-based line."""
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or suspicious) in an inventory, as a value with a location."""
+
+    message: str
+    location: Location | None = None
+    path: str = ""  # the key path inside the file: `systems[2].options[0].duration`
+    severity: Severity = "error"
+
+    def render(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        what = f"{self.path}: " if self.path else ""
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{where}{prefix}{what}{self.message}"
+
+    def sort_key(self) -> tuple[str, int, str, str]:
+        loc = self.location or Location("", 0)
+        return (loc.file, loc.line, self.path, self.message)
+
+
+# --- failures -------------------------------------------------------------------------------
 
 
 class PrioritiserError(Exception):
@@ -55,17 +97,6 @@ class UsageError(PrioritiserError, ValueError):
     exit_code = EXIT_USAGE
 
 
-class ProblemLike(Protocol):
-    """What an inventory problem offers (`prioritiser.inventory.Problem` is one)."""
-
-    @property
-    def severity(self) -> str: ...
-
-    def render(self) -> str: ...
-
-    def sort_key(self) -> tuple[str, int, str, str]: ...
-
-
 class InventoryError(PrioritiserError):
     """An inventory that cannot be used; carries every problem found in one pass (exit 3).
 
@@ -76,18 +107,14 @@ class InventoryError(PrioritiserError):
     exit_code = EXIT_INVALID
 
     def __init__(
-        self, problems: Iterable[ProblemLike], message: str = "", *, details: Sequence[str] = ()
+        self, problems: Iterable[Problem], message: str = "", *, details: Sequence[str] = ()
     ) -> None:
         found = list(problems)
-        self.problems = sorted((p for p in found if p.severity == "error"), key=_sort_key)
-        self.warnings = sorted((p for p in found if p.severity == "warning"), key=_sort_key)
+        self.problems = sorted((p for p in found if p.severity == "error"), key=Problem.sort_key)
+        self.warnings = sorted((p for p in found if p.severity == "warning"), key=Problem.sort_key)
         count = len(self.problems)
         default = f"{count} problem{'s' if count != 1 else ''} in the inventory"
         super().__init__(message or default, details=details)
-
-
-def _sort_key(problem: ProblemLike) -> tuple[str, int, str, str]:
-    return problem.sort_key()
 
 
 class Infeasible(PrioritiserError):
@@ -139,9 +166,11 @@ __all__ = [
     "Infeasible",
     "Interrupted",
     "InventoryError",
+    "Location",
     "NoSolution",
     "OutputError",
     "PrioritiserError",
-    "ProblemLike",
+    "Problem",
+    "Severity",
     "UsageError",
 ]

@@ -14,8 +14,9 @@ from prioritiser.errors import (
     EXIT_NO_SOLUTION,
     EXIT_OK,
     EXIT_USAGE,
+    Problem,
 )
-from prioritiser.inventory import Inventory, Problem
+from prioritiser.inventory import Inventory
 
 __all__ = [
     "EXIT_FAILED",
