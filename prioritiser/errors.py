@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # check found violations; internal error
@@ -85,6 +85,19 @@ class PrioritiserError(Exception):
         super().__init__(message)
         self.message = message
         self.details = tuple(details)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt without calling __init__ (subclasses take other arguments), so that an
+        # error raised in a worker process (a robustness sample) reaches the parent intact.
+        return (_rebuild, (type(self), self.args, dict(self.__dict__)))
+
+
+def _rebuild(
+    cls: type[PrioritiserError], args: tuple[Any, ...], state: dict[str, Any]
+) -> PrioritiserError:
+    error = cls.__new__(cls, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class UsageError(PrioritiserError, ValueError):

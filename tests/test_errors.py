@@ -4,6 +4,7 @@ code, and anything else is an internal error — never a usage error."""
 from __future__ import annotations
 
 import ast
+import pickle
 from pathlib import Path
 
 import click
@@ -120,6 +121,23 @@ def test_a_bad_argument_checked_by_a_stage_is_still_a_usage_error(run_cli, tmp_p
     )  # fmt: skip
     assert result.exit_code == 2
     assert result.stderr == "error: --from (1.5) must be below --to (0.5) for more than one step\n"
+
+
+def test_every_failure_survives_the_trip_from_a_worker_process() -> None:
+    from prioritiser.inventory.writer import InventoryExistsError
+    from prioritiser.scenarios.replan import ReplanConflict
+    from prioritiser.scenarios.variants import RoadmapCheckFailed
+
+    for error in (
+        InventoryError([Problem("bad", Location("a.yaml", 3))], details=["first"]),
+        RoadmapCheckFailed("robustness sample 7", []),
+        ReplanConflict(["batch-a: no option 'x'"]),
+        InventoryExistsError("out already holds an inventory"),
+        Infeasible("infeasible", ("a finding",)),
+    ):
+        again = pickle.loads(pickle.dumps(error))
+        assert type(again) is type(error)
+        assert (str(again), again.__dict__) == (str(error), error.__dict__)
 
 
 def test_usage_errors_stay_value_errors_for_callers_that_catch_those() -> None:

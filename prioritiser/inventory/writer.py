@@ -37,7 +37,7 @@ from prioritiser.inventory.schema import (
 )
 
 
-class InventoryExistsError(UsageError, FileExistsError):
+class InventoryExistsError(UsageError):
     """The target folder already holds an inventory and `force` was not given: exit 2."""
 
 
