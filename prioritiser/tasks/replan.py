@@ -11,6 +11,7 @@ from prioritiser.model import PlanOptions
 from prioritiser.reports import replan as replan_report
 from prioritiser.reports import write_reports
 from prioritiser.reports.manifest import RunOptions
+from prioritiser.roadmap import Roadmap
 from prioritiser.scenarios import replan as replan_stage
 from prioritiser.scenarios.variants import RoadmapCheckFailed
 from prioritiser.tasks.common import (
@@ -61,10 +62,33 @@ def replan_estate(request: ReplanRequest, listener: Listener = SILENT) -> Replan
     weight = replan_stage.stability_weight(previous, request.stability)
     replan_stage.as_of_index(loaded, request.as_of)
     out = output_folder(default_output(request.outdir, request.inventory, "replan"))
+    result = _replanned(request, loaded, previous, weight, options, out, listener)
+    _require_plan(result, options)
+    written = write_reports(out, result.inventory, result.roadmap, _run_options(request, result))
+    written += replan_report.write_changes(out, loaded, result, str(request.previous))
+    for o in result.overcommitted:
+        listener.warning(
+            f"work in flight needs {o.committed:,.0f} of {o.resource} in {o.period}, "
+            f"above the capacity of {o.capacity:,.0f} ({', '.join(o.systems)}); it continues "
+            "as committed and nothing new needing it starts there (--strict-capacity to refuse)"
+        )
+    return ReplanOutcome(loaded, result, out, tuple(written))
+
+
+def _replanned(
+    request: ReplanRequest,
+    loaded: Inventory,
+    previous: Roadmap,
+    weight: float,
+    options: PlanOptions,
+    out: Path,
+    listener: Listener,
+) -> replan_stage.Replan:
+    """Run the replan stage, its failures as the errors the CLI shows."""
     with listener.solving(loaded.portfolio.currency, options) as progress:
         reference = load(request.inventory, (), listener) if request.scenarios else None
         try:
-            result = replan_stage.replan(
+            return replan_stage.replan(
                 loaded,
                 previous,
                 request.as_of,
@@ -83,16 +107,6 @@ def replan_estate(request: ReplanRequest, listener: Listener = SILENT) -> Replan
             raise _infeasible(exc, request.as_of, out) from exc
         except RoadmapCheckFailed as exc:
             raise self_check_failed(exc) from exc
-    _require_plan(result, options)
-    written = write_reports(out, result.inventory, result.roadmap, _run_options(request, result))
-    written += replan_report.write_changes(out, loaded, result, str(request.previous))
-    for o in result.overcommitted:
-        listener.warning(
-            f"work in flight needs {o.committed:,.0f} of {o.resource} in {o.period}, "
-            f"above the capacity of {o.capacity:,.0f} ({', '.join(o.systems)}); it continues "
-            "as committed and nothing new needing it starts there (--strict-capacity to refuse)"
-        )
-    return ReplanOutcome(loaded, result, out, tuple(written))
 
 
 def _infeasible(error: replan_stage.ReplanInfeasible, as_of: str, outdir: Path) -> Infeasible:
