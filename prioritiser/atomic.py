@@ -21,18 +21,17 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from prioritiser.errors import OutputError
 
-class OutputWriteError(OSError):
-    """An output could not be written; nothing of its set was replaced."""
+
+class OutputWriteError(OutputError):
+    """An output could not be written; nothing of its set was replaced (exit 1)."""
 
     def __init__(self, path: Path, cause: OSError):
         reason = cause.strerror or str(cause) or type(cause).__name__
-        super().__init__(cause.errno, f"cannot write {path}: {reason}")
+        super().__init__(f"cannot write {path}: {reason}; the previous outputs there are unchanged")
         self.path = path
         self.reason = reason
-
-    def __str__(self) -> str:
-        return str(self.args[1])
 
 
 def _stage(target: Path, data: bytes) -> Path:

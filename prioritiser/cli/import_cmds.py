@@ -2,91 +2,23 @@
 
 from __future__ import annotations
 
-import sys
-import time
-from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import click
 
-from prioritiser.cli.common import (
-    EXIT_INVALID,
-    EXIT_USAGE,
-    UserError,
-    err,
-    inventory_summary,
-    show_problems,
+from prioritiser.cli.common import EXIT_INVALID, EXIT_OK, err
+from prioritiser.cli.echo import Line, written_lines
+from prioritiser.cli.options import import_options, import_output_options
+from prioritiser.cli.terminal import TerminalListener
+from prioritiser.tasks import (
+    GenerateRequest,
+    ImportOutcome,
+    ImportRequest,
+    generate_inventory,
+    import_backstage_catalog,
+    import_csv_tables,
+    import_xlsx_tables,
 )
-from prioritiser.inventory import InventoryError, Problem, parse_period
-from prioritiser.inventory.importers import (
-    ImportResult,
-    ImportSettings,
-    build_draft,
-    default_start,
-    import_backstage,
-    load_templates,
-)
-from prioritiser.inventory.writer import (
-    InventoryDraft,
-    InventoryExistsError,
-    Written,
-    write_inventory,
-)
-
-if TYPE_CHECKING:
-    from prioritiser.inventory.importers.tables import Table
-
-F = Callable[..., Any]
-
-
-def _output_options(command: F) -> F:
-    command = click.option(
-        "--force", is_flag=True, help="Overwrite an inventory that already exists in INVENTORY."
-    )(command)
-    return click.option(
-        "-o",
-        "--output",
-        "output",
-        required=True,
-        type=click.Path(path_type=Path, file_okay=False),
-        metavar="INVENTORY",
-        help="Folder to write the inventory to.",
-    )(command)
-
-
-def _import_options(command: F) -> F:
-    for decorator in reversed(
-        [
-            click.option(
-                "--options-template",
-                type=click.Path(path_type=Path, exists=True, dir_okay=False),
-                help="Option templates file (default: the built-in one; see docs/importers.md).",
-            ),
-            click.option("--name", help="Portfolio name (default: from SOURCE)."),
-            click.option(
-                "--start",
-                help="First period of the plan, e.g. 2027-Q1 (default: Q1 of next year).",
-            ),
-            click.option(
-                "--periods",
-                type=click.IntRange(1, 400),
-                default=12,
-                show_default=True,
-                help="Planning horizon in periods.",
-            ),
-            click.option(
-                "--strict",
-                is_flag=True,
-                help="Write nothing (exit 3) if anything could not be imported.",
-            ),
-            click.option("-v", "--verbose", is_flag=True, help="List every system mapped."),
-            _output_options,
-        ]
-    ):
-        command = decorator(command)
-    return command
 
 
 @click.group(name="import")
@@ -100,14 +32,14 @@ def import_group() -> None:
 
 @import_group.command("backstage")
 @click.argument("source", type=click.Path(exists=True, path_type=Path))
-@_import_options
-def backstage_cmd(source: Path, **options: Any) -> None:
+@import_options
+def backstage_cmd(source: Path, request: ImportRequest, verbose: bool) -> int:
     """Import a Backstage catalog: its Components and Resources become systems.
 
     SOURCE is a catalog-info.yaml file or a folder of them (multi-document YAML).
     Unresolvable entity references are reported with file:line. See docs/importers.md.
     """
-    _finish(import_backstage(source), source, "backstage", **options)
+    return _finish(import_backstage_catalog(source, request, TerminalListener(verbose=verbose)))
 
 
 @import_group.command("csv")
@@ -124,31 +56,22 @@ def backstage_cmd(source: Path, **options: Any) -> None:
     metavar="FIELD=COLUMN",
     help="Read FIELD from column COLUMN (repeatable), e.g. --map id=sys_id.",
 )
-@_import_options
+@import_options
 def csv_cmd(
-    source: Path, dependencies: Path | None, mappings: tuple[str, ...], **options: Any
-) -> None:
+    source: Path,
+    dependencies: Path | None,
+    mappings: tuple[str, ...],
+    request: ImportRequest,
+    verbose: bool,
+) -> int:
     """Import a CSV export of applications (and of their dependencies).
 
     Default columns: id, name, department, criticality, annual_run_cost, end_of_support;
     dependencies: system, depends_on, kind[, constraint]. Problems name the spreadsheet
     row (the header is row 1). See docs/importers.md.
     """
-    from prioritiser.inventory.importers.tables import TableError, import_tables, read_csv_table
-
-    mapping = _mapping(mappings)
-    try:
-        systems, notes = read_csv_table(source)
-        deps = None
-        if dependencies is not None:
-            deps, more = read_csv_table(dependencies)
-            notes += more
-        result = import_tables(systems, deps, mapping, str(source))
-    except TableError as exc:
-        raise UserError(str(exc), EXIT_USAGE) from exc
-    for note in notes:
-        err(f"note: {note}")
-    _finish(result, source, "csv", **options)
+    listener = TerminalListener(verbose=verbose)
+    return _finish(import_csv_tables(source, dependencies, mappings, request, listener))
 
 
 @import_group.command("xlsx")
@@ -166,152 +89,42 @@ def csv_cmd(
 @click.option(
     "--map", "mappings", multiple=True, metavar="FIELD=COLUMN", help="As for `import csv`."
 )
-@_import_options
+@import_options
 def xlsx_cmd(
     source: Path,
     sheet: str | None,
     dependencies: Path | None,
     dependencies_sheet: str | None,
     mappings: tuple[str, ...],
-    **options: Any,
-) -> None:
+    request: ImportRequest,
+    verbose: bool,
+) -> int:
     """Import an Excel export of applications (same columns as `import csv`).
 
     Reads the first sheet (or --sheet); dependencies from --dependencies or a sheet
     named `dependencies`. Problems name the sheet and row, e.g. cmdb.xlsx[Apps]:4.
     """
-    from prioritiser.inventory.importers.tables import TableError, import_tables, read_excel_table
-
-    mapping = _mapping(mappings)
-    try:
-        systems = read_excel_table(source, sheet)
-        deps = _dependencies_sheet(source, systems, dependencies, dependencies_sheet)
-        result = import_tables(systems, deps, mapping, str(source))
-    except TableError as exc:
-        raise UserError(str(exc), EXIT_USAGE) from exc
-    _finish(result, source, "xlsx", **options)
-
-
-def _dependencies_sheet(
-    source: Path, systems: Table, dependencies: Path | None, sheet: str | None
-) -> Table | None:
-    """The dependencies table: a CSV, a named sheet, or SOURCE's `dependencies` sheet."""
-    from prioritiser.inventory.importers.tables import (
-        excel_sheets,
-        find_sheet,
-        read_csv_table,
-        read_excel_table,
+    listener = TerminalListener(verbose=verbose)
+    outcome = import_xlsx_tables(
+        source, sheet, dependencies, dependencies_sheet, mappings, request, listener
     )
-
-    if dependencies is not None and dependencies.suffix.lower() == ".csv":
-        return read_csv_table(dependencies)[0]
-    book = dependencies or source
-    names = excel_sheets(book)
-    if sheet is None:
-        wanted = [n for n in names if n.strip().lower() in ("dependencies", "deps")]
-        if wanted:
-            sheet = wanted[0]
-        elif dependencies is None:
-            return None
-    table = read_excel_table(book, find_sheet(names, sheet, str(book)))
-    return None if table.shown == systems.shown else table
+    return _finish(outcome)
 
 
-def _mapping(items: tuple[str, ...]) -> dict[str, str]:
-    from prioritiser.inventory.importers.tables import parse_mappings
-
-    try:
-        return parse_mappings(items)
-    except ValueError as exc:
-        raise UserError(str(exc), EXIT_USAGE) from exc
-
-
-def _finish(
-    result: ImportResult,
-    source: Path,
-    kind: str,
-    output: Path,
-    force: bool,
-    options_template: Path | None,
-    name: str | None,
-    start: str | None,
-    periods: int,
-    strict: bool,
-    verbose: bool,
-) -> None:
-    """Template, size, report, and write one import."""
-    templates, problems = load_templates(options_template)
-    if templates is None:
-        show_problems(problems)
-        sys.exit(EXIT_INVALID)
-    start = _start(start or default_start())
-    settings = ImportSettings(
-        name=name or f"Imported estate ({source.name})",
-        start=start,
-        periods=periods,
-        header=f"Imported from {source.name} by `prioritiser import {kind}`; "
-        "options marked `estimated: true` come from templates.",
-    )
-    draft = build_draft(result, templates, settings)
-    _report(result, verbose)
-    if strict and result.skipped:
-        err(f"--strict: {len(result.skipped)} item(s) could not be imported; nothing written")
-        sys.exit(EXIT_INVALID)
-    if not result.systems:
-        raise UserError(f"nothing to import: no systems found in {result.source}", EXIT_INVALID)
-    written = _write(output, draft, force)
-    estimated = sum(o.estimated for s in written.inventory.systems for o in s.options)
-    click.echo(f"templated {estimated} estimated options from {templates.source}")
-    _summary(written)
+def _finish(outcome: ImportOutcome) -> int:
+    """Echo what was written, or that --strict refused to write anything."""
+    if outcome.written is None:
+        count = len(outcome.result.skipped)
+        err(f"--strict: {count} item(s) could not be imported; nothing written")
+        return EXIT_INVALID
+    click.echo(f"templated {outcome.estimated} estimated options from {outcome.templates}")
+    _echo(written_lines(outcome.written))
+    return EXIT_OK
 
 
-def _start(text: str) -> str:
-    try:
-        parse_period(text)
-    except ValueError as exc:
-        raise UserError(f"--start: {exc}", EXIT_USAGE) from exc
-    return text.upper()
-
-
-def _report(result: ImportResult, verbose: bool) -> None:
-    kinds = Counter(m.what for m in result.mapped)
-    where = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()) if k != "row")
-    count = len(result.systems)
-    line = f"imported {count} system{'s' if count != 1 else ''}" + (f" ({where})" if where else "")
-    line += f" and {result.dependencies} dependenc{'ies' if result.dependencies != 1 else 'y'}"
-    line += f" from {result.source}"
-    if result.context:
-        line += "; read for context: " + ", ".join(f"{n} {k}" for k, n in result.context.items())
-    click.echo(line)
-    if verbose:
-        for mapped in result.mapped:
-            click.echo(f"  {mapped.system} ← {mapped.what} at {mapped.source}")
-    if result.skipped:
-        err(f"skipped or ignored {len(result.skipped)}:")
-        for problem in sorted(result.skipped, key=Problem.sort_key):
-            err(f"  {problem.render()}")
-
-
-def _write(output: Path, draft: InventoryDraft, force: bool) -> Written:
-    try:
-        return write_inventory(output, draft, force=force)
-    except InventoryExistsError as exc:
-        raise UserError(str(exc), EXIT_USAGE) from exc
-    except InventoryError as exc:
-        err("internal error: the written inventory does not validate:")
-        show_problems([*exc.problems, *exc.warnings])
-        sys.exit(EXIT_INVALID)
-
-
-def _summary(written: Written) -> None:
-    for path in written.files:
-        click.echo(f"wrote {path}")
-    for path in written.removed:
-        click.echo(f"removed {path} (not part of the new inventory)")
-    for warning in written.warnings:
-        err(warning.render())
-    click.echo(f"{written.root}: valid — {inventory_summary(written.inventory)}")
-    click.echo(f"next: prioritiser plan {written.root}")
+def _echo(lines: list[Line]) -> None:
+    for text, to_stderr in lines:
+        click.echo(text, err=to_stderr)
 
 
 @click.command()
@@ -340,7 +153,7 @@ def _summary(written: Written) -> None:
     help="Options per system (retire candidates get retire in place of the last).",
 )
 @click.option("--start", default="2027-Q1", show_default=True, help="First period of the plan.")
-@_output_options
+@import_output_options
 def generate(
     count: int,
     seed: int,
@@ -357,24 +170,10 @@ def generate(
     groups, deadlines, scarce skills and retire candidates; budgets bind, and the estate is
     always feasible.
     """
-    from prioritiser.inventory.generate import GeneratorSettings, generate_estate
-
-    settings = GeneratorSettings(
-        systems=count,
-        seed=seed,
-        departments=departments,
-        periods=periods,
-        options=options,
-        start=_start(start),
-    )
-    began = time.perf_counter()
-    draft = generate_estate(settings)
-    generated = time.perf_counter() - began
-    written = _write(output, draft, force)
-    _summary(written)
+    request = GenerateRequest(count, output, seed, departments, periods, options, start, force)
+    outcome = generate_inventory(request)
+    _echo(written_lines(outcome.written))
     err(
-        f"generated in {generated:.2f} s, written and validated in {time.perf_counter() - began:.2f} s"
+        f"generated in {outcome.generated_seconds:.2f} s, "
+        f"written and validated in {outcome.total_seconds:.2f} s"
     )
-
-
-COMMANDS = [import_group, generate]

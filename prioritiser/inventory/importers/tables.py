@@ -37,6 +37,7 @@ from typing import Any
 import pandas as pd
 from pydantic import ValidationError
 
+from prioritiser.errors import UsageError
 from prioritiser.inventory.importers.common import (
     ImportResult,
     Mapped,
@@ -76,8 +77,8 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
 }
 
 
-class TableError(ValueError):
-    """A table that cannot be read at all (unreadable file, missing required column)."""
+class TableError(UsageError):
+    """A table that cannot be read at all (unreadable file, missing required column): exit 2."""
 
 
 @dataclass(frozen=True)

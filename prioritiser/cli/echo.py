@@ -1,0 +1,153 @@
+"""The lines a command echoes about its outcome, worded once (the CLI only prints them)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from prioritiser.cli.common import inventory_summary
+from prioritiser.inventory import Problem
+from prioritiser.inventory.importers import ImportResult
+from prioritiser.inventory.writer import Written
+from prioritiser.model.reasons import money
+from prioritiser.roadmap import Roadmap
+from prioritiser.tasks import (
+    CompareOutcome,
+    FrontierOutcome,
+    ReplanOutcome,
+    RobustnessOutcome,
+)
+
+Line = tuple[str, bool]  # the text, and whether it goes to stderr
+
+
+def headline(roadmap: Roadmap, currency: str) -> str:
+    """`optimal: NPV £17.6m (proven optimal), 8 systems modernised, 0 retained [HiGHS, 1.2s]`."""
+    gap = (
+        "proven optimal"
+        if (roadmap.gap or 0) < 1e-6 and roadmap.status == "optimal"
+        else (f"within {100 * (roadmap.gap or 0):.2f} % of optimal")
+    )
+    return (
+        f"{roadmap.status}: NPV {money(roadmap.objective or 0.0, currency)} ({gap}), "
+        f"{len(roadmap.decisions)} systems modernised, {len(roadmap.retained)} retained "
+        f"[{roadmap.solver.name}, {roadmap.solver.seconds:.1f}s]"
+    )
+
+
+def wrote(count: int, outdir: Path, extra: str = "") -> str:
+    """`wrote 7 files to out/plan/ (report: out/plan/report.html)`."""
+    return f"wrote {count} files to {outdir}/" + (f" ({extra})" if extra else "")
+
+
+def compare_lines(outcome: CompareOutcome) -> list[str]:
+    """One line per plan: its NPV, the change from the baseline and what changed."""
+    result = outcome.comparison
+    currency = result.baseline.inventory.portfolio.currency
+    base = result.baseline.roadmap.objective or 0.0
+    lines = []
+    for run in result.runs:
+        roadmap = run.roadmap
+        if not roadmap.has_plan:
+            lines.append(f"{run.name}: {roadmap.status.replace('_', ' ')} — no roadmap")
+            continue
+        objective = roadmap.objective or 0.0
+        change = ""
+        if run is not result.baseline:
+            change = f" ({'+' if objective >= base else ''}{money(objective - base, currency)})"
+        counts = Counter(c.kind for c in result.changes(run))
+        what = ", ".join(f"{n} {kind}" for kind, n in counts.items())
+        lines.append(
+            f"{run.name}: NPV {money(objective, currency)}{change}, "
+            f"{len(roadmap.decisions)} modernised" + (f"; {what}" if what else "")
+        )
+    return [*lines, wrote(len(outcome.written), outcome.outdir)]
+
+
+def frontier_lines(outcome: FrontierOutcome) -> list[str]:
+    """One line per capacity scale: its status and best NPV."""
+    currency = outcome.frontier.inventory.portfolio.currency
+    lines = []
+    for step in outcome.frontier.steps:
+        npv = "—" if step.objective is None else money(step.objective, currency)
+        note = " (carried forward)" if step.carried_forward else ""
+        lines.append(f"× {step.scale:g}: {step.roadmap.status}{note}, NPV {npv}")
+    return [*lines, wrote(len(outcome.written), outcome.outdir)]
+
+
+def replan_lines(outcome: ReplanOutcome) -> list[str]:
+    """The new roadmap's headline and what was kept, changed, dropped and added."""
+    result = outcome.result
+    currency = outcome.inventory.portfolio.currency
+    kept = result.of("kept")
+    in_flight = sum(1 for c in kept if c.in_flight)
+    return [
+        headline(result.roadmap, currency),
+        f"as of {result.as_of}: {in_flight} in flight kept, "
+        f"{len(kept) - in_flight} other kept, {len(result.of('changed'))} changed, "
+        f"{len(result.of('dropped'))} dropped, {len(result.of('added'))} added "
+        f"(stability cost {money(result.weight, currency)} per change)",
+        wrote(len(outcome.written), outcome.outdir, f"changes: {outcome.changes}"),
+    ]
+
+
+def robustness_lines(outcome: RobustnessOutcome) -> list[str]:
+    """NPV percentiles across samples, budget breaches, infeasible samples."""
+    result = outcome.robustness
+    currency = result.study.inventory.portfolio.currency
+    npv = result.npv_summary()
+    breaches = {k: v for k, v in result.breach_probability().items() if v > 0}
+    return [
+        f"baseline roadmap NPV across {result.samples} samples: "
+        f"p10 {money(npv['p10'], currency)}, p50 {money(npv['p50'], currency)}, "
+        f"p90 {money(npv['p90'], currency)} "
+        f"(planned {money(outcome.baseline.objective or 0.0, currency)})",
+        "budget breach probability: "
+        + (", ".join(f"{k} {100 * v:.0f} %" for k, v in breaches.items()) or "none")
+        + f"; infeasible samples: {100 * result.share('infeasible'):.1f} %",
+        wrote(len(outcome.written), outcome.outdir),
+    ]
+
+
+def import_report(result: ImportResult, verbose: bool) -> list[Line]:
+    """What an importer read: systems and dependencies, mapped items, skipped items."""
+    kinds = Counter(m.what for m in result.mapped)
+    where = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()) if k != "row")
+    count = len(result.systems)
+    line = f"imported {count} system{'s' if count != 1 else ''}" + (f" ({where})" if where else "")
+    line += f" and {result.dependencies} dependenc{'ies' if result.dependencies != 1 else 'y'}"
+    line += f" from {result.source}"
+    if result.context:
+        line += "; read for context: " + ", ".join(f"{n} {k}" for k, n in result.context.items())
+    lines: list[Line] = [(line, False)]
+    if verbose:
+        lines += [(f"  {m.system} ← {m.what} at {m.source}", False) for m in result.mapped]
+    if result.skipped:
+        lines.append((f"skipped or ignored {len(result.skipped)}:", True))
+        lines += [(f"  {p.render()}", True) for p in sorted(result.skipped, key=Problem.sort_key)]
+    return lines
+
+
+def written_lines(written: Written) -> list[Line]:
+    """The files an import or generate wrote, its warnings, and what to run next."""
+    lines: list[Line] = [(f"wrote {path}", False) for path in written.files]
+    lines += [
+        (f"removed {path} (not part of the new inventory)", False) for path in written.removed
+    ]
+    lines += [(warning.render(), True) for warning in written.warnings]
+    lines.append((f"{written.root}: valid — {inventory_summary(written.inventory)}", False))
+    lines.append((f"next: prioritiser plan {written.root}", False))
+    return lines
+
+
+__all__ = [
+    "Line",
+    "compare_lines",
+    "frontier_lines",
+    "headline",
+    "import_report",
+    "replan_lines",
+    "robustness_lines",
+    "written_lines",
+    "wrote",
+]
