@@ -20,7 +20,7 @@ from prioritiser.inventory import Inventory
 from prioritiser.model import PlanOptions
 from prioritiser.model.candidates import Candidate
 from prioritiser.model.diagnose import names, quantity
-from prioritiser.model.reasons import money, retained_reasons
+from prioritiser.model.reasons import currency_symbol, money, retained_reasons
 from prioritiser.model.solve import ProgressFn
 from prioritiser.roadmap import Decision, Roadmap
 
@@ -149,8 +149,8 @@ def unit_value(view: RoadmapView, c: Candidate) -> tuple[str, str] | None:
     currency = inventory.portfolio.currency
     ratio = c.npv / amount
     one = quantity(inventory, resource, 1.0)
-    if one.startswith(("£", "€", "$")):  # money per £1: show pence
-        value = money(ratio, currency) if abs(ratio) >= 1000 else _pounds(ratio, currency)
+    if one.startswith(currency_symbol(currency)):  # money per unit of money: show pence
+        value = money(ratio, currency, decimals=0 if abs(ratio) >= 1000 else 2)
         return value, f"{one} of {resource}"
     unit = inventory.resources[resource].unit or "unit"
     period = inventory.axis.granularity.name.lower()
@@ -167,12 +167,6 @@ def value_per_unit(view: RoadmapView, c: Candidate) -> str | None:
     if value is None:
         return f"it uses none of {resource}, the scarcest resource ({share})"
     return f"{value[0]} of NPV per {value[1]}, the scarcest resource ({share})"
-
-
-def _pounds(value: float, currency: str) -> str:
-    symbol = {"GBP": "£", "EUR": "€", "USD": "$"}.get(currency, f"{currency} ")
-    sign = "-" if value < 0 else ""
-    return f"{sign}{symbol}{abs(value):.2f}"
 
 
 # --- a system in the roadmap ----------------------------------------------------------------
