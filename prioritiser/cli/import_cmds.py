@@ -404,7 +404,8 @@ def _import(
 
 def _report(prepared: PreparedImport, verbose: bool) -> None:
     result = prepared.result
-    kinds = Counter(m.what for m in result.mapped)
+    planned = {s.id for s in prepared.draft.systems}
+    kinds = Counter(m.what for m in result.mapped if m.system in planned)
     where = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()) if k != "row")
     count = len(prepared.draft.systems)
     line = f"imported {count} system{'s' if count != 1 else ''}" + (f" ({where})" if where else "")

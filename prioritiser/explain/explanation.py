@@ -16,7 +16,8 @@ from typing import Any
 from prioritiser.explain.binding import Binding, binding, conflicts
 from prioritiser.explain.forcing import Forcing, force, why_not
 from prioritiser.explain.view import RoadmapView
-from prioritiser.inventory import Inventory
+from prioritiser.inventory import Inventory, System
+from prioritiser.inventory.provenance import run_cost_is_estimate
 from prioritiser.model import PlanOptions
 from prioritiser.model.candidates import Candidate
 from prioritiser.model.diagnose import names, quantity
@@ -97,10 +98,37 @@ def explain_system(
     view = RoadmapView(inventory, roadmap)
     decision = roadmap.decision(system_id)
     if decision is not None:
-        return _explain_decision(view, decision)
-    if baseline_objective is None:
-        baseline_objective = _baseline(inventory, roadmap, options, progress)
-    return _explain_retained(view, system_id, options, baseline_objective, progress)
+        explanation = _explain_decision(view, decision)
+    else:
+        if baseline_objective is None:
+            baseline_objective = _baseline(inventory, roadmap, options, progress)
+        explanation = _explain_retained(view, system_id, options, baseline_objective, progress)
+    caveat = estimates_caveat(inventory.system(system_id))
+    if caveat:
+        explanation = dataclasses.replace(explanation, reasons=(*explanation.reasons, caveat))
+    return explanation
+
+
+def estimates_caveat(system: System) -> str:
+    """`Its figures are estimates: …`, when any of them are (empty otherwise)."""
+    parts = []
+    estimated = sum(o.estimated for o in system.options)
+    if estimated:
+        count = len(system.options)
+        share = f"all {count}" if estimated == count else f"{estimated} of {count}"
+        parts.append(f"{share} of its options are templated estimates")
+    if run_cost_is_estimate(system):
+        parts.append(
+            "its run cost is unknown (options were scaled from an assumed one)"
+            if system.annual_run_cost is None
+            else "its run cost is an estimate"
+        )
+    others = [f.replace("_", " ") for f in system.estimated if f != "annual_run_cost"]
+    if others:
+        parts.append(f"its {' and '.join(others)} {'is' if len(others) == 1 else 'are'} assumed")
+    if not parts:
+        return ""
+    return "Its figures are estimates, not appraised: " + "; ".join(parts) + "."
 
 
 def _baseline(

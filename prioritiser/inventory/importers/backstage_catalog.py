@@ -185,7 +185,6 @@ class _Reader:
         listed = spec.get("targets")
         if isinstance(listed, list):
             targets += [(("targets", i), t) for i, t in enumerate(listed)]
-        kind = text(spec.get("type")).lower() or "file"
         optional = text(spec.get("presence")).lower() == "optional"
         for where, target in targets:
             at = location.location("spec", *(where if isinstance(where, tuple) else (where,)))
@@ -196,8 +195,8 @@ class _Reader:
             # Location's relative targets resolve against its own place); a URL never is.
             if _URL.match(value) and not _is_windows_path(value):
                 self.result.skip(
-                    f"{location.ref}: target '{value}' is a URL ({kind}); targets are never "
-                    "fetched: import a local copy of that catalog",
+                    f"{location.ref}: target '{value}' is a URL; targets are never fetched: "
+                    "import a local copy of that catalog",
                     at,
                 )
                 continue

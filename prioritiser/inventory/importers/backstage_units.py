@@ -4,7 +4,8 @@ What the parts give the whole (documented in docs/importers.md):
 - run cost: the sum of the parts' known run costs (an estimate when some are unknown);
 - criticality and legacy risk (per dimension): the highest of the parts;
 - lifecycle: the most alive stage among the parts (active before phase_in, phase_out,
-  experimental, planned, end_of_life): a System is decommissioned only when all its parts are;
+  experimental, planned, end_of_life): a System is decommissioned only when all its parts
+  are; decommissioned parts add nothing else (no cost, no risk);
 - end of support and deadline: the earliest; earliest start: the latest;
 - technology: every part's, once each.
 The System entity's own fields (its title, owner, annotations) win over the parts'.
@@ -26,6 +27,12 @@ def aggregate(parts: list[dict[str, Any]], own: dict[str, Any], name: str) -> di
     """The fields of a System planned as one system, from its parts' fields and its own."""
     out: dict[str, Any] = {k: v for k, v in own.items() if k != "estimated"}
     estimated = set(own.get("estimated", []))
+    if parts and "lifecycle" not in own:
+        stages = [p["lifecycle"] for p in parts if "lifecycle" in p]
+        if stages:
+            out["lifecycle"] = min(stages, key=ALIVE.index)
+    # Decommissioned parts are gone: they neither cost nor carry risk.
+    parts = [p for p in parts if p.get("lifecycle") != "end_of_life"]
     if parts:
         _run_cost(parts, own, out, estimated)
         if "criticality" in estimated:
@@ -33,10 +40,6 @@ def aggregate(parts: list[dict[str, Any]], own: dict[str, Any], name: str) -> di
             if known:
                 out["criticality"] = max(known, key=CRITICALITIES.index)
                 estimated.discard("criticality")
-        if "lifecycle" not in own:
-            stages = [p["lifecycle"] for p in parts if "lifecycle" in p]
-            if stages:
-                out["lifecycle"] = min(stages, key=ALIVE.index)
         risks = [p["legacy_risk"] for p in parts if "legacy_risk" in p]
         if "legacy_risk" in own:
             risks.append(own["legacy_risk"])

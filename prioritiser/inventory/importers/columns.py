@@ -208,6 +208,7 @@ def resolve_fields(
     mapping: dict[str, str],
     candidates: dict[str, tuple[str, ...]] | None = None,
     shared: tuple[str, ...] = (),
+    skip_own: tuple[str, ...] = (),
 ) -> dict[str, list[int]]:
     """Columns of each field present, in the order to try them row by row.
 
@@ -215,7 +216,9 @@ def resolve_fields(
     candidate columns (e.g. ServiceNow's `life_cycle_stage_status`, then `install_status`)
     and the field's own name, each when the table has it. A `shared` field (one both the
     systems and the dependencies table may have, `depends_on`) is only used where its
-    mapped column exists.
+    mapped column exists. A candidate ending in `*` matches every column it begins
+    (`relApplicationToITComponent*`); a field in `skip_own` is not read from a column of its
+    own name (LeanIX's `id` is a UUID, not an id to plan by).
     """
     found: dict[str, list[int]] = {}
     for name in fields:
@@ -227,22 +230,27 @@ def resolve_fields(
                 continue
             found[name] = [require_column(table, mapping[name], f"mapped to {name}")]
             continue
-        positions = []
-        for wanted in (*(candidates or {}).get(name, ()), name):
-            index = _by_name(table, wanted)
-            if index is not None and index not in positions:
-                positions.append(index)
+        positions: list[int] = []
+        own = () if name in skip_own else (name,)
+        for wanted in (*(candidates or {}).get(name, ()), *own):
+            for index in _by_pattern(table, wanted):
+                if index not in positions:
+                    positions.append(index)
         if positions:
             found[name] = positions
     return found
 
 
-def _by_name(table: Table, wanted: str) -> int | None:
-    """Like find_column, but never by letter: field names are not column letters."""
+def _by_pattern(table: Table, wanted: str) -> list[int]:
+    """Columns named `wanted` (never by letter: field names are not column letters), or
+    every column it begins when it ends in `*`."""
+    if wanted.endswith("*"):
+        prefix = normal(wanted[:-1])
+        return [i for i, c in enumerate(table.columns) if normal(c).startswith(prefix)]
     for i, column in enumerate(table.columns):
         if column.strip() == wanted or normal(column) == normal(wanted):
-            return i
-    return None
+            return [i]
+    return []
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,10 @@ class Profile:
     # (column, stage) pairs, in life order: the stage whose date last passed is current.
     lifecycle_dates: tuple[tuple[str, str], ...] = ()
     rows: tuple[Condition, ...] = ()  # which rows are systems, e.g. type=Application
+    skip_own: tuple[str, ...] = ()  # fields not read from a column of their own name
+    # Columns whose values also name the row's system in relations (ServiceNow `sys_id`).
+    aliases: tuple[str, ...] = ()
+    label_row: bool = False  # a second header row of labels may follow the keys (LeanIX)
 
 
 GENERIC = Profile()
@@ -154,7 +158,12 @@ class RowReader:
         self.result = result
         self.out = collected
         self.columns = resolve_fields(
-            table, SYSTEM_FIELDS, options.mapping, profile.candidates, shared=("depends_on",)
+            table,
+            SYSTEM_FIELDS,
+            options.mapping,
+            profile.candidates,
+            shared=("depends_on",),
+            skip_own=profile.skip_own,
         )
         if "id" not in self.columns and "name" not in self.columns:
             found = ", ".join(table.columns)
@@ -176,6 +185,9 @@ class RowReader:
             (i, stage)
             for column, stage in profile.lifecycle_dates
             if (i := find_column(table, column)) is not None
+        ]
+        self.alias_columns = [
+            i for column in profile.aliases if (i := find_column(table, column)) is not None
         ]
         self.interfaces = (
             [find_column(table, c) for c in profile.interfaces] if profile.interfaces else []
@@ -268,10 +280,21 @@ class RowReader:
             location = self.table.location(offset)
             if not any(str(v).strip() for v in record):
                 continue  # a blank row
+            if offset == 0 and self.profile.label_row and self.is_label_row(record):
+                continue
             if not self.keeps(record):
                 self.result.filtered += 1
                 continue
             self.row(record, location)
+
+    def is_label_row(self, record: Sequence[Any]) -> bool:
+        """Whether a row repeats the header as labels (`Display Name` under `displayName`)."""
+        pairs = [
+            (word(h), word(c))
+            for h, c in zip(self.table.columns, record, strict=True)
+            if str(c).strip()
+        ]
+        return bool(pairs) and sum(h == c for h, c in pairs) * 2 >= len(pairs)
 
     def row(self, record: Sequence[Any], location: Location) -> None:
         out, result = self.out, self.result
@@ -300,7 +323,8 @@ class RowReader:
         fields: dict[str, Any] = {"id": system_id, "name": name or system_id, "options": []}
         self.read_fields(record, location, fields)
         out.rows[system_id] = (fields, location)
-        for alias in {key, base, system_id}:
+        extra = {str(record[i]).strip() for i in self.alias_columns} - {""}
+        for alias in sorted({key, base, system_id} | extra):
             out.aliases.setdefault(alias, system_id)
             out.aliases.setdefault(alias.lower(), system_id)
         out.names.setdefault(name.lower(), []).append(system_id)

@@ -149,6 +149,8 @@ class Linker:
             return
         if (consumer, provider) in self.seen:
             first = self.seen[(consumer, provider)]
+            if first == link.location:
+                return  # two relation columns of one row name the same system: one link
             where = f"row {first.line}" if first.file == link.location.file else str(first)
             self.result.skip(
                 f"duplicate dependency {consumer} → {provider} (first on {where}); skipped",
