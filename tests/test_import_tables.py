@@ -11,13 +11,13 @@ from click.testing import CliRunner, Result
 
 from prioritiser.cli import cli
 from prioritiser.inventory import check_inventory, load_inventory
+from prioritiser.inventory.importers.columns import parse_mappings
 from prioritiser.inventory.importers.common import (
     parse_criticality,
     parse_money,
     parse_period_text,
     slugify,
 )
-from prioritiser.inventory.importers.columns import parse_mappings
 from prioritiser.inventory.importers.table_links import import_tables
 from prioritiser.inventory.importers.tables import Table, TableError, read_csv_table
 
