@@ -83,6 +83,7 @@ def _register_optional() -> None:
         "prioritiser.cli.explain_cmd",
         "prioritiser.cli.scenario_cmds",
         "prioritiser.cli.import_cmds",
+        "prioritiser.cli.generate_cmd",
         "prioritiser.cli.report_cmd",
     ):
         try:

@@ -1,4 +1,4 @@
-"""`import backstage|csv|xlsx|servicenow|leanix` and `generate`: build an inventory.
+"""`import backstage|csv|xlsx|servicenow|leanix`: build an inventory from what exists.
 
 Each command parses its options into the importers' typed options, calls the use case
 (`prioritiser.inventory.importers.run`) and prints what it did.
@@ -7,7 +7,6 @@ Each command parses its options into the importers' typed options, calls the use
 from __future__ import annotations
 
 import sys
-import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +22,6 @@ from prioritiser.cli.common import (
     inventory_summary,
     show_problems,
 )
-from prioritiser.inventory import InventoryError, parse_period
 from prioritiser.inventory.importers.run import (
     ImportInvalid,
     ImportOptions,
@@ -32,7 +30,7 @@ from prioritiser.inventory.importers.run import (
     prepare_import,
     write_import,
 )
-from prioritiser.inventory.writer import InventoryExistsError, Written, write_inventory
+from prioritiser.inventory.writer import Written
 
 F = Callable[..., Any]
 COMMON = (
@@ -41,7 +39,7 @@ COMMON = (
 )  # fmt: skip
 
 
-def _output_options(command: F) -> F:
+def output_options(command: F) -> F:
     command = click.option(
         "--force", is_flag=True, help="Overwrite an inventory that already exists in INVENTORY."
     )(command)
@@ -96,7 +94,7 @@ def _import_options(command: F) -> F:
                 help="Write nothing (exit 3) if anything could not be imported.",
             ),
             click.option("-v", "--verbose", is_flag=True, help="List every system mapped."),
-            _output_options,
+            output_options,
         ]
     ):
         command = decorator(command)
@@ -399,7 +397,7 @@ def _import(
     click.echo(
         f"templated {prepared.estimated_options} estimated options from {prepared.templates.source}"
     )
-    _summary(written)
+    summary(written)
 
 
 def _report(prepared: PreparedImport, verbose: bool) -> None:
@@ -430,7 +428,7 @@ def _report(prepared: PreparedImport, verbose: bool) -> None:
         click.echo(
             f"applied {len(overrides.applied)} override(s) from {', '.join(overrides.files)}"
         )
-        for line in overrides.applied:
+        for line in overrides.applied_lines():
             click.echo(f"  {line}")
         for problem in overrides.unmatched():
             err(problem.render())
@@ -443,26 +441,8 @@ def _report(prepared: PreparedImport, verbose: bool) -> None:
             err(f"  {text}")
 
 
-def _start(text: str) -> str:
-    try:
-        parse_period(text)
-    except ValueError as exc:
-        raise UserError(f"--start: {exc}", EXIT_USAGE) from exc
-    return text.upper()
-
-
-def _write(output: Path, draft: Any, force: bool) -> Written:
-    try:
-        return write_inventory(output, draft, force=force)
-    except InventoryExistsError as exc:
-        raise UserError(str(exc), EXIT_USAGE) from exc
-    except InventoryError as exc:
-        err("internal error: the written inventory does not validate:")
-        show_problems([*exc.problems, *exc.warnings])
-        sys.exit(EXIT_INVALID)
-
-
-def _summary(written: Written) -> None:
+def summary(written: Written) -> None:
+    """What an import or `generate` wrote, and what to run next."""
     for path in written.files:
         click.echo(f"wrote {path}")
     for path in written.removed:
@@ -473,67 +453,4 @@ def _summary(written: Written) -> None:
     click.echo(f"next: prioritiser plan {written.root}")
 
 
-@click.command()
-@click.option(
-    "--systems", "count", type=click.IntRange(1, 100_000), required=True, help="Number of systems."
-)
-@click.option(
-    "--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same files)."
-)
-@click.option(
-    "--departments", type=click.IntRange(1, 100), help="Number of departments (default: by size)."
-)
-@click.option(
-    "--periods",
-    type=click.IntRange(4, 400),
-    default=12,
-    show_default=True,
-    help="Horizon in periods.",
-)
-@click.option(
-    "--options",
-    "options",
-    type=click.IntRange(0, 5),
-    default=3,
-    show_default=True,
-    help="Options per system (retire candidates get retire in place of the last).",
-)
-@click.option("--start", default="2027-Q1", show_default=True, help="First period of the plan.")
-@_output_options
-def generate(
-    count: int,
-    seed: int,
-    departments: int | None,
-    periods: int,
-    options: int,
-    start: str,
-    output: Path,
-    force: bool,
-) -> None:
-    """Write a realistic synthetic estate (deterministic for a seed) for trials and benchmarks.
-
-    Heavy-tailed run costs, hub systems with a large blast radius, shared platforms, move
-    groups, deadlines, scarce skills and retire candidates; budgets bind, and the estate is
-    always feasible.
-    """
-    from prioritiser.inventory.generate import GeneratorSettings, generate_estate
-
-    settings = GeneratorSettings(
-        systems=count,
-        seed=seed,
-        departments=departments,
-        periods=periods,
-        options=options,
-        start=_start(start),
-    )
-    began = time.perf_counter()
-    draft = generate_estate(settings)
-    generated = time.perf_counter() - began
-    written = _write(output, draft, force)
-    _summary(written)
-    err(
-        f"generated in {generated:.2f} s, written and validated in {time.perf_counter() - began:.2f} s"
-    )
-
-
-COMMANDS = [import_group, generate]
+COMMANDS = [import_group]

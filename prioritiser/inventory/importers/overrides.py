@@ -131,6 +131,17 @@ class Overrides:
     def apply_links(self, systems: list[System]) -> list[System]:
         """Options and dependencies merged by id into the templated systems."""
         ids = {s.id for s in systems}
+        for entry in self.of("systems"):
+            late = isinstance(entry.patch, dict) and any(k in LATE for k in entry.patch)
+            if late and entry.item not in ids and entry.used:
+                self.warnings.append(
+                    Problem(
+                        f"systems.{entry.item}: options and depends_on not applied: the system "
+                        "is left out of this import (its lifecycle, or `exclude`)",
+                        entry.location,
+                        severity="warning",
+                    )
+                )
         out = []
         for system in systems:
             for entry in self.of("systems"):
@@ -198,6 +209,10 @@ class Overrides:
                 changes.append(f"{key}.{item_id} added")
         data[key] = [item for item in items if item is not None]
         return changes
+
+    def applied_lines(self) -> list[str]:
+        """What each override did, in file and line order."""
+        return sorted(self.applied, key=_place)
 
     def _check_decommissioned(self, system: System) -> None:
         if system.lifecycle != "end_of_life":
@@ -302,6 +317,13 @@ class Overrides:
                 name = entry.item if entry is not None else "portfolio"
                 self.errors.append(Problem(f"{name}: {where}: {error['msg']}", location))
             return None
+
+
+def _place(line: str) -> tuple[str, int, str]:
+    """`file:12: …` sorts by file, then line number."""
+    file, _, rest = line.partition(":")
+    number, _, text = rest.partition(":")
+    return (file, int(number) if number.isdigit() else 0, text)
 
 
 def load_overrides(root: str | Path) -> Overrides:

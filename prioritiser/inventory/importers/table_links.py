@@ -21,12 +21,10 @@ from prioritiser.inventory.importers.columns import (
     resolve_fields,
 )
 from prioritiser.inventory.importers.common import ImportResult, Mapped, slugify
-from prioritiser.inventory.importers.table_import import (
-    GENERIC,
+from prioritiser.inventory.importers.table_import import GENERIC, Profile, RowReader
+from prioritiser.inventory.importers.table_state import (
     Collected,
     Link,
-    Profile,
-    RowReader,
     check_plausible,
     settle_currency,
 )
