@@ -77,6 +77,7 @@ class Overrides:
     warnings: list[Problem] = field(default_factory=list)  # parts that matched nothing
     applied: list[str] = field(default_factory=list)  # "file:line: payroll: fields"
     excluded: list[tuple[str, Location]] = field(default_factory=list)
+    imported: set[str] = field(default_factory=set)  # ids the source had, before lifecycle
 
     def of(self, section: str) -> list[Entry]:
         return self.entries.get(section, [])
@@ -90,6 +91,7 @@ class Overrides:
             gone[entry.item] = entry
         out: list[System] = []
         known = {s.id for s in systems}
+        self.imported = set(known)
         for system in systems:
             if system.id in gone:
                 gone[system.id].used = True
@@ -133,7 +135,8 @@ class Overrides:
         ids = {s.id for s in systems}
         for entry in self.of("systems"):
             late = isinstance(entry.patch, dict) and any(k in LATE for k in entry.patch)
-            if late and entry.item not in ids and entry.used:
+            if late and entry.item not in ids and entry.item in self.imported:
+                entry.used = True  # it matched: the lifecycle, not the override, left it out
                 self.warnings.append(
                     Problem(
                         f"systems.{entry.item}: options and depends_on not applied: the system "

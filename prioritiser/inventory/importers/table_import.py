@@ -59,6 +59,7 @@ from prioritiser.inventory.importers.vocab import (
     word,
 )
 from prioritiser.inventory.problems import Location
+from prioritiser.inventory.schema import LIFECYCLES
 
 TEXT_FIELDS = ("department", "owner", "technology", "description")
 SPLIT_FIELDS = (
@@ -305,6 +306,8 @@ class RowReader:
             if text:
                 fields[name] = text
         for name, parse in PARSERS.items():
+            if name == "lifecycle":
+                continue
             text = self.one(record, name, location)
             if not text:
                 continue
@@ -312,6 +315,9 @@ class RowReader:
                 fields[name] = parse(text)
             except ValueError as exc:
                 self.result.skip(f"{name}: {exc}; left unset", location)
+        stage = self.lifecycle(record, location)
+        if stage:
+            fields["lifecycle"] = stage
         if "criticality" not in fields:
             estimated.append("criticality")  # the default, medium, is an assumption
         if "lifecycle" not in fields and self.dates:
@@ -383,6 +389,18 @@ class RowReader:
                 self.result.skip(f"{name}: {exc}; left unset", location)
         if fit:
             fields["fit"] = fit
+
+    def lifecycle(self, record: Sequence[Any], location: Location) -> str | None:
+        """The furthest stage any lifecycle column gives: statuses lag, so an Installed
+        application whose operational status is Being Decommissioned is phasing out."""
+        stages = []
+        for index in self.columns.get("lifecycle", []):
+            for text in self.clean(str(record[index]), "lifecycle")[:1]:
+                try:
+                    stages.append(parse_lifecycle(text))
+                except ValueError as exc:
+                    self.result.skip(f"lifecycle: {exc}; left unset", location)
+        return max(stages, key=LIFECYCLES.index) if stages else None
 
     def stage_from_dates(self, record: Sequence[Any], location: Location) -> str | None:
         """The lifecycle phase current at the plan's start, from phase start dates."""
