@@ -413,7 +413,10 @@ def _report(prepared: PreparedImport, verbose: bool) -> None:
         line += "; read for context: " + ", ".join(f"{n} {k}" for k, n in result.context.items())
     click.echo(line)
     if result.filtered:
-        click.echo(f"left out {result.filtered} row(s) by --where (or the export's own filter)")
+        click.echo(
+            f"left out {result.filtered} row(s) by --where, or as not applications "
+            "(an export's own filter)"
+        )
     for note in result.notes:
         err(f"note: {note}")
     if prepared.excluded:
