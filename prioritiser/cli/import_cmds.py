@@ -10,7 +10,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -22,6 +22,7 @@ from prioritiser.cli.common import (
     inventory_summary,
     show_problems,
 )
+from prioritiser.inventory.importers.common import ImportResult
 from prioritiser.inventory.importers.run import (
     ImportInvalid,
     ImportOptions,
@@ -31,6 +32,9 @@ from prioritiser.inventory.importers.run import (
     write_import,
 )
 from prioritiser.inventory.writer import Written
+
+if TYPE_CHECKING:  # the table importers need pandas: imported where they are used
+    from prioritiser.inventory.importers.table_import import Profile
 
 F = Callable[..., Any]
 COMMON = (
@@ -339,7 +343,7 @@ def _tables(
     sheet: str | None,
     dependencies_sheet: str | None,
     options: dict[str, Any],
-    profile: Any = None,
+    profile: Profile | None = None,
 ) -> None:
     """Parse the table options, then import."""
     from prioritiser.inventory.importers import columns as cols
@@ -376,7 +380,7 @@ def _tables(
 
 
 def _import(
-    kind: str, source_name: str, read: Callable[[str], Any], options: dict[str, Any]
+    kind: str, source_name: str, read: Callable[[str], ImportResult], options: dict[str, Any]
 ) -> None:
     """Prepare, report, write: the one path every import takes."""
     verbose = options.pop("verbose")

@@ -341,7 +341,7 @@ def _forcing_reasons(view: RoadmapView, forcing: Forcing) -> list[str]:
             f"to {money((forcing.baseline or 0) + forcing.delta, currency)})."
         )
     out = [text]
-    moved = _displaced(forcing)
+    moved = _displaced(forcing, currency)
     if moved:
         out.append(f"To make room it would displace {moved}.")
     added = forcing.displacement.added
@@ -366,9 +366,9 @@ def _why_not_reasons(view: RoadmapView, system_id: str, options: PlanOptions) ->
     ]
 
 
-def _displaced(forcing: Forcing) -> str:
+def _displaced(forcing: Forcing, currency: str) -> str:
     d = forcing.displacement
-    parts = [f"{x.system} (dropped, NPV {money(x.npv)})" for x in d.dropped]
+    parts = [f"{x.system} (dropped, NPV {money(x.npv, currency)})" for x in d.dropped]
     parts += [f"{a.system} (delayed from {a.start} to {b.start})" for a, b in d.delayed]
     parts += [f"{a.system} ({b.option} instead of {a.option})" for a, b in d.changed]
     if len(parts) > MAX_LISTED:

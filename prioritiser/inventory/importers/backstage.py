@@ -129,7 +129,6 @@ class Catalog(EntityFields):
 
     def _choose_systems(self) -> None:
         """Each System entity is a unit; its components and resources are its members."""
-        systems = [e for e in self.entities if e.kind_key == "system"]
         for entity in list(self.unit_of.values()):
             owner = self._system_of(entity)
             if owner is not None:
@@ -142,7 +141,7 @@ class Catalog(EntityFields):
                     group="component or resource without a System; planned on its own",
                 )
         units = {u.index for u in self.unit_of.values()}
-        self.planned = [e for e in self.entities if e.index in units or e in systems]
+        self.planned = [e for e in self.entities if e.index in units or e.kind_key == "system"]
 
     # --- references ---------------------------------------------------------------------
 

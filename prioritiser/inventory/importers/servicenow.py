@@ -4,14 +4,14 @@ A list export (CSV or Excel) names its columns by field name (`business_critical
 by label (`Business criticality`); both are matched. Each field is read from the first of
 its columns that the export has and the row fills in:
 
-| field | columns (first present and filled wins) |
+| field | columns (the first the row fills; for lifecycle, the furthest stage of them) |
 |---|---|
 | id, name | slug of `name` (relations may name a system by `name`, `sys_id` or `number`) |
 | description | `short_description`, `description` |
 | department | `department`, `business_unit`, `managed_by_group`, `support_group`, `company` |
 | owner | `it_application_owner`, `owned_by`, `managed_by`, `business_owner` |
 | criticality | `business_criticality` (`1 - most critical` … `4 - not critical`), `busines_criticality`, `criticality` |
-| lifecycle | `life_cycle_stage_status`, `life_cycle_stage` (CSDM), `install_status`, `operational_status` |
+| lifecycle | `life_cycle_stage_status`, `life_cycle_stage` (CSDM), `install_status`, `status`, `operational_status` |
 | time_tag | `planned_disposition` (Invest, Sustain, Migrate, Retire) |
 | technology | `technology_stack`, `platform`, `architecture_type` |
 | annual_run_cost, currency | `u_annual_run_cost`, `cost`; `cost_cc` (the currency of `cost`) |
