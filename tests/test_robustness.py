@@ -10,18 +10,16 @@ import pytest
 from prioritiser.inventory import load_inventory
 from prioritiser.model import PlanOptions, plan
 from prioritiser.model.candidates import option_starts
+from prioritiser.reports.robustness import details_data, render_chart, robustness_data
 from prioritiser.roadmap import Roadmap
 from prioritiser.scenarios.robustness import (
     DEFAULT_RANGES,
     DIMENSIONS,
-    details_data,
     draw,
     evaluate,
     percentile,
     ranges_for,
-    render_chart,
     robustness,
-    robustness_data,
     sample_inventory,
 )
 

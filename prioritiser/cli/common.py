@@ -1,36 +1,51 @@
-"""What every command shares: exit codes, the one error path, and inventory loading."""
+"""What every command shares: exit codes, writing to stderr, problems and plurals."""
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import Any, TypeVar
+from collections.abc import Iterable, Sequence
 
 import click
 
-from prioritiser.inventory import Inventory, InventoryError, Problem, load_inventory
+from prioritiser.errors import (
+    EXIT_FAILED,
+    EXIT_INFEASIBLE,
+    EXIT_INTERRUPTED,
+    EXIT_INVALID,
+    EXIT_NO_SOLUTION,
+    EXIT_OK,
+    EXIT_USAGE,
+    Problem,
+)
+from prioritiser.inventory import Inventory
 
-F = TypeVar("F", bound=Callable[..., Any])
+__all__ = [
+    "EXIT_FAILED",
+    "EXIT_INFEASIBLE",
+    "EXIT_INTERRUPTED",
+    "EXIT_INVALID",
+    "EXIT_NO_SOLUTION",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "Line",
+    "count_of",
+    "echo_lines",
+    "err",
+    "inventory_summary",
+    "show_problems",
+]
 
-EXIT_OK = 0
-EXIT_FAILED = 1  # check found violations; internal error
-EXIT_USAGE = 2
-EXIT_INVALID = 3
-EXIT_INFEASIBLE = 4
-EXIT_NO_SOLUTION = 5
 
-
-class UserError(Exception):
-    """An expected failure: shown as one line, exit with `code`."""
-
-    def __init__(self, message: str, code: int = EXIT_FAILED):
-        super().__init__(message)
-        self.code = code
+Line = tuple[str, bool]  # a line a command echoes, and whether it goes to stderr
 
 
 def err(message: str = "") -> None:
     click.echo(message, err=True)
+
+
+def echo_lines(lines: Iterable[Line]) -> None:
+    """Echo lines worded by `prioritiser.cli.echo`, each to stdout or stderr."""
+    for text, to_stderr in lines:
+        click.echo(text, err=to_stderr)
 
 
 def show_problems(problems: Sequence[Problem]) -> None:
@@ -44,59 +59,6 @@ def show_problems(problems: Sequence[Problem]) -> None:
             f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
             + (f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else "")
         )
-
-
-def load_or_exit(root: str | Path, scenarios: Sequence[str | Path] = ()) -> Inventory:
-    """Load a valid inventory, or print every problem and exit 3."""
-    try:
-        inventory = load_inventory(root, scenarios)
-    except InventoryError as exc:
-        show_problems([*exc.problems, *exc.warnings])
-        sys.exit(EXIT_INVALID)
-    for warning in inventory.warnings:
-        err(warning.render())
-    return inventory
-
-
-def ensure_output_dir(path: str | Path) -> Path:
-    """Create an output folder, refusing a path that is (or sits under) a regular file."""
-    out = Path(path)
-    for parent in [out, *out.parents]:
-        if parent.exists() and not parent.is_dir():
-            raise UserError(f"cannot write outputs to {out}: {parent} is a file, not a folder")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(f"cannot create output folder {out}: {exc.strerror or exc}") from exc
-    if not _writable(out):
-        raise UserError(f"cannot write to output folder {out}: permission denied")
-    return out
-
-
-def _writable(folder: Path) -> bool:
-    import os
-
-    return os.access(folder, os.W_OK | os.X_OK)
-
-
-def output_option(help_text: str) -> Callable[[F], F]:
-    """`-o/--output OUTDIR`, the output folder of a command."""
-    return click.option(
-        "-o", "--output", "outdir", type=click.Path(path_type=Path), default=None, help=help_text
-    )
-
-
-def scenario_option(
-    help_text: str = "Apply a what-if overlay first (repeatable, applied in order).",
-) -> Callable[[F], F]:
-    """`--scenario FILE`, repeatable; a missing file is a usage error (exit 2)."""
-    return click.option(
-        "--scenario",
-        "scenarios",
-        multiple=True,
-        type=click.Path(path_type=Path, exists=True, dir_okay=False),
-        help=help_text,
-    )
 
 
 def count_of(number: int, singular: str, plural: str | None = None) -> str:

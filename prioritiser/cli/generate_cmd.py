@@ -2,40 +2,14 @@
 
 from __future__ import annotations
 
-import sys
-import time
 from pathlib import Path
 
 import click
 
-from prioritiser.cli.common import EXIT_INVALID, EXIT_USAGE, UserError, err, show_problems
-from prioritiser.cli.import_cmds import output_options, summary
-from prioritiser.inventory import InventoryError, parse_period
-from prioritiser.inventory.writer import (
-    InventoryDraft,
-    InventoryExistsError,
-    Written,
-    write_inventory,
-)
-
-
-def _start(text: str) -> str:
-    try:
-        parse_period(text)
-    except ValueError as exc:
-        raise UserError(f"--start: {exc}", EXIT_USAGE) from exc
-    return text.upper()
-
-
-def _write(output: Path, draft: InventoryDraft, force: bool) -> Written:
-    try:
-        return write_inventory(output, draft, force=force)
-    except InventoryExistsError as exc:
-        raise UserError(str(exc), EXIT_USAGE) from exc
-    except InventoryError as exc:
-        err("internal error: the written inventory does not validate:")
-        show_problems([*exc.problems, *exc.warnings])
-        sys.exit(EXIT_INVALID)
+from prioritiser.cli.common import echo_lines, err
+from prioritiser.cli.echo import written_lines
+from prioritiser.cli.options import import_output_options
+from prioritiser.tasks import GenerateRequest, generate_inventory
 
 
 @click.command()
@@ -64,7 +38,7 @@ def _write(output: Path, draft: InventoryDraft, force: bool) -> Written:
     help="Options per system (retire candidates get retire in place of the last).",
 )
 @click.option("--start", default="2027-Q1", show_default=True, help="First period of the plan.")
-@output_options
+@import_output_options
 def generate(
     count: int,
     seed: int,
@@ -81,24 +55,10 @@ def generate(
     groups, deadlines, scarce skills and retire candidates; budgets bind, and the estate is
     always feasible.
     """
-    from prioritiser.inventory.generate import GeneratorSettings, generate_estate
-
-    settings = GeneratorSettings(
-        systems=count,
-        seed=seed,
-        departments=departments,
-        periods=periods,
-        options=options,
-        start=_start(start),
-    )
-    began = time.perf_counter()
-    draft = generate_estate(settings)
-    generated = time.perf_counter() - began
-    written = _write(output, draft, force)
-    summary(written)
+    request = GenerateRequest(count, output, seed, departments, periods, options, start, force)
+    outcome = generate_inventory(request)
+    echo_lines(written_lines(outcome.written))
     err(
-        f"generated in {generated:.2f} s, written and validated in {time.perf_counter() - began:.2f} s"
+        f"generated in {outcome.generated_seconds:.2f} s, "
+        f"written and validated in {outcome.total_seconds:.2f} s"
     )
-
-
-COMMANDS = [generate]

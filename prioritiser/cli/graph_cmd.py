@@ -8,26 +8,24 @@ from pathlib import Path
 
 import click
 
-from prioritiser.atomic import write_text_atomic
-from prioritiser.cli.common import UserError, count_of, ensure_output_dir, load_or_exit
+from prioritiser.cli.common import count_of
+from prioritiser.cli.options import inventory_argument
+from prioritiser.cli.terminal import TerminalListener
 from prioritiser.graph import (
     FORMAT_NAMES,
     GraphAnalysis,
-    analyse,
-    build_graph,
     cycle_path,
     dependency_edges,
     format_for_path,
-    is_markdown,
     platform_edges,
     platforms,
-    render,
 )
 from prioritiser.graph.formats import SUFFIX_FORMATS
+from prioritiser.tasks import analyse_graph, graph_export
 
 
 @click.command()
-@click.argument("inventory", type=click.Path(path_type=Path))
+@inventory_argument
 @click.option(
     "--format",
     "fmt",
@@ -54,33 +52,29 @@ def graph(inventory: Path, fmt: str | None, output: Path | None, top: int) -> No
     depends on; a system's blast radius is how many systems depend on it, directly or
     transitively.
     """
-    if fmt is None and output is not None:
-        fmt = format_for_path(output)
-        if fmt is None:
-            known = " ".join(sorted(SUFFIX_FORMATS))
-            raise click.BadParameter(
-                f"cannot tell the format of {output} from its suffix ({known}); use --format",
-                param_hint="'-o' / '--output'",
-            )
-    loaded = load_or_exit(inventory)
-    analysis = analyse(build_graph(loaded), loaded)
+    fmt = fmt or (_format_of(output) if output is not None else None)
     if fmt is None:
-        for line in summary_lines(analysis, top):
+        for line in summary_lines(analyse_graph(inventory, TerminalListener()), top):
             click.echo(line)
         return
-    text = render(analysis, fmt, markdown=output is not None and is_markdown(output))
-    if output is None:
-        click.echo(text, nl=False)
+    export = graph_export(inventory, fmt, output, TerminalListener())
+    if export.written is None:
+        click.echo(export.text, nl=False)
         return
-    ensure_output_dir(output.parent)
-    try:
-        write_text_atomic(output, text)
-    except OSError as exc:
-        raise UserError(f"cannot write {output}: {exc.strerror or exc}") from exc
-    click.echo(
-        f"wrote {output} ({fmt}: {len(analysis.metrics)} systems, "
-        f"{len(dependency_edges(analysis.graph))} dependencies)"
-    )
+    systems, dependencies = len(export.analysis.metrics), dependency_edges(export.analysis.graph)
+    click.echo(f"wrote {output} ({fmt}: {systems} systems, {len(dependencies)} dependencies)")
+
+
+def _format_of(output: Path) -> str:
+    """The export format an output file's suffix names (a usage error when none does)."""
+    fmt = format_for_path(output)
+    if fmt is None:
+        known = " ".join(sorted(SUFFIX_FORMATS))
+        raise click.BadParameter(
+            f"cannot tell the format of {output} from its suffix ({known}); use --format",
+            param_hint="'-o' / '--output'",
+        )
+    return fmt
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
@@ -181,6 +175,3 @@ def summary_lines(analysis: GraphAnalysis, top: int = 10) -> list[str]:
     else:
         lines.append("  none")
     return lines
-
-
-COMMANDS = [graph]

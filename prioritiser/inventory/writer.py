@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from prioritiser.atomic import write_text_atomic
+from prioritiser.errors import UsageError
 from prioritiser.inventory.estate import Inventory
 from prioritiser.inventory.load import check_inventory
 from prioritiser.inventory.problems import InventoryError, Location, Problem, display_path
@@ -36,8 +37,8 @@ from prioritiser.inventory.schema import (
 )
 
 
-class InventoryExistsError(FileExistsError):
-    """The target folder already holds an inventory and `force` was not given."""
+class InventoryExistsError(UsageError):
+    """The target folder already holds an inventory and `force` was not given: exit 2."""
 
 
 @dataclass(frozen=True)

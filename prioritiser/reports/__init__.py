@@ -1,11 +1,15 @@
-"""Reports stage: every output file of `plan`, written atomically, roadmap.json last."""
+"""Reports stage: every file format prioritiser writes, each file written atomically.
+
+`write_reports` writes the outputs of `plan` (roadmap.json last); one module per other
+output: `comparison`, `frontier`, `robustness`, `replan` (the scenario commands),
+`diagnosis` (an infeasible plan) and `manifest` (the typed `Manifest`).
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from prioritiser.atomic import write_bytes_atomic, write_text_atomic
 from prioritiser.graph import build_graph, graph_to_graphml_text
@@ -14,7 +18,7 @@ from prioritiser.reports.analysis import Analysis, analyse
 from prioritiser.reports.csv_out import render_csv
 from prioritiser.reports.excel import render_xlsx
 from prioritiser.reports.html import render_html
-from prioritiser.reports.manifest import render_manifest
+from prioritiser.reports.manifest import RunOptions, render_manifest
 from prioritiser.reports.markdown import render_summary
 from prioritiser.roadmap import Roadmap
 
@@ -34,7 +38,7 @@ RENDERERS: dict[str, Renderer] = {
 
 
 def write_reports(
-    outdir: Path, inventory: Inventory, roadmap: Roadmap, options: dict[str, Any]
+    outdir: Path, inventory: Inventory, roadmap: Roadmap, options: RunOptions
 ) -> list[Path]:
     """Write every output into `outdir`, each atomically, with roadmap.json last.
 

@@ -37,16 +37,14 @@ model's diagnosis when `prioritiser.model.diagnose` is available.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
-from prioritiser.atomic import write_text_atomic
 from prioritiser.check import check_roadmap
 from prioritiser.economics import Economics
+from prioritiser.errors import Infeasible, UsageError
 from prioritiser.inventory import Inventory, Lock, System
 from prioritiser.model import Formulation, PlanOptions, plan
 from prioritiser.model.candidates import option_starts
@@ -56,7 +54,6 @@ from prioritiser.scenarios.variants import (
     decision_summary,
     describe,
     resource_use_of,
-    rounded,
     with_systems,
 )
 
@@ -65,7 +62,7 @@ CATEGORIES = ("kept", "changed", "dropped", "added")
 TOTAL = "total"  # the "period" of a resource's horizon total
 
 
-class ReplanConflict(Exception):
+class ReplanConflict(UsageError):
     """The previous roadmap does not fit the inventory (unknown ids, contradicting locks)."""
 
     def __init__(self, problems: list[str]):
@@ -73,13 +70,15 @@ class ReplanConflict(Exception):
         super().__init__("; ".join(problems))
 
 
-class ReplanInfeasible(Exception):
+class ReplanInfeasible(Infeasible):
     """No roadmap keeps the work in flight under the (scenario's) rules; `findings` say why."""
 
     def __init__(self, findings: list[str], roadmap: Roadmap):
         self.findings = findings
         self.roadmap = roadmap
-        super().__init__("replanning is infeasible: " + "; ".join(findings[:3]))
+        super().__init__(
+            "replanning is infeasible: " + "; ".join(findings[:3]), diagnosis=tuple(findings)
+        )
 
 
 @dataclass(frozen=True)
@@ -149,12 +148,12 @@ def stability_weight(previous: Roadmap, spec: str | float | None) -> float:
     try:
         value = float(match.group(1)) / 100 * base if match else float(text.replace(",", ""))
     except ValueError:
-        raise ValueError(
+        raise UsageError(
             f"--stability {text!r}: give money per change (250000) or a share of the "
             "previous NPV (0.5%)"
         ) from None
     if value < 0 or value != value or value == float("inf"):
-        raise ValueError("--stability must be a finite amount of at least 0")
+        raise UsageError("--stability must be a finite amount of at least 0")
     return value
 
 
@@ -166,10 +165,10 @@ def as_of_index(inventory: Inventory, as_of: str) -> int:
     try:
         index = inventory.axis.index(as_of, "first")
     except ValueError as exc:
-        raise ValueError(f"--as-of: {exc}") from None
+        raise UsageError(f"--as-of: {exc}") from None
     if not 0 <= index < inventory.axis.count:
         labels = inventory.axis.labels
-        raise ValueError(
+        raise UsageError(
             f"--as-of {as_of} is outside the planning horizon {labels[0]}–{labels[-1]}"
         )
     return index
@@ -694,19 +693,19 @@ def _over_text(
         now, was = inventory.capacity(resource, t), reference.capacity(resource, t)
         if now < was:
             text += (
-                f" (capacity {_quantity(inventory, resource, now)} in {labels[0]}, "
-                f"was {_quantity(inventory, resource, was)})"
+                f" (capacity {quantity(inventory, resource, now)} in {labels[0]}, "
+                f"was {quantity(inventory, resource, was)})"
             )
     elif TOTAL in periods:
         now_total = inventory.resources[resource].total
         was_total = reference.resources[resource].total
         if now_total is not None and (was_total is None or now_total < was_total):
-            was = "no cap" if was_total is None else _quantity(inventory, resource, was_total)
-            text += f" ({_quantity(inventory, resource, now_total)}, was {was})"
+            was = "no cap" if was_total is None else quantity(inventory, resource, was_total)
+            text += f" ({quantity(inventory, resource, now_total)}, was {was})"
     return text
 
 
-def _quantity(inventory: Inventory, resource: str, value: float) -> str:
+def quantity(inventory: Inventory, resource: str, value: float) -> str:
     unit = inventory.resources[resource].unit
     currency = inventory.portfolio.currency
     if unit == currency or unit.upper() in ("GBP", "EUR", "USD"):
@@ -780,130 +779,3 @@ def _model_diagnosis(inventory: Inventory, solver: str, time_limit: float | None
         text = str(render())
         return [line for line in text.splitlines() if line.strip()]
     return []
-
-
-# --- outputs -------------------------------------------------------------------------------------
-
-
-def changes_data(result: Replan, previous_path: str = "") -> dict[str, Any]:
-    roadmap = result.roadmap
-    return {
-        "as_of": result.as_of,
-        "previous": previous_path,
-        "scenarios": list(result.inventory.scenarios),
-        "status": roadmap.status,
-        "previous_objective": rounded(result.previous.objective),
-        "objective": rounded(roadmap.objective),
-        "overcommitted": [o.to_dict() for o in result.overcommitted],
-        "stability": {
-            "weight_per_change": round(result.weight, 2),
-            "changes": result.change_count,
-            "penalty": round(result.weight * result.change_count, 2),
-            "objective_less_penalty": rounded(result.stable_objective),
-            "gap": rounded(roadmap.gap, 6),
-        },
-        **{category: [c.to_dict() for c in result.of(category)] for category in CATEGORIES},
-    }
-
-
-def render_changes_json(result: Replan, previous_path: str = "") -> str:
-    return json.dumps(changes_data(result, previous_path), indent=2, ensure_ascii=False) + "\n"
-
-
-def render_changes_md(result: Replan) -> str:
-    inventory = result.inventory
-    currency = inventory.portfolio.currency
-    roadmap = result.roadmap
-    old, new = result.previous.objective or 0.0, roadmap.objective or 0.0
-    scenario = ", ".join(inventory.scenarios) or "none (same inventory)"
-    kept = result.of("kept")
-    in_flight = [c for c in kept if c.in_flight]
-    lines = [
-        f"# Replan as of {result.as_of} — {inventory.portfolio.name}",
-        "",
-        "| | |",
-        "|---|---|",
-        f"| Scenario | {scenario} |",
-        f"| Previous NPV | {money(old, currency)} |",
-        f"| New NPV | **{money(new, currency)}** ({'+' if new >= old else ''}"
-        f"{money(new - old, currency)}) |",
-        f"| Work in flight kept | {len(in_flight)} decision{'s' if len(in_flight) != 1 else ''} |",
-        f"| Other decisions kept | {len(kept) - len(in_flight)} |",
-        f"| Changed / dropped / added | {len(result.of('changed'))} / "
-        f"{len(result.of('dropped'))} / {len(result.of('added'))} |",
-        f"| Stability cost per change | {money(result.weight, currency)} |",
-        "",
-    ]
-    if result.overcommitted:
-        lines += [
-            "## Work in flight over the revised capacity",
-            "",
-            "This work started before the revision and continues as contracted; nothing new "
-            "that needs the resource starts in these periods. To stay within the revised "
-            "capacity, find the difference or pause one of the projects named.",
-            "",
-            "| Resource | Period | Committed | Capacity | Over by | In flight |",
-            "|---|---|---:|---:|---:|---|",
-        ]
-        for o in result.overcommitted:
-            lines.append(
-                f"| {o.resource} | {o.period} | {_quantity(inventory, o.resource, o.committed)} "
-                f"| {_quantity(inventory, o.resource, o.capacity)} | "
-                f"{_quantity(inventory, o.resource, o.committed - o.capacity)} | "
-                f"{', '.join(o.systems)} |"
-            )
-        lines.append("")
-    titles = {
-        "changed": "Changed",
-        "dropped": "Dropped",
-        "added": "Added",
-    }
-    for category in ("changed", "dropped", "added"):
-        entries = result.of(category)
-        lines += [f"## {titles[category]} ({len(entries)})", ""]
-        if not entries:
-            lines += ["None.", ""]
-            continue
-        for c in entries:
-            what = f"{describe(c.previous)} → {describe(c.new)}"
-            lines.append(f"- **{c.system}** ({c.detail}): {what}. Why: {c.why}.")
-        lines.append("")
-    lines += [f"## Kept ({len(kept)})", ""]
-    for c in kept:
-        tag = " (in flight)" if c.in_flight else ""
-        lines.append(f"- **{c.system}**{tag}: {describe(c.new)}. {c.why[0].upper()}{c.why[1:]}.")
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def render_overlay(original: Inventory, result: Replan) -> str:
-    import yaml
-
-    header = (
-        "# What `prioritiser replan` added to the inventory (and its --scenario files) before\n"
-        "# planning. Check the new roadmap as it was planned with:\n"
-        "#   prioritiser check INVENTORY [--scenario S.yaml ...] --scenario replan-overlay.yaml "
-        "roadmap.json\n"
-    )
-    data = replan_overlay(original, result.inventory, result.as_of)
-    return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-
-
-def write_changes(
-    outdir: Path, original: Inventory, result: Replan, previous_path: str = ""
-) -> list[Path]:
-    return [
-        write_text_atomic(outdir / "replan-overlay.yaml", render_overlay(original, result)),
-        write_text_atomic(outdir / "changes.md", render_changes_md(result)),
-        write_text_atomic(outdir / "changes.json", render_changes_json(result, previous_path)),
-    ]
-
-
-def render_diagnosis(error: ReplanInfeasible, as_of: str) -> str:
-    lines = [f"# Replan as of {as_of} is infeasible", ""]
-    lines += [f"- {finding}" for finding in error.findings]
-    return "\n".join(lines) + "\n"
-
-
-def render_diagnosis_json(error: ReplanInfeasible, as_of: str) -> str:
-    data = {"status": "infeasible", "as_of": as_of, "findings": list(error.findings)}
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

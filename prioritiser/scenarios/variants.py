@@ -12,11 +12,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from prioritiser.check import Violation, check_roadmap
+from prioritiser.errors import CheckFailed
 from prioritiser.inventory import Inventory, System
 from prioritiser.roadmap import Decision, PlatformBuild, Roadmap
 
 
-class RoadmapCheckFailed(Exception):
+class RoadmapCheckFailed(CheckFailed):
     """A roadmap produced here failed the independent checker (a bug, never user error)."""
 
     def __init__(self, what: str, violations: list[Violation]):

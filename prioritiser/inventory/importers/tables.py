@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from prioritiser.errors import UsageError
 from prioritiser.inventory.messages import did_you_mean
 from prioritiser.inventory.problems import Location, display_path
 from prioritiser.inventory.yamlsafe import max_file_bytes
@@ -26,8 +27,8 @@ FIRST_DATA_ROW = 2  # with the header in row 1
 DEPENDENCY_SHEETS = ("dependencies", "deps", "relations", "relationships")
 
 
-class TableError(ValueError):
-    """A table that cannot be read at all (unreadable file, missing required column)."""
+class TableError(UsageError):
+    """A table that cannot be read at all (unreadable file, missing required column): exit 2."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,18 @@
+"""`diagnosis.json` and `diagnosis.md`: why no roadmap satisfies every rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prioritiser.atomic import write_text_atomic
+from prioritiser.explain import diagnosis_markdown
+from prioritiser.inventory import Inventory
+from prioritiser.model.diagnose import Diagnosis
+
+
+def write_diagnosis(outdir: Path, diagnosis: Diagnosis, inventory: Inventory) -> list[Path]:
+    """Write diagnosis.json, then diagnosis.md, each atomically."""
+    return [
+        write_text_atomic(outdir / "diagnosis.json", diagnosis.to_json()),
+        write_text_atomic(outdir / "diagnosis.md", diagnosis_markdown(diagnosis, inventory)),
+    ]
