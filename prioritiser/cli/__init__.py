@@ -24,8 +24,9 @@ from prioritiser.cli.common import (
     show_problems,
 )
 from prioritiser.cli.explain_cmd import explain_command
+from prioritiser.cli.generate_cmd import generate
 from prioritiser.cli.graph_cmd import graph
-from prioritiser.cli.import_cmds import generate, import_group
+from prioritiser.cli.import_cmds import import_group
 from prioritiser.cli.inventory_cmds import init, schema, validate
 from prioritiser.cli.plan_cmds import plan_command
 from prioritiser.cli.report_cmd import report
@@ -75,6 +76,8 @@ def show_error(error: PrioritiserError) -> None:
         err(line)
     if isinstance(error, InventoryError) and (error.problems or error.warnings):
         show_problems([*error.problems, *error.warnings])
+        if error.stated:
+            err(f"{error.label}: {error.stated}")
     else:
         err(f"{error.label}: {error.message}")
 

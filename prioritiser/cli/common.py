@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import click
 
@@ -27,7 +27,9 @@ __all__ = [
     "EXIT_NO_SOLUTION",
     "EXIT_OK",
     "EXIT_USAGE",
+    "Line",
     "count_of",
+    "echo_lines",
     "err",
     "inventory_summary",
     "quiet_stdout",
@@ -36,6 +38,7 @@ __all__ = [
 
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a reader that stopped early
+Line = tuple[str, bool]  # a line a command echoes, and whether it goes to stderr
 
 
 def err(message: str = "") -> None:
@@ -53,6 +56,12 @@ def quiet_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):  # no real file descriptor (tests): nothing to silence
         pass
+
+
+def echo_lines(lines: Iterable[Line]) -> None:
+    """Echo lines worded by `prioritiser.cli.echo`, each to stdout or stderr."""
+    for text, to_stderr in lines:
+        click.echo(text, err=to_stderr)
 
 
 def show_problems(problems: Sequence[Problem]) -> None:
