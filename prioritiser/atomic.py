@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from prioritiser.errors import OutputError
+from prioritiser.paths import outside
 
 
 class OutputWriteError(OutputError):
@@ -71,6 +72,7 @@ def write_output_set(
     """
     folder = Path(folder)
     names = [*sorted(n for n in files if n not in order), *[n for n in order if n in files]]
+    _refuse_links_out(folder, names)
     staged: dict[str, Path] = {}
     try:
         for name in names:
@@ -94,6 +96,22 @@ def write_output_set(
                 os.unlink(tmp)
     _sync_folder(folder)
     return written
+
+
+def _refuse_links_out(folder: Path, names: Sequence[str]) -> None:
+    """A file of the set in a subfolder (`inventory/systems/a.yaml`) must land in `folder`:
+    an existing subfolder that is a link elsewhere (a folder someone else prepared) would
+    make us write there. Refused before anything is written."""
+    for name in names:
+        parent = (folder / name).parent
+        while parent != folder and not parent.exists():
+            parent = parent.parent
+        target = outside(folder, parent) if parent != folder else None
+        if target is not None:
+            raise OutputError(
+                f"cannot write {folder / name}: {parent} links outside {folder} (to {target}); "
+                "nothing was written"
+            )
 
 
 def _sync_folder(folder: Path) -> None:

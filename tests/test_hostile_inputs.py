@@ -480,7 +480,7 @@ def test_a_failed_write_leaves_the_previous_outputs_whole(
 ) -> None:
     import prioritiser.atomic as atomic
 
-    before = {p.name: p.read_bytes() for p in planned.iterdir()}
+    before = _files(planned)
     real = atomic._stage
     calls = {"n": 0}
 
@@ -496,8 +496,15 @@ def test_a_failed_write_leaves_the_previous_outputs_whole(
     clean(result)
     assert result.exit_code == 1
     assert "No space left on device" in result.stderr and "unchanged" in result.stderr
-    after = {p.name: p.read_bytes() for p in planned.iterdir()}
+    after = _files(planned)
     assert after == before  # every old file, byte for byte, and no temporary file left
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` (the copy of the inventory included), by relative path."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
 
 
 def test_a_closed_stdout_exits_quietly_after_writing_everything(tmp_path: Path) -> None:

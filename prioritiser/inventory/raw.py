@@ -103,12 +103,7 @@ def gather(root: Path, shown_root: str) -> RawInventory:
         loaded = raw.read(platforms_path, f"{shown_root}/platforms.yaml")
         if loaded is not None:
             _add_list(raw, loaded, "platforms")
-    systems_dir = root / "systems"
-    system_files = (
-        sorted(p for p in systems_dir.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
-        if systems_dir.is_dir()
-        else []
-    )
+    system_files = systems_files(root)
     if not system_files:
         raw.problems.append(
             Problem(
@@ -122,6 +117,20 @@ def gather(root: Path, shown_root: str) -> RawInventory:
         if loaded is not None:
             _add_list(raw, loaded, "systems")
     return raw
+
+
+def systems_files(root: Path) -> list[Path]:
+    """Every systems/**/*.yaml (or .yml) file under `root`, sorted."""
+    folder = root / "systems"
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def inventory_files(root: Path) -> list[Path]:
+    """Every file `gather` reads from `root` (scenarios are read only when applied)."""
+    own = [root / name for name in ("portfolio.yaml", "platforms.yaml") if (root / name).is_file()]
+    return own + systems_files(root)
 
 
 def _add_portfolio(raw: RawInventory, loaded: LoadedYaml) -> None:

@@ -32,6 +32,7 @@ __all__ = [
     "OutputRecord",
     "ResultRecord",
     "RunOptions",
+    "SnapshotRecord",
     "SolverRecord",
     "ToolRecord",
     "read_manifest",
@@ -103,6 +104,15 @@ class RunOptions(_Record):
         return self.model_copy(update={"scenarios": tuple(str(s) for s in scenarios)})
 
 
+class SnapshotRecord(_Record):
+    """Where the output set keeps its copy of the inputs (`prioritiser.inventory.snapshot`):
+    the inventory folder, and the overlay files in the order they were applied. Their
+    SHA-256 are in `outputs` with every other file of the set."""
+
+    inventory: str | None = None
+    scenarios: tuple[str, ...] = ()
+
+
 class OutputRecord(_Record):
     """A file of the output set and the SHA-256 of its bytes: which files belong together."""
 
@@ -124,6 +134,7 @@ class Manifest(_Record):
     solver: SolverRecord = SolverRecord()
     options: RunOptions = RunOptions()
     result: ResultRecord = ResultRecord()
+    snapshot: SnapshotRecord = SnapshotRecord()  # none in manifests of older versions
     # The other files of the output set, each with its SHA-256 (bare names: older versions).
     outputs: tuple[OutputRecord | str, ...] = ()
 
@@ -134,6 +145,7 @@ class Manifest(_Record):
         roadmap: Roadmap,
         options: RunOptions,
         outputs: Mapping[str, str | bytes],
+        snapshot: SnapshotRecord | None = None,
     ) -> Manifest:
         """The manifest of `roadmap`, planned from `inventory` with `options`."""
         return cls(
@@ -154,12 +166,17 @@ class Manifest(_Record):
             result=ResultRecord(
                 status=roadmap.status, objective=roadmap.objective, gap=roadmap.gap
             ),
+            snapshot=snapshot or SnapshotRecord(),
             outputs=tuple(
                 OutputRecord(file=name, sha256=_sha256(content))
                 for name, content in sorted(outputs.items())
                 if name != MANIFEST
             ),
         )
+
+    def output_hashes(self) -> dict[str, str]:
+        """The SHA-256 of every file of the set this manifest records, by name."""
+        return {e.file: e.sha256 for e in self.outputs if isinstance(e, OutputRecord)}
 
     def mixed_outputs(self, folder: Path) -> list[str]:
         """Files of the set this manifest records that are missing or hold other content:
@@ -188,11 +205,12 @@ def render_manifest(
     roadmap: Roadmap,
     options: RunOptions,
     outputs: Mapping[str, str | bytes],
+    snapshot: SnapshotRecord | None = None,
 ) -> str:
     """The manifest as JSON text. Timings live here (and in solver.seconds) only.
 
     `outputs` are the other files of the set; each is listed with its SHA-256."""
-    return Manifest.of_run(inventory, roadmap, options, outputs).to_json()
+    return Manifest.of_run(inventory, roadmap, options, outputs, snapshot).to_json()
 
 
 class ManifestUnreadable(PrioritiserError):

@@ -66,7 +66,10 @@ def replan_estate(request: ReplanRequest, listener: Listener = SILENT) -> Replan
     _require_plan(result, options)
     changes = replan_report.changes_files(loaded, result, str(request.previous))
     options_run = _run_options(request, result)
-    written = write_reports(out, result.inventory, result.roadmap, options_run, extra=changes)
+    # The roadmap was planned with replan's overlay on top of the scenarios: `report` applies it.
+    written = write_reports(
+        out, result.inventory, result.roadmap, options_run, changes, ("replan-overlay.yaml",)
+    )
     for o in result.overcommitted:
         listener.warning(
             f"work in flight needs {o.committed:,.0f} of {o.resource} in {o.period}, "
