@@ -162,10 +162,6 @@ def _appraise(estate: Estate) -> Appraisal:
     return Appraisal(estate.inventory)
 
 
-# The name before the resolved estate; kept so that callers outside this branch still work.
-Economics = Appraisal
-
-
 def legacy_risk_removed(system: System, option: Option) -> float:
     """Points of legacy risk an option removes."""
     return option.risk_reduction * system.legacy_risk.points

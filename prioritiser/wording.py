@@ -12,34 +12,30 @@ from typing import Protocol
 
 SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
 MONEY_UNITS = frozenset(SYMBOLS)
+# The other way round, for importers reading `£4.2m` or `$8.33` out of a spreadsheet cell.
+CURRENCY_OF_SYMBOL = {symbol: code for code, symbol in SYMBOLS.items()}
 
 
-def currency_symbol(currency: str) -> str | None:
-    """`£` for GBP, `€`, `$`; None for a currency without a symbol of its own here."""
-    return SYMBOLS.get(currency)
+def currency_symbol(currency: str) -> str:
+    """`£` for GBP, `$` for USD, `€` for EUR (in any case); any other currency by its code
+    and a space (`CHF `), so a figure never shows a currency the estate is not in."""
+    return SYMBOLS.get(currency.upper(), f"{currency} ")
 
 
-def _prefix(currency: str) -> str:
-    symbol = currency_symbol(currency)
-    return symbol if symbol is not None else f"{currency} "
+def money(value: float, currency: str = "GBP", decimals: int = 0) -> str:
+    """£1.2m / £350k / -£40k style amounts (`decimals` for small amounts: £2.40).
 
-
-def money(value: float, currency: str = "GBP") -> str:
-    """£1.2m / £350k / -£40k style amounts."""
+    The one place money becomes text: every report, message, chart label and workbook
+    format calls it (or `currency_symbol`) with the portfolio's currency.
+    """
     sign = "-" if value < 0 else ""
     value = abs(value)
-    symbol = _prefix(currency)
+    symbol = currency_symbol(currency)
     if value >= 1e6:
         return f"{sign}{symbol}{value / 1e6:.1f}m"
     if value >= 1e3:
         return f"{sign}{symbol}{value / 1e3:.0f}k"
-    return f"{sign}{symbol}{value:.0f}"
-
-
-def pence(value: float, currency: str = "GBP") -> str:
-    """£2.40 — small amounts to the penny (value per £1 of a resource)."""
-    sign = "-" if value < 0 else ""
-    return f"{sign}{_prefix(currency)}{abs(value):.2f}"
+    return f"{sign}{symbol}{value:.{decimals}f}"
 
 
 def is_money_unit(unit: str, currency: str) -> bool:

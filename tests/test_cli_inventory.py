@@ -107,15 +107,15 @@ def test_validate_bad_reports_all_eight_problems_with_file_and_line_and_exits_3(
     assert digests(FIXTURES / "bad") == before
 
 
-def test_validate_on_a_missing_folder_exits_3_with_one_line(runner, tmp_path):
+def test_validate_on_a_missing_folder_is_a_usage_error_with_one_line(runner, tmp_path):
     result = runner.invoke(cli, ["validate", str(tmp_path / "nowhere")])
-    assert result.exit_code == 3
-    assert result.stderr.splitlines() == [f"{tmp_path / 'nowhere'} does not exist", "1 error"]
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [f"error: inventory {tmp_path / 'nowhere'} does not exist"]
 
 
-def test_validate_on_a_file_exits_3(runner):
+def test_validate_on_a_file_is_a_usage_error(runner):
     result = runner.invoke(cli, ["validate", str(FIXTURES / "tiny" / "portfolio.yaml")])
-    assert result.exit_code == 3
+    assert result.exit_code == 2
     assert "is a file, not an inventory folder" in result.stderr
 
 
@@ -237,10 +237,14 @@ def test_schema_prints_a_json_schema_of_every_inventory_file(runner):
     assert result.exit_code == 0
     schema = json.loads(result.stdout)
     assert schema["$schema"].startswith("https://json-schema.org/")
-    assert {"portfolio_file", "platforms_file", "systems_file", "scenario_file"} <= set(
-        schema["$defs"]
-    )
-    assert len(schema["anyOf"]) == 4
+    assert {
+        "portfolio_file",
+        "platforms_file",
+        "systems_file",
+        "scenario_file",
+        "overrides_file",
+    } <= set(schema["$defs"])
+    assert len(schema["anyOf"]) == 5
     assert schema["$defs"]["System"]["additionalProperties"] is False
 
 
@@ -383,7 +387,7 @@ def test_unexpected_exception_is_one_internal_error_line_with_exit_1(run_cli, mo
     def boom(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("prioritiser.cli.inventory_cmds.check_inventory", boom)
+    monkeypatch.setattr("prioritiser.tasks.inventory.check_inventory", boom)
     result = run_cli("validate", FIXTURES / "tiny")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
@@ -395,7 +399,7 @@ def test_debug_shows_the_traceback_of_an_unexpected_exception():
     # In a real process, so that the traceback is what a user would see on the terminal.
     script = (
         "import sys\n"
-        "import prioritiser.cli.inventory_cmds as m\n"
+        "import prioritiser.tasks.inventory as m\n"
         "def boom(*a, **k): raise RuntimeError('boom')\n"
         "m.check_inventory = boom\n"
         "from prioritiser.cli import main\n"
@@ -415,12 +419,16 @@ def test_debug_shows_the_traceback_of_an_unexpected_exception():
     assert "internal error" not in done.stderr
 
 
-def test_load_or_exit_exits_3_on_an_invalid_inventory(monkeypatch, capsys):
+def test_loading_an_invalid_inventory_exits_3_after_every_problem(monkeypatch, run_cli):
     monkeypatch.chdir(ROOT)
-    from prioritiser.cli.common import load_or_exit
+    from prioritiser.errors import InventoryError
+    from prioritiser.tasks.common import load
 
-    # Commands load inventories with load_or_exit; its exit is the DESIGN.md code 3.
-    with pytest.raises(SystemExit) as caught:
-        load_or_exit("tests/fixtures/bad")
-    assert caught.value.code == 3
-    assert capsys.readouterr().err.splitlines()[-1] == "8 errors"
+    # Every task loads inventories with `load`; its error carries the DESIGN.md code 3,
+    # and the CLI's one error path prints every problem, then the count.
+    with pytest.raises(InventoryError) as caught:
+        load("tests/fixtures/bad")
+    assert caught.value.exit_code == 3 and len(caught.value.problems) == 8
+    result = run_cli("check", "tests/fixtures/bad", "roadmap.json")
+    assert result.exit_code == 3
+    assert result.stderr.splitlines()[-1] == "8 errors"

@@ -8,14 +8,9 @@ from pathlib import Path
 import pytest
 
 from prioritiser.inventory import load_inventory
+from prioritiser.reports.comparison import render_json, render_markdown
 from prioritiser.roadmap import Decision
-from prioritiser.scenarios.compare import (
-    BASELINE,
-    classify,
-    compare,
-    render_json,
-    render_markdown,
-)
+from prioritiser.scenarios.compare import BASELINE, classify, compare
 from prioritiser.solve import PlanOptions
 
 ROOT = Path(__file__).parent.parent

@@ -9,18 +9,16 @@ import pytest
 
 from prioritiser.inventory import load_inventory
 from prioritiser.model.candidates import option_starts
+from prioritiser.reports.robustness import details_data, render_chart, robustness_data
 from prioritiser.roadmap import Roadmap
 from prioritiser.scenarios.robustness import (
     DEFAULT_RANGES,
     DIMENSIONS,
-    details_data,
     draw,
     evaluate,
     percentile,
     ranges_for,
-    render_chart,
     robustness,
-    robustness_data,
     sample_inventory,
 )
 from prioritiser.solve import PlanOptions, plan

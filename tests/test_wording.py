@@ -9,7 +9,6 @@ from prioritiser.wording import (
     money,
     names,
     number,
-    pence,
     plural,
     quantity,
     runs_of,
@@ -23,8 +22,8 @@ def test_money_says_its_currency_and_its_scale() -> None:
     assert money(-40_000, "USD") == "-$40k"
     assert money(999) == "£999"
     assert money(2_500_000, "CHF") == "CHF 2.5m"
-    assert pence(2.4) == "£2.40"
-    assert pence(-0.5, "CHF") == "-CHF 0.50"
+    assert money(2.4, decimals=2) == "£2.40"
+    assert money(-0.5, "CHF", decimals=2) == "-CHF 0.50"
 
 
 def test_a_money_unit_is_a_currency_or_the_portfolios_own() -> None:

@@ -1,8 +1,10 @@
-"""The command-line interface: a thin click layer over the pipeline stages.
+"""The command-line interface: a thin click layer over the use cases (`prioritiser.tasks`).
 
-Only this package prints. Every command shares one error path (`main`): expected failures
-are one line and a DESIGN.md exit code; anything unexpected is an "internal error" line
-with a hint to rerun with --debug for the traceback.
+Only this package prints. A command parses its arguments, calls one task, echoes the
+outcome and returns its exit code. Every failure reaches the one error path here
+(`PrioritiserGroup.invoke`): a `PrioritiserError` is shown (its details, then one line)
+and exits with its DESIGN.md code; anything else is a bug, shown as one "internal error"
+line with a hint to rerun with --debug for the traceback (exit 1).
 """
 
 from __future__ import annotations
@@ -12,15 +14,29 @@ import sys
 import click
 
 from prioritiser import __version__
+from prioritiser.cli.check_cmd import check
 from prioritiser.cli.common import (
+    EXIT_BROKEN_PIPE,
     EXIT_FAILED,
-    EXIT_INVALID,
-    UserError,
+    EXIT_INTERRUPTED,
     err,
+    quiet_stdout,
     show_problems,
 )
+from prioritiser.cli.explain_cmd import explain_command
+from prioritiser.cli.generate_cmd import generate
+from prioritiser.cli.graph_cmd import graph
+from prioritiser.cli.import_cmds import import_group
 from prioritiser.cli.inventory_cmds import init, schema, validate
-from prioritiser.inventory import InventoryError
+from prioritiser.cli.plan_cmds import plan_command
+from prioritiser.cli.report_cmd import report
+from prioritiser.cli.scenario_cmds import (
+    compare_command,
+    frontier_command,
+    replan_command,
+    robustness_command,
+)
+from prioritiser.errors import InventoryError, PrioritiserError
 
 
 class PrioritiserGroup(click.Group):
@@ -28,18 +44,19 @@ class PrioritiserGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> object:
         try:
-            return super().invoke(ctx)
+            code = super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
-        except UserError as exc:
-            err(f"error: {exc}")
-            ctx.exit(exc.code)
-        except InventoryError as exc:
-            show_problems([*exc.problems, *exc.warnings])
-            ctx.exit(EXIT_INVALID)
+        except PrioritiserError as exc:
+            show_error(exc)
+            ctx.exit(exc.exit_code)
+        except BrokenPipeError:
+            # `| head` closed our stdout: every file is already written; stop quietly.
+            quiet_stdout()
+            ctx.exit(EXIT_BROKEN_PIPE)
         except KeyboardInterrupt:
             err("interrupted")
-            ctx.exit(130)
+            ctx.exit(EXIT_INTERRUPTED)
         except Exception as exc:  # the one place unexpected errors become a line
             if (ctx.obj or {}).get("debug"):
                 raise
@@ -48,7 +65,21 @@ class PrioritiserGroup(click.Group):
                 "(rerun with --debug for the traceback)"
             )
             ctx.exit(EXIT_FAILED)
+        if isinstance(code, int) and code:  # a command's own exit code (check, validate)
+            ctx.exit(code)
         return None
+
+
+def show_error(error: PrioritiserError) -> None:
+    """An expected failure on stderr: its details, then the problems or the message."""
+    for line in error.details:
+        err(line)
+    if isinstance(error, InventoryError) and (error.problems or error.warnings):
+        show_problems([*error.problems, *error.warnings])
+        if error.stated:
+            err(f"{error.label}: {error.stated}")
+    else:
+        err(f"{error.label}: {error.message}")
 
 
 @click.group(
@@ -68,34 +99,23 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj["debug"] = debug
 
 
-for command in (validate, schema, init):
+for command in (
+    validate,
+    schema,
+    init,
+    graph,
+    plan_command,
+    check,
+    explain_command,
+    compare_command,
+    frontier_command,
+    replan_command,
+    robustness_command,
+    import_group,
+    generate,
+    report,
+):
     cli.add_command(command)
-
-
-def _register_optional() -> None:
-    """Attach the commands of later stages (each module adds its own)."""
-    import importlib
-
-    for module in (
-        "prioritiser.cli.graph_cmd",
-        "prioritiser.cli.plan_cmds",
-        "prioritiser.cli.check_cmd",
-        "prioritiser.cli.explain_cmd",
-        "prioritiser.cli.scenario_cmds",
-        "prioritiser.cli.import_cmds",
-        "prioritiser.cli.report_cmd",
-    ):
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            continue
-        for command in getattr(mod, "COMMANDS", ()):
-            cli.add_command(command)
-
-
-_register_optional()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -103,4 +123,4 @@ def main(argv: list[str] | None = None) -> None:
     cli.main(args=sys.argv[1:] if argv is None else argv, prog_name="prioritiser")
 
 
-__all__ = ["cli", "main"]
+__all__ = ["cli", "main", "show_error"]

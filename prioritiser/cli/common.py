@@ -1,37 +1,68 @@
-"""What every command shares: exit codes, the one error path, and inventory loading."""
+"""What every command shares: exit codes, writing to stderr, problems and the inventory's
+one-line summary."""
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import Any, TypeVar
+from collections.abc import Iterable, Sequence
 
 import click
 
-from prioritiser.inventory import Inventory, InventoryError, Problem, load_inventory
-from prioritiser.wording import plural as count_of  # `1 system`, `3 systems`
+from prioritiser.errors import (
+    EXIT_FAILED,
+    EXIT_INFEASIBLE,
+    EXIT_INTERRUPTED,
+    EXIT_INVALID,
+    EXIT_NO_SOLUTION,
+    EXIT_OK,
+    EXIT_USAGE,
+    Problem,
+)
+from prioritiser.inventory import Inventory
+from prioritiser.wording import plural
 
-F = TypeVar("F", bound=Callable[..., Any])
+__all__ = [
+    "EXIT_BROKEN_PIPE",
+    "EXIT_FAILED",
+    "EXIT_INFEASIBLE",
+    "EXIT_INTERRUPTED",
+    "EXIT_INVALID",
+    "EXIT_NO_SOLUTION",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "Line",
+    "echo_lines",
+    "err",
+    "inventory_summary",
+    "quiet_stdout",
+    "show_problems",
+]
 
-EXIT_OK = 0
-EXIT_FAILED = 1  # check found violations; internal error
-EXIT_USAGE = 2
-EXIT_INVALID = 3
-EXIT_INFEASIBLE = 4
-EXIT_NO_SOLUTION = 5
 
-
-class UserError(Exception):
-    """An expected failure: shown as one line, exit with `code`."""
-
-    def __init__(self, message: str, code: int = EXIT_FAILED):
-        super().__init__(message)
-        self.code = code
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a reader that stopped early
+Line = tuple[str, bool]  # a line a command echoes, and whether it goes to stderr
 
 
 def err(message: str = "") -> None:
     click.echo(message, err=True)
+
+
+def quiet_stdout() -> None:
+    """Point stdout at /dev/null once its reader has gone, so that flushing it at exit does
+    not raise a second BrokenPipeError (Python's documented recipe)."""
+    import os
+    import sys
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (tests): nothing to silence
+        pass
+
+
+def echo_lines(lines: Iterable[Line]) -> None:
+    """Echo lines worded by `prioritiser.cli.echo`, each to stdout or stderr."""
+    for text, to_stderr in lines:
+        click.echo(text, err=to_stderr)
 
 
 def show_problems(problems: Sequence[Problem]) -> None:
@@ -42,62 +73,9 @@ def show_problems(problems: Sequence[Problem]) -> None:
         err(problem.render())
     if errors:
         err(
-            count_of(len(errors), "error")
-            + (f", {count_of(len(warnings), 'warning')}" if warnings else "")
+            plural(len(errors), "error")
+            + (f", {plural(len(warnings), 'warning')}" if warnings else "")
         )
-
-
-def load_or_exit(root: str | Path, scenarios: Sequence[str | Path] = ()) -> Inventory:
-    """Load a valid inventory, or print every problem and exit 3."""
-    try:
-        inventory = load_inventory(root, scenarios)
-    except InventoryError as exc:
-        show_problems([*exc.problems, *exc.warnings])
-        sys.exit(EXIT_INVALID)
-    for warning in inventory.warnings:
-        err(warning.render())
-    return inventory
-
-
-def ensure_output_dir(path: str | Path) -> Path:
-    """Create an output folder, refusing a path that is (or sits under) a regular file."""
-    out = Path(path)
-    for parent in [out, *out.parents]:
-        if parent.exists() and not parent.is_dir():
-            raise UserError(f"cannot write outputs to {out}: {parent} is a file, not a folder")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(f"cannot create output folder {out}: {exc.strerror or exc}") from exc
-    if not _writable(out):
-        raise UserError(f"cannot write to output folder {out}: permission denied")
-    return out
-
-
-def _writable(folder: Path) -> bool:
-    import os
-
-    return os.access(folder, os.W_OK | os.X_OK)
-
-
-def output_option(help_text: str) -> Callable[[F], F]:
-    """`-o/--output OUTDIR`, the output folder of a command."""
-    return click.option(
-        "-o", "--output", "outdir", type=click.Path(path_type=Path), default=None, help=help_text
-    )
-
-
-def scenario_option(
-    help_text: str = "Apply a what-if overlay first (repeatable, applied in order).",
-) -> Callable[[F], F]:
-    """`--scenario FILE`, repeatable; a missing file is a usage error (exit 2)."""
-    return click.option(
-        "--scenario",
-        "scenarios",
-        multiple=True,
-        type=click.Path(path_type=Path, exists=True, dir_okay=False),
-        help=help_text,
-    )
 
 
 def inventory_summary(inventory: Inventory) -> str:
@@ -105,10 +83,10 @@ def inventory_summary(inventory: Inventory) -> str:
     options = sum(len(s.options) for s in inventory.systems)
     return ", ".join(
         [
-            count_of(len(inventory.systems), "system"),
-            count_of(options, "option"),
-            count_of(len(inventory.platforms), "platform"),
-            count_of(len(inventory.resources), "resource"),
-            f"{count_of(inventory.axis.count, 'period')} from {inventory.axis.label(0)}",
+            plural(len(inventory.systems), "system"),
+            plural(options, "option"),
+            plural(len(inventory.platforms), "platform"),
+            plural(len(inventory.resources), "resource"),
+            f"{plural(inventory.axis.count, 'period')} from {inventory.axis.label(0)}",
         ]
     )

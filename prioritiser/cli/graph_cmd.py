@@ -8,26 +8,25 @@ from pathlib import Path
 
 import click
 
-from prioritiser.atomic import write_text_atomic
-from prioritiser.cli.common import UserError, count_of, ensure_output_dir, load_or_exit
+from prioritiser.cli.options import inventory_argument
+from prioritiser.cli.params import OutputFile
+from prioritiser.cli.terminal import TerminalListener
 from prioritiser.graph import (
     FORMAT_NAMES,
     GraphAnalysis,
-    analyse,
-    build_graph,
     cycle_path,
     dependency_edges,
     format_for_path,
-    is_markdown,
     platform_edges,
     platforms,
-    render,
 )
 from prioritiser.graph.formats import SUFFIX_FORMATS
+from prioritiser.tasks import analyse_graph, graph_export
+from prioritiser.wording import plural
 
 
 @click.command()
-@click.argument("inventory", type=click.Path(path_type=Path))
+@inventory_argument
 @click.option(
     "--format",
     "fmt",
@@ -37,7 +36,7 @@ from prioritiser.graph.formats import SUFFIX_FORMATS
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=OutputFile(),
     help="Write the export to FILE (.json .dot .gv .graphml .mmd .md) instead of stdout.",
 )
 @click.option(
@@ -54,33 +53,29 @@ def graph(inventory: Path, fmt: str | None, output: Path | None, top: int) -> No
     depends on; a system's blast radius is how many systems depend on it, directly or
     transitively.
     """
-    if fmt is None and output is not None:
-        fmt = format_for_path(output)
-        if fmt is None:
-            known = " ".join(sorted(SUFFIX_FORMATS))
-            raise click.BadParameter(
-                f"cannot tell the format of {output} from its suffix ({known}); use --format",
-                param_hint="'-o' / '--output'",
-            )
-    loaded = load_or_exit(inventory)
-    analysis = analyse(build_graph(loaded), loaded)
+    fmt = fmt or (_format_of(output) if output is not None else None)
     if fmt is None:
-        for line in summary_lines(analysis, top):
+        for line in summary_lines(analyse_graph(inventory, TerminalListener()), top):
             click.echo(line)
         return
-    text = render(analysis, fmt, markdown=output is not None and is_markdown(output))
-    if output is None:
-        click.echo(text, nl=False)
+    export = graph_export(inventory, fmt, output, TerminalListener())
+    if export.written is None:
+        click.echo(export.text, nl=False)
         return
-    ensure_output_dir(output.parent)
-    try:
-        write_text_atomic(output, text)
-    except OSError as exc:
-        raise UserError(f"cannot write {output}: {exc.strerror or exc}") from exc
-    click.echo(
-        f"wrote {output} ({fmt}: {len(analysis.metrics)} systems, "
-        f"{len(dependency_edges(analysis.graph))} dependencies)"
-    )
+    systems, dependencies = len(export.analysis.metrics), dependency_edges(export.analysis.graph)
+    click.echo(f"wrote {output} ({fmt}: {systems} systems, {len(dependencies)} dependencies)")
+
+
+def _format_of(output: Path) -> str:
+    """The export format an output file's suffix names (a usage error when none does)."""
+    fmt = format_for_path(output)
+    if fmt is None:
+        known = " ".join(sorted(SUFFIX_FORMATS))
+        raise click.BadParameter(
+            f"cannot tell the format of {output} from its suffix ({known}); use --format",
+            param_hint="'-o' / '--output'",
+        )
+    return fmt
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
@@ -124,11 +119,11 @@ def summary_lines(analysis: GraphAnalysis, top: int = 10) -> list[str]:
     dependencies = len(dependency_edges(graph))
     layer_count = 1 + max((m.layer for m in analysis.metrics.values()), default=-1)
     lines = [
-        f"{graph.graph.get('name') or 'estate'}: {count_of(len(analysis.metrics), 'system')}, "
-        f"{count_of(dependencies, 'dependency', 'dependencies')}, "
-        f"{count_of(len(platforms(graph)), 'platform')} "
-        f"({count_of(len(platform_edges(graph)), 'system–platform link')}), "
-        f"{count_of(layer_count, 'layer')}"
+        f"{graph.graph.get('name') or 'estate'}: {plural(len(analysis.metrics), 'system')}, "
+        f"{plural(dependencies, 'dependency', 'dependencies')}, "
+        f"{plural(len(platforms(graph)), 'platform')} "
+        f"({plural(len(platform_edges(graph)), 'system–platform link')}), "
+        f"{plural(layer_count, 'layer')}"
     ]
     hub_list = analysis.hubs(top)
     lines += [
@@ -181,6 +176,3 @@ def summary_lines(analysis: GraphAnalysis, top: int = 10) -> list[str]:
     else:
         lines.append("  none")
     return lines
-
-
-COMMANDS = [graph]

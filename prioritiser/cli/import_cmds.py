@@ -1,380 +1,209 @@
-"""`import backstage|csv|xlsx` and `generate`: build an inventory instead of typing one."""
+"""`import backstage|csv|xlsx|servicenow|leanix`: build an inventory from what exists.
+
+Each command parses its arguments into a typed request, calls the import task
+(`prioritiser.tasks.imports`), echoes what it wrote and returns the exit code.
+"""
 
 from __future__ import annotations
 
-import sys
-import time
-from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import click
 
-from prioritiser.cli.common import (
-    EXIT_INVALID,
-    EXIT_USAGE,
-    UserError,
-    err,
-    inventory_summary,
-    show_problems,
-)
-from prioritiser.inventory import InventoryError, Problem, parse_period
-from prioritiser.inventory.importers import (
-    ImportResult,
-    ImportSettings,
-    build_draft,
-    default_start,
-    import_backstage,
-    load_templates,
-)
-from prioritiser.inventory.writer import (
-    InventoryDraft,
-    InventoryExistsError,
-    Written,
-    write_inventory,
+from prioritiser.cli.common import EXIT_INVALID, EXIT_OK, echo_lines
+from prioritiser.cli.echo import import_lines
+from prioritiser.cli.options import import_options, table_options
+from prioritiser.cli.terminal import TerminalListener
+from prioritiser.tasks import (
+    BackstageReading,
+    ImportOutcome,
+    ImportRequest,
+    TableFiles,
+    TableKind,
+    TableReading,
+    import_backstage_catalog,
+    import_tables,
 )
 
-if TYPE_CHECKING:
-    from prioritiser.inventory.importers.tables import Table
-
-F = Callable[..., Any]
-
-
-def _output_options(command: F) -> F:
-    command = click.option(
-        "--force", is_flag=True, help="Overwrite an inventory that already exists in INVENTORY."
-    )(command)
-    return click.option(
-        "-o",
-        "--output",
-        "output",
-        required=True,
-        type=click.Path(path_type=Path, file_okay=False),
-        metavar="INVENTORY",
-        help="Folder to write the inventory to.",
-    )(command)
-
-
-def _import_options(command: F) -> F:
-    for decorator in reversed(
-        [
-            click.option(
-                "--options-template",
-                type=click.Path(path_type=Path, exists=True, dir_okay=False),
-                help="Option templates file (default: the built-in one; see docs/importers.md).",
-            ),
-            click.option("--name", help="Portfolio name (default: from SOURCE)."),
-            click.option(
-                "--start",
-                help="First period of the plan, e.g. 2027-Q1 (default: Q1 of next year).",
-            ),
-            click.option(
-                "--periods",
-                type=click.IntRange(1, 400),
-                default=12,
-                show_default=True,
-                help="Planning horizon in periods.",
-            ),
-            click.option(
-                "--strict",
-                is_flag=True,
-                help="Write nothing (exit 3) if anything could not be imported.",
-            ),
-            click.option("-v", "--verbose", is_flag=True, help="List every system mapped."),
-            _output_options,
-        ]
-    ):
-        command = decorator(command)
-    return command
+SOURCES = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
 @click.group(name="import")
 def import_group() -> None:
-    """Build an inventory from a Backstage catalog or a CMDB export (CSV or Excel).
+    """Build an inventory from a Backstage catalog, a CMDB export (CSV or Excel), a
+    ServiceNow list export or a LeanIX fact-sheet export.
 
     Systems get estimated options from option templates (marked `estimated: true`) and the
-    portfolio gets defaults sized to the estate; review both before relying on a plan.
+    portfolio gets defaults sized to the estate; review both before relying on a plan, and
+    keep corrections in INVENTORY/overrides/*.yaml, which every import applies.
     """
+
+
+def _types(ctx: click.Context, param: click.Parameter, text: str | None) -> tuple[str, ...] | None:
+    """`--types service,website` as a tuple of lower-case types."""
+    if text is None:
+        return None
+    return tuple(t.strip().lower() for t in text.split(",") if t.strip())
 
 
 @import_group.command("backstage")
 @click.argument("source", type=click.Path(exists=True, path_type=Path))
-@_import_options
-def backstage_cmd(source: Path, **options: Any) -> None:
-    """Import a Backstage catalog: its Components and Resources become systems.
+@click.option(
+    "--unit",
+    type=click.Choice(["component", "system"]),
+    default="component",
+    show_default=True,
+    help="Plan each Component/Resource, or each Backstage System (its components together).",
+)
+@click.option(
+    "--types",
+    metavar="TYPE[,TYPE]",
+    callback=_types,
+    help="Entity spec.types to import, e.g. service,website,database (default: all but "
+    "library and documentation; `all` for every type).",
+)
+@click.option(
+    "--department-type",
+    "department_types",
+    multiple=True,
+    metavar="TYPE",
+    help="Group spec.type that is a department: owners roll up to it (default: department, "
+    "business-unit, division, directorate).",
+)
+@import_options
+def backstage_cmd(
+    source: Path,
+    unit: str,
+    types: tuple[str, ...] | None,
+    department_types: tuple[str, ...],
+    request: ImportRequest,
+    verbose: bool,
+) -> int:
+    """Import a Backstage catalog: its Components and Resources (or Systems) become systems.
 
-    SOURCE is a catalog-info.yaml file or a folder of them (multi-document YAML).
-    Unresolvable entity references are reported with file:line. See docs/importers.md.
+    SOURCE is a catalog-info.yaml (a Location's relative targets are followed) or a folder
+    of them. Unresolvable references are reported with file:line. See docs/importers.md.
     """
-    _finish(import_backstage(source), source, "backstage", **options)
+    reading = BackstageReading(unit, types, department_types)
+    listener = TerminalListener(verbose=verbose)
+    return _finish(import_backstage_catalog(source, reading, request, listener))
 
 
 @import_group.command("csv")
-@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("sources", nargs=-1, required=True, type=SOURCES)
 @click.option(
     "--dependencies",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="CSV of dependencies: system,depends_on,kind[,constraint].",
-)
-@click.option(
-    "--map",
-    "mappings",
     multiple=True,
-    metavar="FIELD=COLUMN",
-    help="Read FIELD from column COLUMN (repeatable), e.g. --map id=sys_id.",
+    type=SOURCES,
+    help="CSV of dependencies: system,depends_on,kind[,constraint] (repeatable).",
 )
-@_import_options
+@table_options
+@import_options
 def csv_cmd(
-    source: Path, dependencies: Path | None, mappings: tuple[str, ...], **options: Any
-) -> None:
-    """Import a CSV export of applications (and of their dependencies).
+    sources: tuple[Path, ...],
+    dependencies: tuple[Path, ...],
+    reading: TableReading,
+    request: ImportRequest,
+    verbose: bool,
+) -> int:
+    """Import CSV exports of applications (several files make one estate).
 
-    Default columns: id, name, department, criticality, annual_run_cost, end_of_support;
-    dependencies: system, depends_on, kind[, constraint]. Problems name the spreadsheet
-    row (the header is row 1). See docs/importers.md.
+    Default columns: id, name, department, criticality, annual_run_cost, end_of_support,
+    and optional owner, lifecycle, time_tag, legacy_risk, depends_on…; dependencies:
+    system, depends_on, kind[, constraint]. Problems name the spreadsheet row.
     """
-    from prioritiser.inventory.importers.tables import TableError, import_tables, read_csv_table
-
-    mapping = _mapping(mappings)
-    try:
-        systems, notes = read_csv_table(source)
-        deps = None
-        if dependencies is not None:
-            deps, more = read_csv_table(dependencies)
-            notes += more
-        result = import_tables(systems, deps, mapping, str(source))
-    except TableError as exc:
-        raise UserError(str(exc), EXIT_USAGE) from exc
-    for note in notes:
-        err(f"note: {note}")
-    _finish(result, source, "csv", **options)
+    files = TableFiles(sources, dependencies)
+    return _tables("csv", files, reading, request, verbose)
 
 
 @import_group.command("xlsx")
-@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--sheet", help="Sheet of applications (default: the first sheet).")
+@click.argument("sources", nargs=-1, required=True, type=SOURCES)
+@click.option("--sheet", help="Sheet of applications (default: the first; `all` for every sheet).")
 @click.option(
     "--dependencies",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    multiple=True,
+    type=SOURCES,
     help="Workbook or CSV of dependencies (default: SOURCE's sheet `dependencies`, if any).",
 )
 @click.option(
     "--dependencies-sheet",
     help="Sheet of dependencies (default: `dependencies`, else the first sheet of --dependencies).",
 )
-@click.option(
-    "--map", "mappings", multiple=True, metavar="FIELD=COLUMN", help="As for `import csv`."
-)
-@_import_options
+@table_options
+@import_options
 def xlsx_cmd(
-    source: Path,
+    sources: tuple[Path, ...],
     sheet: str | None,
-    dependencies: Path | None,
+    dependencies: tuple[Path, ...],
     dependencies_sheet: str | None,
-    mappings: tuple[str, ...],
-    **options: Any,
-) -> None:
-    """Import an Excel export of applications (same columns as `import csv`).
-
-    Reads the first sheet (or --sheet); dependencies from --dependencies or a sheet
-    named `dependencies`. Problems name the sheet and row, e.g. cmdb.xlsx[Apps]:4.
-    """
-    from prioritiser.inventory.importers.tables import TableError, import_tables, read_excel_table
-
-    mapping = _mapping(mappings)
-    try:
-        systems = read_excel_table(source, sheet)
-        deps = _dependencies_sheet(source, systems, dependencies, dependencies_sheet)
-        result = import_tables(systems, deps, mapping, str(source))
-    except TableError as exc:
-        raise UserError(str(exc), EXIT_USAGE) from exc
-    _finish(result, source, "xlsx", **options)
-
-
-def _dependencies_sheet(
-    source: Path, systems: Table, dependencies: Path | None, sheet: str | None
-) -> Table | None:
-    """The dependencies table: a CSV, a named sheet, or SOURCE's `dependencies` sheet."""
-    from prioritiser.inventory.importers.tables import (
-        excel_sheets,
-        find_sheet,
-        read_csv_table,
-        read_excel_table,
-    )
-
-    if dependencies is not None and dependencies.suffix.lower() == ".csv":
-        return read_csv_table(dependencies)[0]
-    book = dependencies or source
-    names = excel_sheets(book)
-    if sheet is None:
-        wanted = [n for n in names if n.strip().lower() in ("dependencies", "deps")]
-        if wanted:
-            sheet = wanted[0]
-        elif dependencies is None:
-            return None
-    table = read_excel_table(book, find_sheet(names, sheet, str(book)))
-    return None if table.shown == systems.shown else table
-
-
-def _mapping(items: tuple[str, ...]) -> dict[str, str]:
-    from prioritiser.inventory.importers.tables import parse_mappings
-
-    try:
-        return parse_mappings(items)
-    except ValueError as exc:
-        raise UserError(str(exc), EXIT_USAGE) from exc
-
-
-def _finish(
-    result: ImportResult,
-    source: Path,
-    kind: str,
-    output: Path,
-    force: bool,
-    options_template: Path | None,
-    name: str | None,
-    start: str | None,
-    periods: int,
-    strict: bool,
+    reading: TableReading,
+    request: ImportRequest,
     verbose: bool,
-) -> None:
-    """Template, size, report, and write one import."""
-    templates, problems = load_templates(options_template)
-    if templates is None:
-        show_problems(problems)
-        sys.exit(EXIT_INVALID)
-    start = _start(start or default_start())
-    settings = ImportSettings(
-        name=name or f"Imported estate ({source.name})",
-        start=start,
-        periods=periods,
-        header=f"Imported from {source.name} by `prioritiser import {kind}`; "
-        "options marked `estimated: true` come from templates.",
-    )
-    draft = build_draft(result, templates, settings)
-    _report(result, verbose)
-    if strict and result.skipped:
-        err(f"--strict: {len(result.skipped)} item(s) could not be imported; nothing written")
-        sys.exit(EXIT_INVALID)
-    if not result.systems:
-        raise UserError(f"nothing to import: no systems found in {result.source}", EXIT_INVALID)
-    written = _write(output, draft, force)
-    estimated = sum(o.estimated for s in written.inventory.systems for o in s.options)
-    click.echo(f"templated {estimated} estimated options from {templates.source}")
-    _summary(written)
+) -> int:
+    """Import Excel exports of applications (same columns as `import csv`).
 
-
-def _start(text: str) -> str:
-    try:
-        parse_period(text)
-    except ValueError as exc:
-        raise UserError(f"--start: {exc}", EXIT_USAGE) from exc
-    return text.upper()
-
-
-def _report(result: ImportResult, verbose: bool) -> None:
-    kinds = Counter(m.what for m in result.mapped)
-    where = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()) if k != "row")
-    count = len(result.systems)
-    line = f"imported {count} system{'s' if count != 1 else ''}" + (f" ({where})" if where else "")
-    line += f" and {result.dependencies} dependenc{'ies' if result.dependencies != 1 else 'y'}"
-    line += f" from {result.source}"
-    if result.context:
-        line += "; read for context: " + ", ".join(f"{n} {k}" for k, n in result.context.items())
-    click.echo(line)
-    if verbose:
-        for mapped in result.mapped:
-            click.echo(f"  {mapped.system} ← {mapped.what} at {mapped.source}")
-    if result.skipped:
-        err(f"skipped or ignored {len(result.skipped)}:")
-        for problem in sorted(result.skipped, key=Problem.sort_key):
-            err(f"  {problem.render()}")
-
-
-def _write(output: Path, draft: InventoryDraft, force: bool) -> Written:
-    try:
-        return write_inventory(output, draft, force=force)
-    except InventoryExistsError as exc:
-        raise UserError(str(exc), EXIT_USAGE) from exc
-    except InventoryError as exc:
-        err("internal error: the written inventory does not validate:")
-        show_problems([*exc.problems, *exc.warnings])
-        sys.exit(EXIT_INVALID)
-
-
-def _summary(written: Written) -> None:
-    for path in written.files:
-        click.echo(f"wrote {path}")
-    for path in written.removed:
-        click.echo(f"removed {path} (not part of the new inventory)")
-    for warning in written.warnings:
-        err(warning.render())
-    click.echo(f"{written.root}: valid — {inventory_summary(written.inventory)}")
-    click.echo(f"next: prioritiser plan {written.root}")
-
-
-@click.command()
-@click.option(
-    "--systems", "count", type=click.IntRange(1, 100_000), required=True, help="Number of systems."
-)
-@click.option(
-    "--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same files)."
-)
-@click.option(
-    "--departments", type=click.IntRange(1, 100), help="Number of departments (default: by size)."
-)
-@click.option(
-    "--periods",
-    type=click.IntRange(4, 400),
-    default=12,
-    show_default=True,
-    help="Horizon in periods.",
-)
-@click.option(
-    "--options",
-    "options",
-    type=click.IntRange(0, 5),
-    default=3,
-    show_default=True,
-    help="Options per system (retire candidates get retire in place of the last).",
-)
-@click.option("--start", default="2027-Q1", show_default=True, help="First period of the plan.")
-@_output_options
-def generate(
-    count: int,
-    seed: int,
-    departments: int | None,
-    periods: int,
-    options: int,
-    start: str,
-    output: Path,
-    force: bool,
-) -> None:
-    """Write a realistic synthetic estate (deterministic for a seed) for trials and benchmarks.
-
-    Heavy-tailed run costs, hub systems with a large blast radius, shared platforms, move
-    groups, deadlines, scarce skills and retire candidates; budgets bind, and the estate is
-    always feasible.
+    Problems name the sheet and row, e.g. cmdb.xlsx[Apps]:4.
     """
-    from prioritiser.inventory.generate import GeneratorSettings, generate_estate
-
-    settings = GeneratorSettings(
-        systems=count,
-        seed=seed,
-        departments=departments,
-        periods=periods,
-        options=options,
-        start=_start(start),
-    )
-    began = time.perf_counter()
-    draft = generate_estate(settings)
-    generated = time.perf_counter() - began
-    written = _write(output, draft, force)
-    _summary(written)
-    err(
-        f"generated in {generated:.2f} s, written and validated in {time.perf_counter() - began:.2f} s"
-    )
+    files = TableFiles(sources, dependencies, sheet, dependencies_sheet)
+    return _tables("xlsx", files, reading, request, verbose)
 
 
-COMMANDS = [import_group, generate]
+@import_group.command("servicenow")
+@click.argument("sources", nargs=-1, required=True, type=SOURCES)
+@click.option(
+    "--relations",
+    "dependencies",
+    multiple=True,
+    type=SOURCES,
+    help="A cmdb_rel_ci list export (parent, type, child), CSV or Excel (repeatable).",
+)
+@click.option("--sheet", help="Sheet of applications in an Excel export (default: the first).")
+@table_options
+@import_options
+def servicenow_cmd(
+    sources: tuple[Path, ...],
+    dependencies: tuple[Path, ...],
+    sheet: str | None,
+    reading: TableReading,
+    request: ImportRequest,
+    verbose: bool,
+) -> int:
+    """Import a ServiceNow cmdb_ci_business_app or cmdb_ci_appl list export.
+
+    Relations (cmdb_rel_ci: the parent depends on the child) become dependencies with a
+    constraint per relation type (--relation to change one). See docs/importers.md.
+    """
+    files = TableFiles(sources, dependencies, sheet)
+    return _tables("servicenow", files, reading, request, verbose)
+
+
+@import_group.command("leanix")
+@click.argument("source", type=SOURCES)
+@click.option(
+    "--sheet", help="Sheet of Application fact sheets (default: Application, else the first)."
+)
+@table_options
+@import_options
+def leanix_cmd(
+    source: Path, sheet: str | None, reading: TableReading, request: ImportRequest, verbose: bool
+) -> int:
+    """Import a SAP LeanIX Application fact-sheet Excel export.
+
+    Lifecycle phases (dated), business criticality, functional and technical fit, and
+    application relations (relToRequires, relToSuccessor, interfaces) are read.
+    """
+    files = TableFiles((source,), sheet=sheet)
+    return _tables("leanix", files, reading, request, verbose)
+
+
+def _tables(
+    kind: TableKind, files: TableFiles, reading: TableReading, request: ImportRequest, verbose: bool
+) -> int:
+    listener = TerminalListener(verbose=verbose)
+    return _finish(import_tables(kind, files, reading, request, listener))
+
+
+def _finish(outcome: ImportOutcome) -> int:
+    """Echo what was written (or that --strict refused to write); the exit code."""
+    echo_lines(import_lines(outcome))
+    return EXIT_OK if outcome.written is not None else EXIT_INVALID

@@ -2,98 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import click
 
-from prioritiser.check import check_roadmap
-from prioritiser.cli.check_cmd import read_roadmap_or_fail
-from prioritiser.cli.common import (
-    EXIT_FAILED,
-    EXIT_USAGE,
-    UserError,
-    ensure_output_dir,
-    err,
-    load_or_exit,
-    output_option,
-    scenario_option,
-)
-from prioritiser.reports import write_reports
-from prioritiser.wording import plural
-
-SHOWN = 10  # violations listed before "... and N more"
-
-
-def read_manifest(folder: Path) -> dict[str, Any]:
-    """manifest.json of a roadmap folder, or {} when it is missing or unreadable."""
-    path = folder / "manifest.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        err(f"warning: ignoring {path}: {exc}")
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _locate(recorded: str, folder: Path) -> Path | None:
-    """A path from the manifest: as recorded (relative to here), else relative to the folder."""
-    for candidate in (Path(recorded), folder / recorded):
-        if candidate.exists():
-            return candidate
-    return None
-
-
-def find_inventory(folder: Path, manifest: dict[str, Any], given: Path | None) -> Path:
-    """The inventory folder: --inventory, else the manifest's `inventory.root`."""
-    if given is not None:
-        return given
-    root = (manifest.get("inventory") or {}).get("root")
-    if not root:
-        raise UserError(
-            f"{folder} has no manifest.json naming its inventory; pass --inventory PATH",
-            EXIT_USAGE,
-        )
-    found = _locate(str(root), folder)
-    if found is None or not found.is_dir():
-        raise UserError(
-            f"the inventory {root} recorded in {folder / 'manifest.json'} is not found from here; "
-            "pass --inventory PATH",
-            EXIT_USAGE,
-        )
-    return found
-
-
-def find_scenarios(
-    folder: Path, manifest: dict[str, Any], given: tuple[Path, ...]
-) -> tuple[Path, ...]:
-    """--scenario files, else the scenario files the roadmap was planned with (when present)."""
-    if given:
-        return given
-    found = []
-    for recorded in (manifest.get("options") or {}).get("scenarios") or []:
-        path = _locate(str(recorded), folder)
-        if path is None or not path.is_file():
-            err(f"warning: scenario {recorded} from the manifest is not found; it is not applied")
-            continue
-        found.append(path)
-    return tuple(found)
-
-
-def _changed_inputs(manifest: dict[str, Any], inventory: Any) -> list[str]:
-    """Input files whose content differs from what the roadmap was planned with."""
-    recorded = {
-        f.get("path"): f.get("sha256")
-        for f in (manifest.get("inventory") or {}).get("files") or []
-        if isinstance(f, dict)
-    }
-    if not recorded:
-        return []
-    now = {s.path: s.sha256 for s in inventory.sources}
-    return sorted(p for p in set(recorded) | set(now) if recorded.get(p) != now.get(p))
+from prioritiser.cli.options import output_option, scenario_option
+from prioritiser.cli.terminal import TerminalListener
+from prioritiser.tasks import ReportRequest, rebuild_reports
 
 
 @click.command("report")
@@ -103,9 +18,10 @@ def _changed_inputs(manifest: dict[str, Any], inventory: Any) -> list[str]:
     "inventory_path",
     type=click.Path(path_type=Path),
     default=None,
-    help="Inventory folder (default: the one recorded in ROADMAP_DIR/manifest.json).",
+    help="Inventory folder (default: the copy in ROADMAP_DIR/inventory/ that plan wrote, every "
+    "file checked against manifest.json).",
 )
-@scenario_option("Overlay to apply (repeatable; default: the scenarios recorded in the manifest).")
+@scenario_option("Overlay to apply (repeatable; default: the copies in ROADMAP_DIR/scenarios/).")
 @output_option("Write the reports here instead of ROADMAP_DIR.")
 def report(
     roadmap_dir: Path,
@@ -117,36 +33,14 @@ def report(
 
     The roadmap is read back, checked against the inventory (and the scenarios it was planned
     with), and summary.md, report.html, roadmap.xlsx and the other outputs are written again —
-    e.g. after upgrading prioritiser or editing names and descriptions.
+    e.g. after upgrading prioritiser, or after editing names and descriptions (name the
+    edited inventory with --inventory).
+
+    `plan` and `replan` keep a copy of the inventory and scenarios they read in the folder
+    (inventory/, scenarios/), so nothing else is needed. Only files inside ROADMAP_DIR are
+    read unless --inventory (and --scenario) name others: a roadmap folder may come from
+    anyone, and its manifest must not choose what we read.
     """
-    if not roadmap_dir.is_dir():
-        what = "is a file, not a folder" if roadmap_dir.exists() else "does not exist"
-        raise UserError(f"roadmap folder {roadmap_dir} {what}", EXIT_USAGE)
-    roadmap = read_roadmap_or_fail(roadmap_dir / "roadmap.json")
-    manifest = read_manifest(roadmap_dir)
-    root = find_inventory(roadmap_dir, manifest, inventory_path)
-    overlays = find_scenarios(roadmap_dir, manifest, scenarios)
-    inventory = load_or_exit(root, overlays)
-    changed = _changed_inputs(manifest, inventory) if inventory_path is None else []
-    if changed:
-        err(f"warning: inventory files changed since planning: {', '.join(changed)}")
-    violations = check_roadmap(inventory, roadmap)
-    if violations:
-        for violation in violations[:SHOWN]:
-            err(violation.render())
-        if len(violations) > SHOWN:
-            err(f"... and {len(violations) - SHOWN} more")
-        raise UserError(
-            f"{roadmap_dir / 'roadmap.json'} does not fit the inventory {root} "
-            f"({plural(len(violations), 'violation')}); "
-            "reports were not rebuilt — re-plan, or pass the inventory it was planned from",
-            EXIT_FAILED,
-        )
-    target = ensure_output_dir(outdir or roadmap_dir)
-    options = dict(manifest.get("options") or {})
-    options["scenarios"] = [str(s) for s in overlays]
-    written = write_reports(target, inventory, roadmap, options)
-    click.echo(f"rebuilt {len(written)} files in {target}/ from {roadmap_dir / 'roadmap.json'}")
-
-
-COMMANDS = [report]
+    request = ReportRequest(roadmap_dir, inventory_path, scenarios, outdir)
+    outcome = rebuild_reports(request, TerminalListener())
+    click.echo(f"rebuilt {len(outcome.written)} files in {outcome.outdir}/ from {outcome.roadmap}")

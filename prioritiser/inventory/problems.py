@@ -2,56 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
-from prioritiser.wording import plural
+# Problems, their locations and InventoryError (exit 3) live with every other failure in
+# the bottom layer, `prioritiser.errors`; re-exported here, where the inventory stage and
+# its callers have always found them.
+from prioritiser.errors import InventoryError, Location, Problem, Severity, UsageError
 
-Severity = Literal["error", "warning"]
-
-
-@dataclass(frozen=True, order=True)
-class Location:
-    """Where something came from: a file and a 1-based line."""
-
-    file: str
-    line: int
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}"
+__all__ = [
+    "InventoryError",
+    "InventoryNotFound",
+    "Location",
+    "Problem",
+    "Severity",
+    "display_path",
+]
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong (or suspicious) in an inventory."""
-
-    message: str
-    location: Location | None = None
-    path: str = ""
-    severity: Severity = "error"
-
-    def render(self) -> str:
-        where = f"{self.location}: " if self.location else ""
-        what = f"{self.path}: " if self.path else ""
-        prefix = "warning: " if self.severity == "warning" else ""
-        return f"{where}{prefix}{what}{self.message}"
-
-    def sort_key(self) -> tuple[str, int, str, str]:
-        loc = self.location or Location("", 0)
-        return (loc.file, loc.line, self.path, self.message)
-
-
-class InventoryError(Exception):
-    """An inventory that cannot be used; carries every problem found in one pass."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = sorted((p for p in problems if p.severity == "error"), key=Problem.sort_key)
-        self.warnings = sorted(
-            (p for p in problems if p.severity == "warning"), key=Problem.sort_key
-        )
-        count = len(self.problems)
-        super().__init__(f"{plural(count, 'problem')} in the inventory")
+class InventoryNotFound(UsageError):
+    """The inventory path is not a folder at all: a usage mistake (exit 2), not an invalid
+    inventory (exit 3)."""
 
 
 def display_path(path: Path, root: Path | None = None) -> str:

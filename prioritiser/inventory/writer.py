@@ -22,7 +22,8 @@ from typing import Any
 
 import yaml
 
-from prioritiser.atomic import write_text_atomic
+from prioritiser.atomic import write_output_set
+from prioritiser.errors import UsageError
 from prioritiser.inventory.estate import Inventory
 from prioritiser.inventory.load import check_inventory
 from prioritiser.inventory.problems import InventoryError, Location, Problem, display_path
@@ -34,10 +35,11 @@ from prioritiser.inventory.schema import (
     PortfolioFile,
     System,
 )
+from prioritiser.wording import form
 
 
-class InventoryExistsError(FileExistsError):
-    """The target folder already holds an inventory and `force` was not given."""
+class InventoryExistsError(UsageError):
+    """The target folder already holds an inventory and `force` was not given: exit 2."""
 
 
 @dataclass(frozen=True)
@@ -172,7 +174,7 @@ def render_inventory(draft: InventoryDraft) -> dict[str, str]:
             departments[name].append(system.department)
     for name in sorted(by_file):
         systems = by_file[name]
-        count = f"{len(systems)} system{'s' if len(systems) != 1 else ''}"
+        count = f"{len(systems)} {form(len(systems), 'system')}"
         note = f"{', '.join(departments[name])}: {count}"
         files[name] = _document(draft.header, note, {"systems": [system_data(s) for s in systems]})
     return dict(sorted(files.items()))
@@ -187,7 +189,8 @@ def file_slug(department: str) -> str:
 def _document(header: str, note: str | None, data: dict[str, Any]) -> str:
     lines = [f"# {line}".rstrip() for line in header.splitlines() or [""]]
     if note:
-        lines.append(f"# {note}")
+        # Names come from the source (a department with a line break): a comment is one line.
+        lines.append("# " + " ".join(note.split()))
     return "\n".join(lines) + "\n" + emit_yaml(data)
 
 
@@ -241,13 +244,18 @@ def system_data(system: System) -> dict[str, Any]:
     if system.description:
         data["description"] = system.description
     data["department"] = system.department
+    if system.owner:
+        data["owner"] = system.owner
     data["criticality"] = system.criticality
     if system.technology:
         data["technology"] = system.technology
-    data["annual_run_cost"] = _tidy(system.annual_run_cost)
-    for key in ("end_of_support",):
+    if system.annual_run_cost is not None:  # unset is unknown, 0 is free: never conflated
+        data["annual_run_cost"] = _tidy(system.annual_run_cost)
+    for key in ("lifecycle", "time_tag", "end_of_support"):
         if getattr(system, key) is not None:
             data[key] = getattr(system, key)
+    if system.fit is not None:
+        data["fit"] = Flow(system.fit.model_dump(exclude_none=True))
     if system.legacy_risk != LegacyRisk():
         data["legacy_risk"] = Flow(system.legacy_risk.model_dump())
     for key in ("must_modernise_by", "earliest_start"):
@@ -255,6 +263,8 @@ def system_data(system: System) -> dict[str, Any]:
             data[key] = getattr(system, key)
     if system.locked is not None:
         data["locked"] = Flow(system.locked.model_dump())
+    if system.estimated:
+        data["estimated"] = FlowList(system.estimated)
     if system.depends_on:
         data["depends_on"] = [dependency_data(d) for d in system.depends_on]
     data["options"] = [option_data(o) for o in system.options]
@@ -348,7 +358,7 @@ def write_inventory(target: str | Path, draft: InventoryDraft, force: bool = Fal
     files = render_inventory(draft)
     inventory, warnings = _check_staged(files, root)
     stale = _stale_files(root, files) if root.is_dir() else []
-    written = [write_text_atomic(root / rel, text) for rel, text in files.items()]
+    written = write_output_set(root, files)
     for path in stale:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()

@@ -8,21 +8,7 @@
 How it is solved is the `prioritiser.solve` stage's business.
 """
 
-from typing import Any
-
 from prioritiser.model.formulation import Formulation
 from prioritiser.model.rules import formulate
 
 __all__ = ["Formulation", "formulate"]
-
-# Solving moved to `prioritiser.solve`. These names are looked up there on first use, for
-# callers written before the move (to be removed once every caller imports the new place).
-_MOVED = {"DEFAULT_GAP", "SOLVERS", "PlanOptions", "Progress", "plan"}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _MOVED:
-        import prioritiser.solve
-
-        return getattr(prioritiser.solve, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

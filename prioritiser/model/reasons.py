@@ -6,8 +6,6 @@ from prioritiser.inventory import Estate
 from prioritiser.model.candidates import CandidateSet
 from prioritiser.wording import money
 
-__all__ = ["money", "retained_reasons"]  # `money` lives in `prioritiser.wording`
-
 
 def retained_reasons(estate: Estate, candidates: CandidateSet) -> dict[str, str]:
     """Why each system would be retained if the roadmap leaves it out."""

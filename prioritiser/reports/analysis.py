@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from prioritiser.economics import Appraisal
 from prioritiser.explain import decision_reasons
 from prioritiser.inventory import CAPEX, Inventory, System
+from prioritiser.inventory.provenance import Provenance, provenance
 from prioritiser.model.candidates import Placed, placed
-from prioritiser.reports.assumptions import Assumption, assumptions_of
+from prioritiser.reports.assumptions import Assumption, assumptions_of, estimates_of
 from prioritiser.roadmap import Roadmap
 
 RETAINED = "retained"
@@ -73,6 +74,7 @@ class SystemRow:
     end_of_support: str | None = None
     must_modernise_by: str | None = None
     locked: bool = False
+    estimated: bool = False  # the chosen option's figures are estimates
     start_index: int | None = None
     finish_index: int | None = None
     end_of_support_index: int | None = None
@@ -162,6 +164,8 @@ class Analysis:
     assumptions: list[Assumption] = field(default_factory=list)
     # "quarter", "month" or "year": what one period is, for prose.
     period_noun: str = "period"
+    # Which figures are estimates; reports say so only when `provenance.any`.
+    provenance: Provenance | None = None
 
     @property
     def horizon(self) -> str:
@@ -274,7 +278,8 @@ def analyse(inventory: Inventory, roadmap: Roadmap) -> Analysis:
         )
     _add_rows(out, inventory, roadmap, appraisal, placement)
     _add_spend(out, inventory, roadmap)
-    out.assumptions = assumptions_of(inventory, roadmap)
+    out.provenance = provenance(inventory)
+    out.assumptions = estimates_of(out.provenance) + assumptions_of(inventory, roadmap)
     out.period_noun = {1: "year", 4: "quarter", 12: "month"}.get(axis.per_year, "period")
     return out
 
@@ -311,6 +316,7 @@ def _decision_row(
         delivery_risk=option.delivery_risk,
         risk_removed=round(option.risk_reduction * system.legacy_risk.points, 4),
         locked=system.locked is not None,
+        estimated=option.estimated,
         start_index=where.start,
         finish_index=where.finish,
         **common,  # type: ignore[arg-type]

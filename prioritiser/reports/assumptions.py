@@ -1,10 +1,12 @@
-"""The settings behind a roadmap, as the Assumptions sheet and section list them."""
+"""The settings behind a roadmap (and which figures are estimates), as the Assumptions sheet
+and section list them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from prioritiser.inventory import CAPEX, Inventory
+from prioritiser.inventory.provenance import Provenance
 from prioritiser.roadmap import Roadmap
 
 
@@ -19,6 +21,31 @@ class Assumption:
     label: str
     value: str | float | int | None
     kind: str = "text"
+
+
+def estimates_of(p: Provenance) -> list[Assumption]:
+    """The "Estimates" rows that open the assumptions when any figure is an estimate."""
+    if not p.any:
+        return []
+    rows = [
+        Assumption(
+            "Estimates", "Options that are estimates", f"{p.options_estimated} of {p.options}"
+        ),
+        Assumption(
+            "Estimates",
+            "Run costs that are estimates (assumed or unknown)",
+            f"{p.run_costs_estimated} of {p.systems}",
+        ),
+    ]
+    rows += [
+        Assumption(
+            "Estimates",
+            f"Systems whose {name.replace('_', ' ')} is an estimate",
+            f"{count} of {p.systems}",
+        )
+        for name, count in p.fields.items()
+    ]
+    return rows
 
 
 def assumptions_of(inventory: Inventory, roadmap: Roadmap) -> list[Assumption]:

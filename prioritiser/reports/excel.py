@@ -21,7 +21,8 @@ from prioritiser.inventory import Inventory
 from prioritiser.reports.analysis import Analysis, Assumption
 from prioritiser.reports.charts import KIND_COLOURS
 from prioritiser.roadmap import Roadmap
-from prioritiser.wording import plural
+from prioritiser.textsafe import spreadsheet_cell
+from prioritiser.wording import currency_symbol, plural
 
 SHEETS = ("Roadmap", "Budget by period", "Benefits by department", "Retained", "Assumptions")
 FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
@@ -36,8 +37,9 @@ TOP = Alignment(vertical="top")
 
 
 def money_format(currency: str) -> str:
-    symbol = {"GBP": "£", "EUR": "€", "USD": "$"}.get(currency, "")
-    return f'"{symbol}"#,##0;-"{symbol}"#,##0' if symbol else "#,##0"
+    """The workbook's number format for money, with the portfolio currency's symbol."""
+    symbol = currency_symbol(currency).replace('"', "")
+    return f'"{symbol}"#,##0;-"{symbol}"#,##0'
 
 
 NUMBER = "#,##0.0"
@@ -54,6 +56,7 @@ def render_xlsx(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -> b
     benefits_sheet(workbook.create_sheet(SHEETS[2]), analysis, money)
     retained_sheet(workbook.create_sheet(SHEETS[3]), analysis)
     assumptions_sheet(workbook.create_sheet(SHEETS[4]), analysis, money)
+    _neutralise_text(workbook)
     props = workbook.properties
     props.creator = "prioritiser"
     props.lastModifiedBy = "prioritiser"
@@ -63,6 +66,18 @@ def render_xlsx(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -> b
     workbook.save(buffer)
     props.modified = FIXED_TIME  # openpyxl stamps the save time; the core part is rewritten
     return _fixed_zip(buffer.getvalue(), {"docProps/core.xml": _core_xml(workbook)})
+
+
+def _neutralise_text(workbook: Workbook) -> None:
+    """No text cell is a formula: openpyxl stores any string starting with `=` as one, and
+    spreadsheets evaluate `+ - @` too, so every text cell goes through `spreadsheet_cell`
+    (our totals are values, never formulas)."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.value = spreadsheet_cell(cell.value)
+                    cell.data_type = "s"
 
 
 def _core_xml(workbook: Workbook) -> bytes:
@@ -164,7 +179,7 @@ def roadmap_sheet(sheet: Worksheet, a: Analysis, money: str) -> None:
             r.system,
             r.name,
             r.department,
-            r.option,
+            f"{r.option} (estimate)" if r.estimated else r.option,
             r.kind,
             r.start,
             r.finish,

@@ -8,9 +8,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from prioritiser.inventory import Inventory
+from prioritiser.inventory.provenance import Provenance
 from prioritiser.reports.analysis import Analysis, Assumption, SystemRow
 from prioritiser.roadmap import Roadmap
-from prioritiser.wording import form, money, plural
+from prioritiser.textsafe import markdown_cell, markdown_table, markdown_text
+from prioritiser.wording import form, money, names, plural
 
 # --- words shared by the reports ---------------------------------------------------------------
 
@@ -76,11 +78,47 @@ def attention(a: Analysis) -> list[str]:
 
 
 def decision_text(row: SystemRow) -> str:
-    """`replatform`, `replace (rebuild)` or `retained`; `· locked` for work already under way."""
+    """`replatform`, `replace (rebuild)` or `retained`; `· locked` for work already under way,
+    `· estimate` when the option's figures are estimates."""
     if not row.modernised:
         return "retained"
     text = row.kind if row.option in (None, row.kind) else f"{row.kind} ({row.option})"
-    return text + (" · locked" if row.locked else "")
+    return text + (" · locked" if row.locked else "") + (" · estimate" if row.estimated else "")
+
+
+_FIELD_PLURALS = {
+    "criticality": "criticalities",
+    "department": "departments",
+    "end_of_support": "end-of-support dates",
+    "legacy_risk": "legacy-risk scores",
+}
+
+
+def _share(count: int, total: int, singular: str, plural: str) -> str:
+    """`every option`, `54 of 66 options`, `1 of 66 options`."""
+    return f"every {singular}" if count == total else f"{count} of {total} {plural}"
+
+
+def estimates_text(p: Provenance | None) -> str:
+    """`54 of 66 options and every run cost are estimates, …`; empty when nothing is."""
+    if p is None or not p.any:
+        return ""
+    parts = []
+    if p.options_estimated:
+        parts.append(_share(p.options_estimated, p.options, "option", "options"))
+    if p.run_costs_estimated:
+        parts.append(_share(p.run_costs_estimated, p.systems, "run cost", "run costs"))
+    for name, count in p.fields.items():
+        many = _FIELD_PLURALS.get(name, name.replace("_", " "))
+        parts.append(_share(count, p.systems, name.replace("_", " "), many))
+    joined = names(parts)
+    single = len(parts) == 1 and (parts[0].startswith("every ") or parts[0].startswith("1 of "))
+    verb = "is an estimate" if single else "are estimates"
+    return (
+        f"{joined[0].upper()}{joined[1:]} {verb}, not appraised figures: the values, savings "
+        "and this roadmap are only as good as those estimates. Replace them with appraised "
+        "figures (overrides/*.yaml survive re-import) before relying on the plan."
+    )
 
 
 def format_assumption(item: Assumption, currency: str) -> str:
@@ -130,21 +168,18 @@ def amount(value: float, unit: str, currency: str) -> str:
 
 
 def text(value: object) -> str:
-    """User text that GitHub shows as typed: no HTML tags made of `<` and `>`."""
-    return str(value).replace("<", "&lt;").replace(">", "&gt;")
+    """Inventory text (or a sentence quoting it) as Markdown that shows exactly as typed."""
+    return markdown_text(value)
 
 
 def cell(value: object) -> str:
-    """Text safe inside a GFM table cell."""
-    return text(value).replace("|", "\\|").replace("\n", " ").strip()
+    """Markdown safe inside a GFM table cell (inventory text in it already through `text`)."""
+    return markdown_cell(value)
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]], right: set[int]) -> list[str]:
-    """A GFM table; columns in `right` are right-aligned (numbers)."""
-    align = ["---:" if i in right else "---" for i in range(len(headers))]
-    lines = ["| " + " | ".join(cell(h) for h in headers) + " |", "|" + "|".join(align) + "|"]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
-    return lines
+    """A GFM table of Markdown cells; columns in `right` are right-aligned (numbers)."""
+    return markdown_table(headers, rows, right)
 
 
 def render_summary(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -> str:
@@ -154,6 +189,9 @@ def render_summary(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -
     lines = [f"# Modernisation roadmap — {text(a.portfolio or inventory.portfolio.name)}", ""]
     if a.scenarios:
         lines += [f"Scenario: **{text(', '.join(a.scenarios))}**", ""]
+    estimates = estimates_text(a.provenance)
+    if estimates:
+        lines += ["> [!IMPORTANT]", f"> **Estimates:** {text(estimates)}", ""]
     lines += [text(lede(a)), ""]
     lines += table(
         ["Headline", ""],
@@ -216,8 +254,8 @@ def _cash_by_year(a: Analysis) -> list[str]:
 def _roadmap(a: Analysis) -> list[str]:
     cur = a.currency
     rows = [
-        [r.start, r.finish, f"{r.name} (`{r.system}`)", r.department, decision_text(r),
-         money(r.npv or 0.0, cur), a.why.get(r.system, "")]
+        [r.start, r.finish, f"{text(r.name)} (`{r.system}`)", text(r.department),
+         text(decision_text(r)), money(r.npv or 0.0, cur), text(a.why.get(r.system, ""))]
         for r in a.systems
         if r.modernised
     ]  # fmt: skip
@@ -232,7 +270,7 @@ def _platforms(a: Analysis) -> list[str]:
         return []
     cur = a.currency
     rows = [
-        [f"{p.name} (`{p.id}`)", p.start if p.start == p.finish else f"{p.start} – {p.finish}",
+        [f"{text(p.name)} (`{p.id}`)", p.start if p.start == p.finish else f"{p.start} – {p.finish}",
          p.ready, money(p.cost, cur),
          len(p.users)]
         for p in a.platforms
@@ -245,7 +283,7 @@ def _resources(a: Analysis) -> list[str]:
     if not a.resources:
         return []
     cur = a.currency
-    headers = ["Period", *[f"{r.name} ({r.unit or 'units'})" for r in a.resources]]
+    headers = ["Period", *[f"{text(r.name)} ({text(r.unit or 'units')})" for r in a.resources]]
     rows = [
         [period]
         + [
@@ -273,7 +311,7 @@ def _resources(a: Analysis) -> list[str]:
 def _departments(a: Analysis) -> list[str]:
     cur = a.currency
     rows = [
-        [d.department, money(d.pays_pv, cur), money(d.benefits_pv, cur),
+        [text(d.department), money(d.pays_pv, cur), money(d.benefits_pv, cur),
          money(d.benefits_pv - d.pays_pv, cur), money(d.cashable_annual, cur),
          money(d.non_cashable_annual, cur)]
         for d in a.departments
@@ -301,7 +339,8 @@ def _departments(a: Analysis) -> list[str]:
         *table(headers, rows, {1, 2, 3, 4, 5}),
     ]
     flows = [
-        [f["payer"], f["beneficiary"], f["cashable"], f["other"], f["pv"]] for f in cross_flows(a)
+        [text(f["payer"]), text(f["beneficiary"]), f["cashable"], f["other"], f["pv"]]
+        for f in cross_flows(a)
     ]
     if flows:
         headers = ["Paid by", "Lands in", "Cashable a year", "Non-cashable a year", "PV"]
@@ -317,9 +356,9 @@ def _departments(a: Analysis) -> list[str]:
 def _retained(a: Analysis) -> list[str]:
     past = set(a.retained_past_support)
     rows = [
-        [f"{r.name} (`{r.system}`)", r.department, r.criticality,
+        [f"{text(r.name)} (`{r.system}`)", text(r.department), r.criticality,
          (f"**{r.end_of_support}**" if r.system in past else r.end_of_support or ""),
-         a.why.get(r.system, "")]
+         text(a.why.get(r.system, ""))]
         for r in a.systems
         if not r.modernised
     ]  # fmt: skip
@@ -330,7 +369,10 @@ def _retained(a: Analysis) -> list[str]:
 
 
 def _assumptions(a: Analysis) -> list[str]:
-    rows = [[item.group, item.label, format_assumption(item, a.currency)] for item in a.assumptions]
+    rows = [
+        [text(item.group), text(item.label), text(format_assumption(item, a.currency))]
+        for item in a.assumptions
+    ]
     return [
         "",
         "<details><summary>Assumptions</summary>",

@@ -1,40 +1,28 @@
 """`compare`: plan the baseline and each scenario, and say what each scenario changes.
 
 Each scenario overlay is applied to the baseline on its own (not on top of the others).
-`comparison.json`:
-
-    {"scenarios": [{"name", "description", "status", "objective", "bound", "gap",
-                    "npv_change", "systems_modernised", "spend_total", "spend_by_period"}],
-     "differences": [{"system", "baseline": DECISION | null, "<scenario name>": ...}]}
-
-The first entry of `scenarios` is the baseline. A DECISION is `{"option", "kind", "start",
-"finish", "npv"}`; `null` means the system is retained. `differences` lists, sorted by id,
-every system whose decision differs from the baseline's in at least one scenario with a
-plan; an infeasible scenario has no key there. `comparison.md` shows the same side by side.
+`prioritiser.reports.comparison` writes the result as `comparison.json` and `comparison.md`.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from prioritiser.atomic import write_text_atomic
+from prioritiser.errors import UsageError
 from prioritiser.inventory import Inventory, PeriodAxis, parse_period
+from prioritiser.inventory.yamlsafe import load_yaml_file
 from prioritiser.roadmap import Decision, Roadmap
 from prioritiser.scenarios.variants import (
     decision_summary,
     describe,
-    rounded,
     spend_by_period,
     verified,
 )
 from prioritiser.solve import PlanOptions, plan
-from prioritiser.wording import form, money
+from prioritiser.wording import form
 
 BASELINE = "baseline"
 CHANGE_KINDS = ("added", "dropped", "delayed", "brought forward", "option changed")
@@ -160,7 +148,7 @@ def compare(
     names = [scenario_name(inv) for inv, _ in scenarios]
     for name in names:
         if name == BASELINE or names.count(name) > 1 or name == "system":
-            raise ValueError(
+            raise UsageError(
                 f"scenario name {name!r} is used twice or is reserved; give each scenario a "
                 "distinct `name:`"
             )
@@ -180,10 +168,7 @@ def compare(
 
 def scenario_description(path: Path) -> str:
     """The `description:` of an overlay file ("" when it has none or cannot be read)."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
-        return ""
+    data = load_yaml_file(path).data  # the one safe loader (the overlay was loaded with it)
     value = data.get("description") if isinstance(data, dict) else None
     return str(value).strip() if value else ""
 
@@ -191,138 +176,3 @@ def scenario_description(path: Path) -> str:
 def scenario_name(inventory: Inventory) -> str:
     """The name of the (last) overlay applied to `inventory`."""
     return inventory.scenarios[-1] if inventory.scenarios else BASELINE
-
-
-# --- comparison.json -----------------------------------------------------------------------
-
-
-def comparison_data(comparison: Comparison) -> dict[str, Any]:
-    base = comparison.baseline.roadmap.objective
-    scenarios = []
-    for run in comparison.runs:
-        roadmap = run.roadmap
-        spend = run.spend
-        change = None
-        if roadmap.objective is not None and base is not None:
-            change = roadmap.objective - base
-        scenarios.append(
-            {
-                "name": run.name,
-                "description": run.description,
-                "status": roadmap.status,
-                "objective": rounded(roadmap.objective),
-                "bound": rounded(roadmap.bound),
-                "gap": rounded(roadmap.gap, 6),
-                "npv_change": rounded(change),
-                "systems_modernised": len(roadmap.decisions) if roadmap.has_plan else None,
-                "spend_total": round(sum(spend.values()), 2) if roadmap.has_plan else None,
-                "spend_by_period": {label: round(v, 2) for label, v in spend.items()},
-            }
-        )
-    return {"scenarios": scenarios, "differences": comparison.differences()}
-
-
-def render_json(comparison: Comparison) -> str:
-    return json.dumps(comparison_data(comparison), indent=2, ensure_ascii=False) + "\n"
-
-
-# --- comparison.md ---------------------------------------------------------------------------
-
-
-def render_markdown(comparison: Comparison) -> str:
-    """Side by side: headline NPV, what each scenario adds/drops/delays, spend by period."""
-    base = comparison.baseline
-    currency = base.inventory.portfolio.currency
-    runs = comparison.runs
-    lines = [f"# Scenario comparison — {base.inventory.portfolio.name}", ""]
-    lines += _table(
-        ["", *[r.name for r in runs]],
-        [
-            ["Status", *[r.roadmap.status for r in runs]],
-            ["NPV", *[_money(r.roadmap.objective, currency) for r in runs]],
-            ["Change vs baseline", *[_change(r, base, currency) for r in runs]],
-            ["Optimality gap", *[_gap(r.roadmap) for r in runs]],
-            [
-                "Systems modernised",
-                *[str(len(r.roadmap.decisions)) if r.roadmap.has_plan else "—" for r in runs],
-            ],
-            [
-                "One-off spend",
-                *[
-                    money(sum(r.spend.values()), currency) if r.roadmap.has_plan else "—"
-                    for r in runs
-                ],
-            ],
-        ],
-    )
-    for run in comparison.scenarios:
-        lines += ["", f"## {run.name}", ""]
-        if run.description:
-            lines += [run.description, ""]
-        if not run.roadmap.has_plan:
-            lines += [f"No roadmap: the scenario is {run.roadmap.status.replace('_', ' ')}."]
-            continue
-        changes = comparison.changes(run)
-        if not changes:
-            lines += ["Same decisions as the baseline."]
-        for kind in CHANGE_KINDS:
-            mine = [c for c in changes if c.kind == kind]
-            if mine:
-                lines += [f"**{kind.capitalize()}** ({len(mine)}):", ""]
-                lines += [f"- {c.text(run.inventory.axis)}" for c in mine]
-                lines += [""]
-    differences = comparison.differences()
-    planned = [r for r in runs if r.roadmap.has_plan]
-    lines += ["", "## Differences by system", ""]
-    if differences:
-        rows = [
-            [d["system"], *[describe(r.roadmap.decision(d["system"])) for r in planned]]
-            for d in differences
-        ]
-        lines += _table(["System", *[r.name for r in planned]], rows)
-    else:
-        lines += ["Every scenario makes the baseline's decisions."]
-    lines += ["", "## Spend by period", ""]
-    spends = [r.spend for r in planned]
-    periods = base.roadmap.periods
-    rows = [[p, *[money(s.get(p, 0.0), currency) for s in spends]] for p in periods]
-    rows.append(["**Total**", *[f"**{money(sum(s.values()), currency)}**" for s in spends]])
-    lines += _table(["Period", *[r.name for r in planned]], rows, numeric=True)
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def _table(header: list[str], rows: list[list[str]], numeric: bool = False) -> list[str]:
-    align = "---:" if numeric else "---"
-    out = [
-        "| " + " | ".join(header) + " |",
-        "|" + "|".join(["---", *[align] * (len(header) - 1)]) + "|",
-    ]
-    out += ["| " + " | ".join(row) + " |" for row in rows]
-    return out
-
-
-def _money(value: float | None, currency: str) -> str:
-    return "—" if value is None else money(value, currency)
-
-
-def _change(run: ScenarioRun, base: ScenarioRun, currency: str) -> str:
-    if run is base:
-        return "—"
-    new, old = run.roadmap.objective, base.roadmap.objective
-    if new is None or old is None:
-        return "—"
-    share = f" ({100 * (new - old) / abs(old):+.1f} %)" if old else ""
-    sign = "+" if new - old >= 0 else ""
-    return f"{sign}{money(new - old, currency)}{share}"
-
-
-def _gap(roadmap: Roadmap) -> str:
-    return "—" if roadmap.gap is None else f"{100 * roadmap.gap:.2f} %"
-
-
-def write_comparison(outdir: Path, comparison: Comparison) -> list[Path]:
-    """Write comparison.md and comparison.json (JSON last) atomically."""
-    return [
-        write_text_atomic(outdir / "comparison.md", render_markdown(comparison)),
-        write_text_atomic(outdir / "comparison.json", render_json(comparison)),
-    ]

@@ -15,39 +15,22 @@ The marginal value between two consecutive feasible steps is the extra NPV per e
 the resource over the horizon: (objective₂ − objective₁) / (capacity_total₂ − capacity_total₁),
 where `capacity_total` is the sum of the per-period capacities, capped by `total`.
 
-Outputs: `frontier.csv` (columns `capacity_scale, capacity_total, objective, status, gap,
-systems_modernised`), `frontier.json` (the same plus marginal values), `frontier.md` and
-`frontier.html` (a self-contained plotly chart).
+`prioritiser.reports.frontier` writes the outputs: `frontier.csv`, `frontier.json`,
+`frontier.md` and `frontier.html`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
-from pathlib import Path
-from typing import Any
 
-from prioritiser.atomic import write_text_atomic
 from prioritiser.check import check_roadmap
+from prioritiser.errors import UsageError
 from prioritiser.inventory import Inventory
 from prioritiser.roadmap import Roadmap, SolveStatus
-from prioritiser.scenarios.charts import figure_html
-from prioritiser.scenarios.variants import capacity_total, rounded, scale_resource, verified
+from prioritiser.scenarios.variants import capacity_total, scale_resource, verified
 from prioritiser.solve import PlanOptions, plan
-from prioritiser.wording import money
-
-CSV_COLUMNS = (
-    "capacity_scale",
-    "capacity_total",
-    "objective",
-    "status",
-    "gap",
-    "systems_modernised",
-)
 
 
 @dataclass(frozen=True)
@@ -102,13 +85,13 @@ class Frontier:
 def frontier_scales(low: float, high: float, steps: int) -> list[float]:
     """`steps` evenly spaced factors from `low` to `high` (inclusive), rounded to 6 places."""
     if steps < 1:
-        raise ValueError("--steps must be at least 1")
+        raise UsageError("--steps must be at least 1")
     if low < 0 or high < 0:
-        raise ValueError("capacity scales must not be negative")
+        raise UsageError("capacity scales must not be negative")
     if steps == 1:
         return [round(low, 6)]
     if not low < high:
-        raise ValueError(f"--from ({low}) must be below --to ({high}) for more than one step")
+        raise UsageError(f"--from ({low}) must be below --to ({high}) for more than one step")
     return [round(low + (high - low) * i / (steps - 1), 6) for i in range(steps)]
 
 
@@ -122,7 +105,7 @@ def frontier(
     """Plan at each capacity scale (ascending), warm-starting each step from the previous."""
     if resource not in inventory.resources:
         known = ", ".join(sorted(inventory.resources)) or "none"
-        raise ValueError(f"unknown resource {resource!r} (resources: {known})")
+        raise UsageError(f"unknown resource {resource!r} (resources: {known})")
     steps: list[FrontierStep] = []
     previous: Roadmap | None = None
     for scale in sorted(scales):
@@ -163,170 +146,3 @@ def _carry_forward(inventory: Inventory, previous: Roadmap, solved: Roadmap) -> 
     gap = None if bound is None else max(0.0, bound - objective) / max(abs(objective), 1.0)
     status = SolveStatus.FEASIBLE
     return replace(previous, status=status, bound=bound, gap=gap, solver=solved.solver)
-
-
-# --- outputs -------------------------------------------------------------------------------
-
-
-def render_csv(result: Frontier) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for step in result.steps:
-        writer.writerow(
-            [
-                _num(step.scale, 6),
-                _num(step.capacity_total, 2),
-                _num(step.objective, 2),
-                step.roadmap.status,
-                _num(step.roadmap.gap, 6),
-                "" if step.systems_modernised is None else step.systems_modernised,
-            ]
-        )
-    return out.getvalue()
-
-
-def _num(value: float | None, places: int) -> str:
-    if value is None:
-        return ""
-    text = f"{round(value, places):.{places}f}".rstrip("0").rstrip(".")
-    return text if text not in ("", "-0") else "0"
-
-
-def frontier_data(result: Frontier) -> dict[str, Any]:
-    spec = result.inventory.resources[result.resource]
-    return {
-        "resource": result.resource,
-        "unit": spec.unit,
-        "steps": [
-            {
-                "capacity_scale": step.scale,
-                "capacity_total": round(step.capacity_total, 2),
-                "objective": rounded(step.objective),
-                "status": step.roadmap.status,
-                "gap": rounded(step.roadmap.gap, 6),
-                "systems_modernised": step.systems_modernised,
-                "carried_forward": step.carried_forward,
-                "modernised": sorted(d.system for d in step.roadmap.decisions),
-            }
-            for step in result.steps
-        ],
-        "marginal_values": [
-            {
-                "from_scale": m.from_scale,
-                "to_scale": m.to_scale,
-                "value_per_unit": rounded(m.value_per_unit, 6),
-            }
-            for m in result.marginal_values()
-        ],
-    }
-
-
-def render_markdown(result: Frontier) -> str:
-    inventory = result.inventory
-    currency = inventory.portfolio.currency
-    unit = inventory.resources[result.resource].unit or "unit"
-    lines = [
-        f"# Efficient frontier of {result.resource} — {inventory.portfolio.name}",
-        "",
-        f"Every capacity of `{result.resource}` (per period, overrides and total) scaled; each "
-        "step warm-started from the previous one, so the NPV never falls as capacity grows.",
-        "",
-        "| Scale | Capacity over horizon | NPV | Status | Gap | Systems modernised |",
-        "|---:|---:|---:|---|---:|---:|",
-    ]
-    for step in result.steps:
-        status = step.roadmap.status + (" (carried forward)" if step.carried_forward else "")
-        lines.append(
-            f"| {step.scale:g} | {step.capacity_total:,.0f} {unit} | "
-            f"{'—' if step.objective is None else money(step.objective, currency)} | {status} | "
-            f"{'—' if step.roadmap.gap is None else f'{100 * step.roadmap.gap:.2f} %'} | "
-            f"{'—' if step.systems_modernised is None else step.systems_modernised} |"
-        )
-    lines += ["", f"## Marginal value of one more {unit} of {result.resource}", ""]
-    marginals = result.marginal_values()
-    if not marginals:
-        lines.append("Fewer than two feasible steps: no marginal value to show.")
-    else:
-        lines += ["| Between scales | Extra NPV per extra unit |", "|---|---:|"]
-        for m in marginals:
-            value = "—" if m.value_per_unit is None else f"{m.value_per_unit:,.4g}"
-            lines.append(f"| {m.from_scale:g} → {m.to_scale:g} | {value} |")
-    carried = [s for s in result.steps if s.carried_forward]
-    if carried:
-        lines += [
-            "",
-            "Carried forward: at "
-            + ", ".join(f"{s.scale:g}" for s in carried)
-            + " the solver did not beat the previous step's roadmap within its limits, so "
-            "that roadmap (still feasible) is reported, with the gap to this step's bound.",
-        ]
-    return "\n".join(lines) + "\n"
-
-
-def render_chart(result: Frontier) -> str:
-    """Objective against capacity, with the marginal value per unit below it."""
-    from plotly.subplots import make_subplots
-
-    inventory = result.inventory
-    unit = inventory.resources[result.resource].unit or "units"
-    feasible = [s for s in result.steps if s.feasible]
-    figure = make_subplots(
-        rows=2,
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=0.12,
-        row_heights=[0.65, 0.35],
-        subplot_titles=(
-            f"Best NPV by {result.resource} capacity",
-            f"Extra NPV per extra {unit} of {result.resource}",
-        ),
-    )
-    figure.add_scatter(
-        x=[round(s.capacity_total, 2) for s in feasible],
-        y=[round(s.objective or 0.0, 2) for s in feasible],
-        mode="lines+markers",
-        name="NPV",
-        customdata=[
-            [s.scale, s.roadmap.status, 100 * (s.roadmap.gap or 0.0), s.systems_modernised]
-            for s in feasible
-        ],
-        hovertemplate=(
-            "capacity %{x:,.0f}<br>scale %{customdata[0]}<br>NPV %{y:,.0f}<br>"
-            "%{customdata[1]}, gap %{customdata[2]:.2f} %<br>"
-            "%{customdata[3]} systems modernised<extra></extra>"
-        ),
-        row=1,
-        col=1,
-    )
-    pairs = list(pairwise(feasible))
-    marginals = result.marginal_values()
-    figure.add_bar(
-        x=[round((a.capacity_total + b.capacity_total) / 2, 2) for a, b in pairs],
-        y=[None if m.value_per_unit is None else round(m.value_per_unit, 6) for m in marginals],
-        name="marginal value",
-        hovertemplate="%{y:,.4g} per extra unit<extra></extra>",
-        row=2,
-        col=1,
-    )
-    figure.update_xaxes(title_text=f"{result.resource} capacity over the horizon ({unit})", row=2)
-    figure.update_yaxes(title_text=inventory.portfolio.currency, row=1)
-    figure.update_layout(
-        title=f"Efficient frontier of {result.resource} — {inventory.portfolio.name}",
-        showlegend=False,
-        template="plotly_white",
-    )
-    return figure_html(figure, "frontier-chart")
-
-
-def write_frontier(outdir: Path, result: Frontier) -> list[Path]:
-    """Write the chart, markdown and JSON, then frontier.csv last, each atomically."""
-    return [
-        write_text_atomic(outdir / "frontier.html", render_chart(result)),
-        write_text_atomic(outdir / "frontier.md", render_markdown(result)),
-        write_text_atomic(
-            outdir / "frontier.json",
-            json.dumps(frontier_data(result), indent=2, ensure_ascii=False) + "\n",
-        ),
-        write_text_atomic(outdir / "frontier.csv", render_csv(result)),
-    ]

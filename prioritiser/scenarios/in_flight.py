@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from prioritiser.certify import check_consistency
+from prioritiser.errors import UsageError
 from prioritiser.inventory import Inventory, Lock, System
 from prioritiser.model.candidates import Build, Candidate, placement_problems
 from prioritiser.roadmap import Decision, Roadmap
@@ -19,7 +21,7 @@ from prioritiser.scenarios.variants import placed_on, resource_use_of, with_syst
 TOTAL = "total"  # the "period" of a resource's horizon total
 
 
-class ReplanConflict(Exception):
+class ReplanConflict(UsageError):
     """The previous roadmap does not fit the inventory (unknown ids, contradicting locks)."""
 
     def __init__(self, problems: list[str]):
@@ -32,10 +34,10 @@ def as_of_index(inventory: Inventory, as_of: str) -> int:
     try:
         index = inventory.estate.period(as_of)
     except ValueError as exc:
-        raise ValueError(f"--as-of: {exc}") from None
+        raise UsageError(f"--as-of: {exc}") from None
     if not 0 <= index < inventory.axis.count:
         labels = inventory.axis.labels
-        raise ValueError(
+        raise UsageError(
             f"--as-of {as_of} is outside the planning horizon {labels[0]}–{labels[-1]}"
         )
     return index
@@ -220,9 +222,12 @@ def replan_overlay(original: Inventory, locked: Inventory, as_of: str) -> dict[s
 
 
 def check_previous(inventory: Inventory, previous: Roadmap) -> None:
-    """The previous roadmap must hold a plan that speaks about this inventory."""
+    """The previous roadmap must hold a plan that speaks about this inventory, with figures
+    that are finite and agree among themselves (`check_consistency`: the inventory may have
+    changed since, so its NPVs are not recomputed)."""
     if not previous.has_plan:
         raise ReplanConflict([f"the previous roadmap has no plan (status '{previous.status}')"])
-    problems = placement_problems(inventory.estate, previous)
+    problems = [v.message for v in check_consistency(previous)]
+    problems += placement_problems(inventory.estate, previous)
     if problems:
         raise ReplanConflict(problems)

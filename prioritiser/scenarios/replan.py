@@ -37,15 +37,14 @@ model's diagnosis (`prioritiser.diagnose`).
 
 from __future__ import annotations
 
-import json
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import Any
 
-from prioritiser.atomic import write_text_atomic
+from prioritiser.certify import certify_roadmap
 from prioritiser.check import check_roadmap
+from prioritiser.errors import Infeasible, UsageError
 from prioritiser.inventory import Inventory
 from prioritiser.model import Formulation, adjust
 from prioritiser.roadmap import PlatformBuild, Roadmap, SolverInfo, SolveStatus
@@ -53,7 +52,6 @@ from prioritiser.scenarios.changes import (
     CATEGORIES,
     DecisionChange,
     explain_changes,
-    resource_amount,
 )
 from prioritiser.scenarios.in_flight import (
     TOTAL,
@@ -66,9 +64,8 @@ from prioritiser.scenarios.in_flight import (
     replan_overlay,
     started_before,
 )
-from prioritiser.scenarios.variants import describe, placed_on, rounded
+from prioritiser.scenarios.variants import RoadmapCheckFailed, placed_on
 from prioritiser.solve import PlanOptions, plan_solved
-from prioritiser.wording import money, plural
 
 __all__ = [
     "CATEGORIES",
@@ -93,13 +90,15 @@ __all__ = [
 DEFAULT_STABILITY_SHARE = 0.001  # of the previous roadmap's NPV, per changed decision
 
 
-class ReplanInfeasible(Exception):
+class ReplanInfeasible(Infeasible):
     """No roadmap keeps the work in flight under the (scenario's) rules; `findings` say why."""
 
     def __init__(self, findings: list[str], roadmap: Roadmap):
         self.findings = findings
         self.roadmap = roadmap
-        super().__init__("replanning is infeasible: " + "; ".join(findings[:3]))
+        super().__init__(
+            "replanning is infeasible: " + "; ".join(findings[:3]), diagnosis=tuple(findings)
+        )
 
 
 @dataclass(frozen=True)
@@ -137,6 +136,8 @@ class Replan:
 def stability_weight(previous: Roadmap, spec: str | float | None) -> float:
     """W from `--stability`: money (`250000`), a share (`0.5%`), or the default 0.1 % of NPV."""
     base = abs(previous.objective or 0.0)
+    if not math.isfinite(base):  # a NaN weight would leave the solver searching forever
+        raise UsageError(f"the previous roadmap's objective {previous.objective} is not finite")
     if spec is None:
         return DEFAULT_STABILITY_SHARE * base
     text = str(spec).strip()
@@ -144,12 +145,12 @@ def stability_weight(previous: Roadmap, spec: str | float | None) -> float:
     try:
         value = float(match.group(1)) / 100 * base if match else float(text.replace(",", ""))
     except ValueError:
-        raise ValueError(
+        raise UsageError(
             f"--stability {text!r}: give money per change (250000) or a share of the "
             "previous NPV (0.5%)"
         ) from None
     if value < 0 or value != value or value == float("inf"):
-        raise ValueError("--stability must be a finite amount of at least 0")
+        raise UsageError("--stability must be a finite amount of at least 0")
     return value
 
 
@@ -221,15 +222,14 @@ def replan(
     label = locked.axis.label(index)
     if not roadmap.has_plan:
         return Replan(locked, previous, roadmap, label, weight, (), None, tuple(over))
-    violations = check_roadmap(locked, roadmap)
-    if violations:
-        from prioritiser.scenarios.variants import RoadmapCheckFailed
-
-        raise RoadmapCheckFailed("the replan", violations)
     changes = tuple(explain_changes(locked, previous, roadmap, index, weight, reference))
     result = Replan(locked, previous, roadmap, label, weight, changes, None, tuple(over))
     bound = stability.penalised_bound(locked, planned.result.bound)
-    return replace(result, roadmap=_stable_gap(result, bound), penalty_bound=bound)
+    result = replace(result, roadmap=_stable_gap(result, bound), penalty_bound=bound)
+    violations = certify_roadmap(locked, result.roadmap)  # as written: bound and gap restated
+    if violations:
+        raise RoadmapCheckFailed("the replan", violations)
+    return result
 
 
 def _stable_gap(result: Replan, bound: float | None) -> Roadmap:
@@ -243,7 +243,9 @@ def _stable_gap(result: Replan, bound: float | None) -> Roadmap:
             return roadmap  # proven within the asked gap; the exact figure is not reported
         return replace(roadmap, bound=None, gap=None)
     slack = max(0.0, bound - value)
-    gap = slack / max(abs(value), 1.0)
+    # Stated against the roadmap's own objective, so that gap = (bound − objective) /
+    # |objective| holds in roadmap.json as in every other roadmap (`certify` checks it).
+    gap = slack / max(abs(roadmap.objective), 1.0)
     return replace(roadmap, bound=roadmap.objective + slack, gap=gap)
 
 
@@ -305,130 +307,3 @@ def _model_diagnosis(inventory: Inventory, solver: str, time_limit: float | None
     except Exception:  # a diagnosis must never hide the infeasibility it explains
         return []
     return [line for line in result.render().splitlines() if line.strip()]
-
-
-# --- outputs -------------------------------------------------------------------------------------
-
-
-def changes_data(result: Replan, previous_path: str = "") -> dict[str, Any]:
-    roadmap = result.roadmap
-    return {
-        "as_of": result.as_of,
-        "previous": previous_path,
-        "scenarios": list(result.inventory.scenarios),
-        "status": roadmap.status,
-        "previous_objective": rounded(result.previous.objective),
-        "objective": rounded(roadmap.objective),
-        "overcommitted": [o.to_dict() for o in result.overcommitted],
-        "stability": {
-            "weight_per_change": round(result.weight, 2),
-            "changes": result.change_count,
-            "penalty": round(result.weight * result.change_count, 2),
-            "objective_less_penalty": rounded(result.stable_objective),
-            "gap": rounded(roadmap.gap, 6),
-        },
-        **{category: [c.to_dict() for c in result.of(category)] for category in CATEGORIES},
-    }
-
-
-def render_changes_json(result: Replan, previous_path: str = "") -> str:
-    return json.dumps(changes_data(result, previous_path), indent=2, ensure_ascii=False) + "\n"
-
-
-def render_changes_md(result: Replan) -> str:
-    inventory = result.inventory
-    currency = inventory.portfolio.currency
-    roadmap = result.roadmap
-    old, new = result.previous.objective or 0.0, roadmap.objective or 0.0
-    scenario = ", ".join(inventory.scenarios) or "none (same inventory)"
-    kept = result.of("kept")
-    in_flight = [c for c in kept if c.in_flight]
-    lines = [
-        f"# Replan as of {result.as_of} — {inventory.portfolio.name}",
-        "",
-        "| | |",
-        "|---|---|",
-        f"| Scenario | {scenario} |",
-        f"| Previous NPV | {money(old, currency)} |",
-        f"| New NPV | **{money(new, currency)}** ({'+' if new >= old else ''}"
-        f"{money(new - old, currency)}) |",
-        f"| Work in flight kept | {plural(len(in_flight), 'decision')} |",
-        f"| Other decisions kept | {len(kept) - len(in_flight)} |",
-        f"| Changed / dropped / added | {len(result.of('changed'))} / "
-        f"{len(result.of('dropped'))} / {len(result.of('added'))} |",
-        f"| Stability cost per change | {money(result.weight, currency)} |",
-        "",
-    ]
-    if result.overcommitted:
-        lines += [
-            "## Work in flight over the revised capacity",
-            "",
-            "This work started before the revision and continues as contracted; nothing new "
-            "that needs the resource starts in these periods. To stay within the revised "
-            "capacity, find the difference or pause one of the projects named.",
-            "",
-            "| Resource | Period | Committed | Capacity | Over by | In flight |",
-            "|---|---|---:|---:|---:|---|",
-        ]
-        for o in result.overcommitted:
-            lines.append(
-                f"| {o.resource} | {o.period} | {resource_amount(inventory, o.resource, o.committed)} "
-                f"| {resource_amount(inventory, o.resource, o.capacity)} | "
-                f"{resource_amount(inventory, o.resource, o.committed - o.capacity)} | "
-                f"{', '.join(o.systems)} |"
-            )
-        lines.append("")
-    titles = {
-        "changed": "Changed",
-        "dropped": "Dropped",
-        "added": "Added",
-    }
-    for category in ("changed", "dropped", "added"):
-        entries = result.of(category)
-        lines += [f"## {titles[category]} ({len(entries)})", ""]
-        if not entries:
-            lines += ["None.", ""]
-            continue
-        for c in entries:
-            what = f"{describe(c.previous)} → {describe(c.new)}"
-            lines.append(f"- **{c.system}** ({c.detail}): {what}. Why: {c.why}.")
-        lines.append("")
-    lines += [f"## Kept ({len(kept)})", ""]
-    for c in kept:
-        tag = " (in flight)" if c.in_flight else ""
-        lines.append(f"- **{c.system}**{tag}: {describe(c.new)}. {c.why[0].upper()}{c.why[1:]}.")
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def render_overlay(original: Inventory, result: Replan) -> str:
-    import yaml
-
-    header = (
-        "# What `prioritiser replan` added to the inventory (and its --scenario files) before\n"
-        "# planning. Check the new roadmap as it was planned with:\n"
-        "#   prioritiser check INVENTORY [--scenario S.yaml ...] --scenario replan-overlay.yaml "
-        "roadmap.json\n"
-    )
-    data = replan_overlay(original, result.inventory, result.as_of)
-    return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-
-
-def write_changes(
-    outdir: Path, original: Inventory, result: Replan, previous_path: str = ""
-) -> list[Path]:
-    return [
-        write_text_atomic(outdir / "replan-overlay.yaml", render_overlay(original, result)),
-        write_text_atomic(outdir / "changes.md", render_changes_md(result)),
-        write_text_atomic(outdir / "changes.json", render_changes_json(result, previous_path)),
-    ]
-
-
-def render_diagnosis(error: ReplanInfeasible, as_of: str) -> str:
-    lines = [f"# Replan as of {as_of} is infeasible", ""]
-    lines += [f"- {finding}" for finding in error.findings]
-    return "\n".join(lines) + "\n"
-
-
-def render_diagnosis_json(error: ReplanInfeasible, as_of: str) -> str:
-    data = {"status": "infeasible", "as_of": as_of, "findings": list(error.findings)}
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

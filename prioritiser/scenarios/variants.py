@@ -11,14 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from prioritiser.check import Violation, check_roadmap
+from prioritiser.certify import certify_roadmap
+from prioritiser.check import Violation
 from prioritiser.economics import Appraisal
+from prioritiser.errors import CheckFailed
 from prioritiser.inventory import Estate, Inventory, System
 from prioritiser.model.candidates import Build, Candidate, Placed, placed
 from prioritiser.roadmap import Decision, Roadmap
 
 
-class RoadmapCheckFailed(Exception):
+class RoadmapCheckFailed(CheckFailed):
     """A roadmap produced here failed the independent checker (a bug, never user error)."""
 
     def __init__(self, what: str, violations: list[Violation]):
@@ -31,9 +33,9 @@ class RoadmapCheckFailed(Exception):
 
 
 def verified(inventory: Inventory, roadmap: Roadmap, what: str) -> Roadmap:
-    """`roadmap` itself when it has no plan or passes `check_roadmap`; raise otherwise."""
+    """`roadmap` itself when it has no plan or passes `certify_roadmap`; raise otherwise."""
     if roadmap.has_plan:
-        violations = check_roadmap(inventory, roadmap)
+        violations = certify_roadmap(inventory, roadmap)
         if violations:
             raise RoadmapCheckFailed(what, violations)
     return roadmap

@@ -1,0 +1,270 @@
+"""The click arguments and options several commands share, defined once."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from prioritiser.cli.params import FiniteFloat
+from prioritiser.solve import DEFAULT_GAP, SOLVERS, PlanOptions
+from prioritiser.tasks.imports import ImportRequest, TableReading
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+SOLVER_FLAGS = ("solver", "time_limit", "gap", "threads", "seed")
+
+
+def inventory_argument(command: F) -> F:
+    """INVENTORY: the inventory folder (checked by the loader, which says what is wrong)."""
+    return click.argument("inventory", type=click.Path(path_type=Path))(command)
+
+
+def output_option(help_text: str) -> Callable[[F], F]:
+    """`-o/--output OUTDIR`, the output folder of a command."""
+    return click.option(
+        "-o", "--output", "outdir", type=click.Path(path_type=Path), default=None, help=help_text
+    )
+
+
+def scenario_option(
+    help_text: str = "Apply a what-if overlay first (repeatable, applied in order).",
+) -> Callable[[F], F]:
+    """`--scenario FILE`, repeatable; a missing file is a usage error (exit 2)."""
+    return click.option(
+        "--scenario",
+        "scenarios",
+        multiple=True,
+        type=click.Path(path_type=Path, exists=True, dir_okay=False),
+        help=help_text,
+    )
+
+
+def solver_options(command: F) -> F:
+    """The solver flags of every command that plans, handed to the command as one
+    `options: PlanOptions` argument."""
+
+    @functools.wraps(command)
+    def with_options(*args: Any, **kwargs: Any) -> Any:
+        flags = {name: kwargs.pop(name) for name in SOLVER_FLAGS}
+        return command(*args, options=PlanOptions(**flags), **kwargs)
+
+    decorators = [
+        click.option(
+            "--solver",
+            type=click.Choice(SOLVERS),
+            default="highs",
+            show_default=True,
+            help="MILP solver: HiGHS (default) or CBC (bundled with PuLP).",
+        ),
+        click.option(
+            "--time-limit",
+            type=FiniteFloat(min=0.1),
+            default=None,
+            help="Stop after S seconds (model build included) with the best roadmap found.",
+        ),
+        click.option(
+            "--gap",
+            type=FiniteFloat(min=0.0, max=1.0),
+            default=DEFAULT_GAP,
+            show_default=True,
+            help="Relative optimality gap at which to stop.",
+        ),
+        click.option(
+            "--threads",
+            type=click.IntRange(min=1),
+            default=None,
+            help="Solver threads (default: the solver's choice).",
+        ),
+        click.option(
+            "--seed",
+            type=int,
+            default=0,
+            show_default=True,
+            help="Solver random seed (same inputs and seed give identical outputs).",
+        ),
+    ]
+    wrapped: Any = with_options
+    for decorator in reversed(decorators):
+        wrapped = decorator(wrapped)
+    return wrapped  # type: ignore[no-any-return]  # click's decorators are untyped here
+
+
+def output_options(help_text: str) -> Callable[[F], F]:
+    """`-o/--output INVENTORY` (required) and `--force`: where an importer or `generate`
+    writes."""
+
+    def decorate(command: F) -> F:
+        command = click.option(
+            "--force", is_flag=True, help="Overwrite an inventory that already exists in INVENTORY."
+        )(command)
+        return click.option(
+            "-o",
+            "--output",
+            "output",
+            required=True,
+            type=click.Path(path_type=Path, file_okay=False),
+            metavar="INVENTORY",
+            help=help_text,
+        )(command)
+
+    return decorate
+
+
+import_output_options = output_options("Folder to write the inventory to.")
+
+IMPORT_FLAGS = (
+    "output", "force", "options_template", "name", "start", "periods", "strict", "currency",
+    "include_lifecycle",
+)  # fmt: skip
+
+
+def import_options(command: F) -> F:
+    """What every `import` subcommand shares — where to write, templates, portfolio
+    settings, currency, lifecycle scope, strictness — handed to the command as one
+    `request: ImportRequest`."""
+
+    @functools.wraps(command)
+    def with_request(*args: Any, **kwargs: Any) -> Any:
+        flags = {name: kwargs.pop(name) for name in IMPORT_FLAGS}
+        return command(*args, request=ImportRequest(**flags), **kwargs)
+
+    return _decorated(
+        with_request,
+        [
+            click.option(
+                "--options-template",
+                type=click.Path(path_type=Path, exists=True, dir_okay=False),
+                help="Option templates file (default: the built-in one; see docs/importers.md).",
+            ),
+            click.option("--name", help="Portfolio name (default: from SOURCE)."),
+            click.option(
+                "--start",
+                help="First period of the plan, e.g. 2027-Q1 (default: Q1 of next year).",
+            ),
+            click.option(
+                "--periods",
+                type=click.IntRange(1, 400),
+                default=12,
+                show_default=True,
+                help="Planning horizon in periods.",
+            ),
+            click.option(
+                "--currency",
+                metavar="CODE",
+                help="Portfolio currency, e.g. USD (default: what the source's amounts say, "
+                "else GBP); amounts in another currency are left unset and reported.",
+            ),
+            click.option(
+                "--include-lifecycle",
+                "include_lifecycle",
+                multiple=True,
+                metavar="STAGE",
+                help="Plan systems whose lifecycle stage (or TIME tag) is out of scope by "
+                "default, e.g. experimental (repeatable; end_of_life ones may only be retired).",
+            ),
+            click.option(
+                "--strict",
+                is_flag=True,
+                help="Write nothing (exit 3) if anything could not be imported.",
+            ),
+            click.option("-v", "--verbose", is_flag=True, help="List every system mapped."),
+            output_options("Folder to write the inventory to (its overrides/*.yaml are applied)."),
+        ],
+    )
+
+
+TABLE_FLAGS = (
+    "mappings", "where", "na", "value_maps", "scale", "relations", "separator",
+)  # fmt: skip
+
+
+def table_options(command: F) -> F:
+    """How to read table cells — columns, rows, tokens, value maps, units, header — handed
+    to the command as one `reading: TableReading`."""
+
+    @functools.wraps(command)
+    def with_reading(*args: Any, **kwargs: Any) -> Any:
+        flags = {name: kwargs.pop(name) for name in TABLE_FLAGS}
+        header_row, no_header = kwargs.pop("header_row"), kwargs.pop("no_header")
+        reading = TableReading(**flags, header_row=None if no_header else header_row)
+        return command(*args, reading=reading, **kwargs)
+
+    return _decorated(
+        with_reading,
+        [
+            click.option(
+                "--map",
+                "mappings",
+                multiple=True,
+                metavar="FIELD=COLUMN",
+                help="Read FIELD from COLUMN (a header or a letter; repeatable), "
+                "e.g. --map id=sys_id --map lifecycle=Status.",
+            ),
+            click.option(
+                "--where",
+                multiple=True,
+                metavar="COLUMN=VALUE",
+                help="Import only rows where COLUMN=VALUE (or COLUMN!=VALUE); repeatable: "
+                "values of one column are alternatives, columns must all match.",
+            ),
+            click.option(
+                "--na",
+                multiple=True,
+                metavar="TOKEN",
+                help="A cell meaning 'not known' (repeatable), besides -, n/a, TBC, TBD, ?, "
+                "unknown, null.",
+            ),
+            click.option(
+                "--value",
+                "value_maps",
+                multiple=True,
+                metavar="FIELD:FROM=TO",
+                help="Translate a value, e.g. --value lifecycle:Sunsetting=phase_out "
+                "(repeatable; an empty TO means not known).",
+            ),
+            click.option(
+                "--scale",
+                multiple=True,
+                metavar="COLUMN=FACTOR",
+                help="Multiply a money column (or field) by FACTOR (1e6, m, k), e.g. "
+                "--scale 'Cost ($M)=1e6'; units in headers like ($M) are read by themselves.",
+            ),
+            click.option(
+                "--header-row",
+                type=click.IntRange(1, 1000),
+                default=1,
+                show_default=True,
+                help="Spreadsheet row of the header (rows above it are ignored).",
+            ),
+            click.option(
+                "--no-header",
+                is_flag=True,
+                help="The table has no header row: name columns by letter (--map name=B).",
+            ),
+            click.option(
+                "--separator",
+                default=";",
+                show_default=True,
+                help="Separates several values in one cell (a line break always does).",
+            ),
+            click.option(
+                "--relation",
+                "relations",
+                multiple=True,
+                metavar="TYPE=CONSTRAINT",
+                help="Constraint for a relation type (after, requires, together, none, "
+                "skip), e.g. --relation 'Sends data to::Receives data from=none'.",
+            ),
+        ],
+    )
+
+
+def _decorated(command: Any, decorators: list[Callable[[Any], Any]]) -> Any:
+    """`command` under `decorators`, the first listed outermost (as if written above it)."""
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
