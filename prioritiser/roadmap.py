@@ -29,9 +29,6 @@ class SolveStatus(StrEnum):
         return self in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
 
 
-Status = SolveStatus
-
-
 @dataclass(frozen=True)
 class Decision:
     """A system modernised with `option`, in flight from `start` to `finish` (inclusive)."""
