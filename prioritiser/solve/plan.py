@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from prioritiser.economics import Appraisal
+from prioritiser.errors import UsageError
 from prioritiser.inventory import Estate, Inventory
 from prioritiser.model.candidates import Build, Candidate, CandidateSet
 from prioritiser.model.formulation import Formulation
@@ -89,7 +90,7 @@ def plan_solved(
     """`plan`, with the solver's result kept beside the roadmap."""
     options = options or PlanOptions()
     if options.solver not in SOLVERS:
-        raise ValueError(f"unknown solver {options.solver!r}; choose one of {', '.join(SOLVERS)}")
+        raise UsageError(f"unknown solver {options.solver!r}; choose one of {', '.join(SOLVERS)}")
     began = time.monotonic()
     # Dominated options go only when the objective is the plain NPV (an adjust hook may
     # change it, e.g. a stability penalty when replanning).
