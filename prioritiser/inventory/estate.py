@@ -9,8 +9,8 @@ from prioritiser.inventory.periods import PeriodAxis, parse_period
 from prioritiser.inventory.problems import Problem
 from prioritiser.inventory.resolved import CAPEX, Estate, resolve
 from prioritiser.inventory.schema import (
+    AppraisalSettings,
     Objective,
-    Option,
     Platform,
     Portfolio,
     Resource,
@@ -48,6 +48,7 @@ class Inventory:
     platforms: tuple[Platform, ...]
     systems: tuple[System, ...]
     uncertainty: Uncertainty | None = None
+    appraisal: AppraisalSettings | None = None
     root: str = ""
     sources: tuple[SourceFile, ...] = ()
     scenarios: tuple[str, ...] = ()
@@ -122,17 +123,6 @@ class Inventory:
     @property
     def has_capex(self) -> bool:
         return CAPEX in self.resources
-
-    def option_resource_use(self, option: Option) -> dict[str, float]:
-        """Per-period use of each resource while `option` is in flight (rule 3).
-
-        The one-off `cost` is drawn evenly over the duration on `capex` when the inventory
-        has that resource and the option does not name `capex` itself.
-        """
-        use = dict(option.resource_use)
-        if self.has_capex and CAPEX not in use and option.cost > 0:
-            use[CAPEX] = option.cost / option.duration
-        return use
 
     def platform_resource_use(self, platform: Platform) -> dict[str, float]:
         """Per-period resource use of a platform's setup (its cost drawn on capex as for options)."""

@@ -25,6 +25,7 @@ class ScenarioFile(BaseModel):
     risk: dict[str, Any] | None = None
     objective: dict[str, Any] | None = None
     uncertainty: dict[str, Any] | None = None
+    appraisal: dict[str, Any] | None = None
     platforms: dict[str, dict[str, Any]] | list[dict[str, Any]] | None = None
     systems: dict[str, dict[str, Any]] | list[dict[str, Any]] | None = Field(
         None, description="Per system id, the fields to change; options merge by id."
@@ -48,6 +49,7 @@ class OverridesFile(BaseModel):
     resources: dict[str, dict[str, Any]] | None = None
     risk: dict[str, Any] | None = None
     objective: dict[str, Any] | None = None
+    appraisal: dict[str, Any] | None = None
 
 
 FILES: dict[str, type[BaseModel]] = {

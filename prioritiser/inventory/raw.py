@@ -15,7 +15,7 @@ from prioritiser.inventory.problems import Location, Problem
 from prioritiser.inventory.yamlsafe import AliasBudget, LoadedYaml, Path_, load_yaml_file
 from prioritiser.paths import outside, outside_message
 
-PORTFOLIO_KEYS = ("portfolio", "resources", "risk", "objective", "uncertainty")
+PORTFOLIO_KEYS = ("portfolio", "resources", "risk", "objective", "uncertainty", "appraisal")
 LIST_SECTIONS = ("platforms", "systems")
 
 
