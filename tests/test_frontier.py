@@ -109,11 +109,13 @@ def test_a_worse_answer_from_the_solver_is_replaced_by_the_previous_roadmap(monk
             bound = roadmap.bound or 0.0
             return replace(
                 roadmap,
-                decisions=decisions,
                 objective=objective,
                 gap=(bound - objective) / abs(objective),  # its figures stay true
                 resource_use={},
                 status="feasible",
+                value=None,  # its value split is not restated either
+                npv=None,
+                decisions=[replace(d, value=None) for d in decisions],
             )
         return roadmap
 

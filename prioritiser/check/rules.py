@@ -2,12 +2,17 @@
 
 It reads only the inventory and the roadmap (never `prioritiser.model`), so a bug in the
 formulation cannot hide itself here. Every problem is a `Violation` naming the rule, the
-systems and the periods involved, with a sentence a planner can act on.
+systems and the periods involved, with a sentence a planner can act on. The appraisal's
+keys (optimism bias, `costs:`, forbidden unsupported systems, financial years) are read by
+`terms`, the checker's own reading of them.
 
 Rule names: "0 format" (the roadmap does not match the inventory: unknown ids, malformed
-labels, a finish that disagrees with the option's duration, resource use that disagrees
-with the decisions), "1 one option", "2 windows", "3 resources", "4 after",
-"4 requires", "4 together", "5 safe retirement", "6 platforms", "7 risk".
+labels, a finish that disagrees with the option's duration — optimism bias applied —,
+resource use that disagrees with the decisions), "1 one option", "2 windows",
+"2 end of support" (a system policy forbids to run unsupported is retained, or finishes
+after its end of support), "3 resources" (per-period capacity, `total`, and `per_year`
+caps on financial years), "4 after", "4 requires", "4 together", "5 safe retirement",
+"6 platforms", "7 risk".
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from prioritiser.check import terms
 from prioritiser.inventory import Inventory, Option, Platform, System
 from prioritiser.inventory.periods import PeriodAxis, is_period_label, parse_period
 from prioritiser.roadmap import Decision, PlatformBuild, Roadmap
@@ -105,7 +111,7 @@ class Plan:
         """Per-period resource use of an option in flight (rule 3), computed once per option."""
         key = id(option)
         if key not in self._use:
-            self._use[key] = self.inventory.option_resource_use(option)
+            self._use[key] = terms.draws(self.inventory, option)
         return self._use[key]
 
     def of(self, system_id: str) -> Placed | None:
@@ -210,12 +216,14 @@ def _place_decision(
             problems.append(_bad_label(f"{system_id}: {what}", label, axis, system_id))
     if start is None:
         return None, problems
-    placed = Placed(system, option, start, start + option.duration - 1)
+    duration = terms.duration(inventory, option)
+    placed = Placed(system, option, start, start + duration - 1)
     if finish is not None and finish != placed.finish:
+        biased = "" if duration == option.duration else " with its optimism bias"
         problems.append(
             Violation(
                 "0 format",
-                f"{system_id} ({option.id}, {option.duration} periods) starts in {start_label}, "
+                f"{system_id} ({option.id}, {duration} periods{biased}) starts in {start_label}, "
                 f"so its last period in flight is {axis.label(placed.finish)}, "
                 f"not {finish_label}",
                 (system_id,),
@@ -347,6 +355,17 @@ def check_one_option(plan: Plan) -> list[Violation]:
                     (system.must_modernise_by,),
                 )
             )
+        elif terms.support_deadline(plan.inventory, system) is not None:
+            violations.append(
+                Violation(
+                    "2 end of support",
+                    f"{system.id} is {system.criticality} and may not run unsupported "
+                    f"(risk.unsupported.forbid), but the roadmap retains it past its end of "
+                    f"support {system.end_of_support}",
+                    (system.id,),
+                    (str(system.end_of_support),),
+                )
+            )
     return violations
 
 
@@ -389,6 +408,18 @@ def check_windows(plan: Plan) -> list[Violation]:
                     "2 windows",
                     f"{s.id} ({p.option.id}) finishes in {span[1]}, after its deadline "
                     f"{s.must_modernise_by}",
+                    where,
+                    span[1:],
+                )
+            )
+        support = terms.support_deadline(inventory, s)
+        if support is not None and p.finish > support:
+            violations.append(
+                Violation(
+                    "2 end of support",
+                    f"{s.id} ({p.option.id}) finishes in {span[1]}, after its end of support "
+                    f"{s.end_of_support}, and {s.criticality} systems may not run unsupported "
+                    "(risk.unsupported.forbid)",
                     where,
                     span[1:],
                 )
@@ -463,6 +494,33 @@ def check_resources(plan: Plan) -> list[Violation]:
                     _users(plan, resource, None),
                 )
             )
+    return violations
+
+
+def check_financial_years(plan: Plan) -> list[Violation]:
+    """Rule 3 (per_year): a resource's use summed over the periods of a financial year (those
+    inside the horizon) stays within its cap for that year."""
+    inventory = plan.inventory
+    used = _resource_use(plan)
+    by_year: dict[str, list[int]] = defaultdict(list)
+    for period in plan.horizon():
+        by_year[terms.financial_year(inventory, period)].append(period)
+    violations = []
+    for resource in sorted(used):
+        for label, cap in sorted(inventory.resources[resource].per_year.items()):
+            periods = by_year.get(str(label), [])
+            total = sum(used[resource][t] for t in periods)
+            if periods and _over(total, cap):
+                labels = tuple(plan.label(t) for t in periods)
+                violations.append(
+                    Violation(
+                        "3 resources",
+                        f"{resource}: {_num(total)} used in financial year {label} "
+                        f"({_span(labels)}) exceeds its per_year cap of {_num(cap)}",
+                        tuple(sorted({s for t in periods for s in _users(plan, resource, t)})),
+                        labels,
+                    )
+                )
     return violations
 
 
@@ -758,6 +816,7 @@ RULES: tuple[Rule, ...] = (
     check_one_option,
     check_windows,
     check_resources,
+    check_financial_years,
     check_after,
     check_requires,
     check_together,
