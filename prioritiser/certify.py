@@ -304,7 +304,8 @@ def _policy(roadmap: Roadmap) -> list[Violation]:
             )
         )
     low = policy.objective_without - (bound if _number(bound) else objective)  # type: ignore[operator]
-    high = (policy.bound_without or policy.objective_without) - objective
+    ceiling = policy.bound_without if policy.bound_without is not None else policy.objective_without
+    high = ceiling - objective
     if not (_close(policy.low, low, 2 * PENNY) and _close(policy.high, high, 2 * PENNY)):
         out.append(
             Violation(

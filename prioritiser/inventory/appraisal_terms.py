@@ -146,3 +146,18 @@ def forbidden(inventory: Inventory, system: System) -> bool:
         and system.criticality in unsupported.forbid
         and system.end_of_support is not None
     )
+
+
+def uses_appraisal(inventory: Inventory) -> bool:
+    """Whether the inventory uses any appraisal key (DESIGN.md "Appraisal v2"): then reports
+    and explanations show the value split, base and adjusted figures, financial years and
+    unsupported exposure; an inventory without them reads as it always has."""
+    portfolio = inventory.portfolio
+    return (
+        inventory.appraisal is not None
+        or inventory.risk.unsupported is not None
+        or "financial_year_start" in portfolio.model_fields_set
+        or "include" in inventory.objective.model_fields_set
+        or any(spec.per_year for spec in inventory.resources.values())
+        or any(o.costs or o.optimism_bias for s in inventory.systems for o in s.options)
+    )

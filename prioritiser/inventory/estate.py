@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from prioritiser.inventory.periods import PeriodAxis, parse_period
@@ -123,6 +123,22 @@ class Inventory:
     @property
     def has_capex(self) -> bool:
         return CAPEX in self.resources
+
+    @property
+    def forbids_unsupported(self) -> bool:
+        """Whether `risk.unsupported.forbid` makes an end of support a deadline for any system."""
+        return any(system.forbidden for system in self.estate.systems)
+
+    def without_forbid(self) -> Inventory:
+        """The same inventory with `risk.unsupported.forbid` emptied (its systems priced by
+        `cost_per_year` instead): how the price of that policy is measured."""
+        unsupported = self.risk.unsupported
+        if unsupported is None or not unsupported.forbid:
+            return self
+        risk = self.risk.model_copy(
+            update={"unsupported": unsupported.model_copy(update={"forbid": []})}
+        )
+        return replace(self, risk=risk)
 
     def platform_resource_use(self, platform: Platform) -> dict[str, float]:
         """Per-period resource use of a platform's setup (its cost drawn on capex as for options)."""
