@@ -8,9 +8,9 @@ bias applied or as stated, the currency.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-from prioritiser.reports.appraisal import AppraisalReport, DecisionAppraisal, UnsupportedRow
+from prioritiser.reports.appraisal import AppraisalReport, DecisionAppraisal
 from prioritiser.textsafe import markdown_table, markdown_text
 from prioritiser.wording import money, names, plural
 
@@ -74,6 +74,17 @@ def policy_text(p: AppraisalReport) -> str:
     return text
 
 
+def spend_text(p: AppraisalReport) -> str:
+    """`on capex £19.0m and rdel £8.1m, optimism bias applied (undiscounted)`."""
+    totals = {name: sum(y.spend.get(name, 0.0) for y in p.years) for name in p.money}
+    listed = names(f"{name} {money(total, p.currency)}" for name, total in totals.items())
+    uplift = sum(y.uplift for y in p.years)
+    text = f"on {listed}" if listed else "none"
+    if uplift >= 0.5:
+        text += f", including {money(uplift, p.currency)} of optimism bias"
+    return text + " (undiscounted)"
+
+
 def headline_rows(p: AppraisalReport) -> list[list[str]]:
     """Rows the summary's headline table gains."""
     cur = p.currency
@@ -97,38 +108,59 @@ def attention(p: AppraisalReport) -> list[str]:
     ]
 
 
-# --- summary.md sections ------------------------------------------------------------------------
+# --- the appraisal's tables (summary.md, report.html) -----------------------------------------
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[object]], right: set[int]) -> list[str]:
-    return markdown_table(headers, rows, right)
+@dataclass(frozen=True)
+class Table:
+    """A table of plain text cells (renderers escape them for their format)."""
+
+    id: str
+    title: str
+    note: str
+    headers: list[str]
+    rows: list[list[str]]
+    numeric: set[int] = field(default_factory=set)
+
+
+def tables(p: AppraisalReport) -> list[Table]:
+    """Value split, money by financial year, left unsupported, optimism bias (when any)."""
+    out = [value_split(p), money_by_year(p), left_unsupported(p)]
+    bias = optimism_bias(p)
+    return out + ([bias] if bias is not None else [])
 
 
 def sections(p: AppraisalReport) -> list[str]:
-    return value_split(p) + money_by_year(p) + left_unsupported(p) + optimism_bias(p)
+    """The tables as summary.md sections."""
+    lines: list[str] = []
+    for t in tables(p):
+        rows = [[markdown_text(cell) for cell in row] for row in t.rows]
+        lines += ["", f"## {t.title}", "", markdown_text(t.note)]
+        if t.headers:
+            lines += ["", *markdown_table([markdown_text(h) for h in t.headers], rows, t.numeric)]
+    return lines
 
 
-def value_split(p: AppraisalReport) -> list[str]:
+def value_split(p: AppraisalReport) -> Table:
     cur = p.currency
     rows = [
         [part.label, money(part.value, cur), "yes" if part.counted else "no"]
         for part in p.parts
         if abs(part.value) >= 0.5 or part.key in ("cashable", "costs")
     ]
-    rows.append(["**Net present value**", f"**{money(p.npv, cur)}**", ""])
-    lines = [
-        "",
-        "## Value split",
-        "",
+    rows.append(["Net present value", money(p.npv, cur), ""])
+    return Table(
+        "value-split",
+        "Value split",
         "Present values to the start of the plan, optimism bias applied. The objective counts "
         "the parts marked yes (objective.include); one-off costs always count.",
-        "",
-        *_table(["Part", "Present value", "In the objective"], rows, {1}),
-    ]
-    return lines
+        ["Part", "Present value", "In the objective"],
+        rows,
+        {1},
+    )
 
 
-def money_by_year(p: AppraisalReport) -> list[str]:
+def money_by_year(p: AppraisalReport) -> Table:
     cur = p.currency
     headers = ["Financial year", "Periods", *[f"{name} (one-off)" for name in p.money]]
     headers += ["of which optimism bias", "Cashable savings"]
@@ -141,51 +173,45 @@ def money_by_year(p: AppraisalReport) -> list[str]:
             cells.append(f"{cell} / {money(cap, cur)}" if cap is not None else cell)
         cells += [money(y.uplift, cur), money(y.cashable, cur)]
         rows.append(cells)
-    return [
-        "",
-        "## Money by financial year",
-        "",
+    return Table(
+        "money-by-year",
+        "Money by financial year",
         "In-year cash, undiscounted: one-off spend on each money resource (optimism bias "
-        "applied; `spend / cap` where a per_year cap is set) and cashable savings (after dual "
+        "applied; spend / cap where a per_year cap is set) and cashable savings (after dual "
         "running and ramp-up).",
-        "",
-        *_table(headers, rows, set(range(2, len(headers)))),
-    ]
+        headers,
+        rows,
+        set(range(2, len(headers))),
+    )
 
 
-def _unsupported_row(r: UnsupportedRow, currency: str) -> list[str]:
-    return [
-        f"{markdown_text(r.name)} (`{r.system}`)",
-        markdown_text(r.department),
-        r.criticality,
-        r.end_of_support,
-        markdown_text(r.decision),
-        r.unsupported_from,
-        str(r.periods),
-        money(r.exposure, currency),
-    ]
-
-
-def left_unsupported(p: AppraisalReport) -> list[str]:
-    head = ["", "## Left unsupported", ""]
+def left_unsupported(p: AppraisalReport) -> Table:
     if not p.unsupported:
-        return [*head, "No system runs past its end of support under this roadmap."]
+        note = "No system runs past its end of support under this roadmap."
+        return Table("unsupported", "Left unsupported", note, [], [])
     headers = ["System", "Department", "Criticality", "End of support", "Decision",
                "Unsupported from", "Periods", "Exposure (PV)"]  # fmt: skip
-    rows = [_unsupported_row(r, p.currency) for r in p.unsupported]
-    return [
-        *head,
-        f"{exposure_text(p)[0].upper()}{exposure_text(p)[1:]}: {money(p.exposure_left, p.currency)} "
-        "in all. A retained system counts to the end of the appraisal window; one being "
-        "modernised until its option's last period in flight.",
-        "",
-        *_table(headers, rows, {6, 7}),
-    ]
+    rows = [
+        [f"{r.name} ({r.system})", r.department, r.criticality, r.end_of_support, r.decision,
+         r.unsupported_from, str(r.periods), money(r.exposure, p.currency)]
+        for r in p.unsupported
+    ]  # fmt: skip
+    summary = exposure_text(p)
+    return Table(
+        "unsupported",
+        "Left unsupported",
+        f"{summary[0].upper()}{summary[1:]}: {money(p.exposure_left, p.currency)} in all. A "
+        "retained system counts to the end of the appraisal window; one being modernised "
+        "until its option's last period in flight.",
+        headers,
+        rows,
+        {6, 7},
+    )
 
 
 def _bias_row(d: DecisionAppraisal, currency: str) -> list[str]:
     return [
-        f"{markdown_text(d.name)} (`{d.system}`)",
+        f"{d.name} ({d.system})",
         d.kind,
         str(d.base_duration),
         str(d.duration),
@@ -194,18 +220,17 @@ def _bias_row(d: DecisionAppraisal, currency: str) -> list[str]:
     ]
 
 
-def optimism_bias(p: AppraisalReport) -> list[str]:
+def optimism_bias(p: AppraisalReport) -> Table | None:
     if not p.biased:
-        return []
+        return None
     headers = ["System", "Kind", "Periods (base)", "Periods (adjusted)",
                "One-off cost (base)", "One-off cost (adjusted)"]  # fmt: skip
-    rows = [_bias_row(d, p.currency) for d in p.biased]
-    return [
-        "",
-        "## Optimism bias: base and adjusted",
-        "",
+    return Table(
+        "optimism-bias",
+        "Optimism bias: base and adjusted",
         "The plan schedules and pays for the adjusted figures (appraisal.optimism_bias); the "
         "base figures are as the inventory states them.",
-        "",
-        *_table(headers, rows, {2, 3, 4, 5}),
-    ]
+        headers,
+        [_bias_row(d, p.currency) for d in p.biased],
+        {2, 3, 4, 5},
+    )

@@ -1,6 +1,7 @@
 """`roadmap.xlsx`: the roadmap for finance teams, one formatted sheet per question.
 
-Sheets: Roadmap, Budget by period, Benefits by department, Retained, Assumptions. Headers are
+Sheets: Roadmap, Budget by period, Benefits by department, Retained, Assumptions (and the
+appraisal's sheets, `excel_appraisal`, for an inventory that uses its keys). Headers are
 frozen, numbers carry formats, columns have widths. The bytes are deterministic: fixed document
 properties and a fixed timestamp on every entry of the zip container.
 """
@@ -20,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from prioritiser.inventory import Inventory
 from prioritiser.reports.analysis import Analysis, Assumption
 from prioritiser.reports.charts import KIND_COLOURS
+from prioritiser.reports.excel_appraisal import appraisal_sheets
 from prioritiser.roadmap import Roadmap
 from prioritiser.textsafe import spreadsheet_cell
 from prioritiser.wording import currency_symbol, plural
@@ -56,6 +58,8 @@ def render_xlsx(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -> b
     benefits_sheet(workbook.create_sheet(SHEETS[2]), analysis, money)
     retained_sheet(workbook.create_sheet(SHEETS[3]), analysis)
     assumptions_sheet(workbook.create_sheet(SHEETS[4]), analysis, money)
+    if analysis.appraisal is not None:
+        appraisal_sheets(workbook, analysis.appraisal, money, _table)
     _neutralise_text(workbook)
     props = workbook.properties
     props.creator = "prioritiser"
@@ -242,7 +246,8 @@ def budget_sheet(sheet: Worksheet, a: Analysis, money: str) -> None:
     formats = {2: money}
     for row in a.resources:
         unit = f" ({row.unit})" if row.unit else ""
-        fmt = money if row.name == a.budget_resource else NUMBER
+        is_money = a.appraisal is not None and row.name in a.appraisal.money
+        fmt = money if row.name == a.budget_resource or is_money else NUMBER
         base = len(headers)
         headers += [f"{row.name} use{unit}", f"{row.name} capacity{unit}", f"{row.name} headroom"]
         formats.update({base + 1: fmt, base + 2: fmt, base + 3: fmt})

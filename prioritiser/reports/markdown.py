@@ -52,6 +52,8 @@ def lede(a: Analysis) -> str:
 
 def spend_detail(a: Analysis) -> str:
     """What the one-off spend is measured against."""
+    if a.appraisal is not None:
+        return appraisal_words.spend_text(a.appraisal)
     budget = a.budget
     cur = a.currency
     if budget is not None and budget.total_cap is not None:
