@@ -124,6 +124,10 @@ class AppraisalReport:
     period_note: str = ""
     policy: PolicyCost | None = None
     forbid: list[str] = field(default_factory=list)
+    # Systems running past their end of support in each period of the horizon, without the
+    # plan (every system as it is) and with it.
+    unsupported_without: list[int] = field(default_factory=list)
+    unsupported_with: list[int] = field(default_factory=list)
 
     @property
     def npv(self) -> float:
@@ -223,6 +227,15 @@ def appraisal_report(inventory: Inventory, roadmap: Roadmap) -> AppraisalReport 
             )
         )
     out.unsupported.sort(key=lambda r: (-r.exposure, r.system))
+    out.unsupported_without = [0] * estate.horizon
+    out.unsupported_with = [0] * estate.horizon
+    for system in estate.systems:
+        if system.end_of_support is None:
+            continue
+        finish = finishes.get(system.id, estate.horizon)
+        for t in range(max(system.end_of_support + 1, 0), estate.horizon):
+            out.unsupported_without[t] += 1
+            out.unsupported_with[t] += 1 if t <= finish else 0
     _add_years(out, inventory, roadmap)
     return out
 

@@ -565,7 +565,43 @@ def risk(analysis: Analysis) -> go.Figure:
             hovertemplate="with the plan: %{y:.0f}<extra></extra>",
         )
     )
+    if analysis.appraisal is not None:
+        _unsupported_lines(fig, analysis, x)
     return fig
+
+
+def _unsupported_lines(fig: go.Figure, analysis: Analysis, x: list[int]) -> None:
+    """Systems past their end of support per period, without and with the plan (right axis)."""
+    p = analysis.appraisal
+    assert p is not None
+    most = max([*p.unsupported_without, 1])
+    fig.update_layout(
+        yaxis2={
+            "title": {"text": "systems past end of support"},
+            "overlaying": "y",
+            "side": "right",
+            "range": [0, most + 1],
+            "dtick": max(1, math.ceil(most / 4)),
+            "tickformat": "d",
+            "fixedrange": True,
+            "showgrid": False,
+        }
+    )
+    for name, values, width, dash in (
+        ("unsupported without the plan", p.unsupported_without, 1.5, "dot"),
+        ("unsupported with the plan", p.unsupported_with, 2.5, "dashdot"),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                name=name,
+                x=x,
+                y=[*values, *values[-1:]],
+                yaxis="y2",
+                mode="lines",
+                line={"color": "#7a4fb0", "width": width, "dash": dash, "shape": "hv"},
+                hovertemplate=f"{name}: %{{y:.0f}} systems<extra></extra>",
+            )
+        )
 
 
 # --- dependency view -----------------------------------------------------------------------
