@@ -3,6 +3,7 @@ is mistyped, exit 3 from the CLI, and nothing written."""
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
@@ -231,3 +232,16 @@ def test_the_cli_exits_3_and_writes_nothing(tmp_path, monkeypatch, run_cli) -> N
     assert result.exit_code == 3
     assert "it is already unsupported" in result.stderr
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_the_json_schema_knows_every_appraisal_key() -> None:
+    from prioritiser.inventory.jsonschema import inventory_json_schema
+
+    portfolio = json.dumps(inventory_json_schema("portfolio"))
+    for key in ("financial_year_start", "per_year", "appraisal", "optimism_bias",
+                "dual_running", "benefit_ramp", "unsupported", "cost_per_year", "forbid",
+                "include"):  # fmt: skip
+        assert f'"{key}"' in portfolio, key
+    systems = json.dumps(inventory_json_schema("systems"))
+    assert '"costs"' in systems and '"optimism_bias"' in systems
+    assert '"appraisal"' in json.dumps(inventory_json_schema("scenario"))

@@ -307,7 +307,7 @@ def _decision_row(
         "end_of_support": system.end_of_support,
         "must_modernise_by": system.must_modernise_by,
         "end_of_support_index": eos,
-        "deadline_index": resolved.deadline,
+        "deadline_index": inventory.deadline_index(system),  # must_modernise_by (its marker)
     }
     decision = roadmap.decision(system.id)
     where = placement.decision(system.id)
