@@ -44,7 +44,7 @@ def validate(inventory: Path, scenarios: tuple[Path, ...]) -> int:
 @click.option(
     "--file",
     "which",
-    type=click.Choice(["all", "portfolio", "platforms", "systems", "scenario"]),
+    type=click.Choice(["all", "portfolio", "platforms", "systems", "scenario", "actuals"]),
     default="all",
     show_default=True,
     help="Schema of one kind of file, or all of them.",

@@ -15,6 +15,7 @@ from prioritiser.inventory.schema import (
     Resource,
     Risk,
     System,
+    Tracking,
     Uncertainty,
 )
 
@@ -40,6 +41,7 @@ class Inventory:
     platforms: tuple[Platform, ...]
     systems: tuple[System, ...]
     uncertainty: Uncertainty | None = None
+    tracking: Tracking = field(default_factory=Tracking)  # RAG thresholds of `track`
     root: str = ""
     sources: tuple[SourceFile, ...] = ()
     scenarios: tuple[str, ...] = ()

@@ -88,6 +88,8 @@ def _message(error: Any, model: type[BaseModel], loc: Path_, is_key: bool) -> st
         return f"must be a list (got {got})"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return f"must be a mapping of keys to values (got {got})"
+    if kind == "value_error":  # a model's own cross-field rule: its sentence is the message
+        return str(ctx.get("error") or error["msg"]).removeprefix("Value error, ")
     return f"{error['msg']} (got {got})"
 
 

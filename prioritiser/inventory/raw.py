@@ -14,7 +14,7 @@ from typing import Any
 from prioritiser.inventory.problems import Location, Problem
 from prioritiser.inventory.yamlsafe import LoadedYaml, Path_
 
-PORTFOLIO_KEYS = ("portfolio", "resources", "risk", "objective", "uncertainty")
+PORTFOLIO_KEYS = ("portfolio", "resources", "risk", "objective", "uncertainty", "tracking")
 LIST_SECTIONS = ("platforms", "systems")
 
 

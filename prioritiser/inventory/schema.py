@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, NewType
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from prioritiser.inventory.periods import PERIOD_PATTERN
 
@@ -116,6 +116,57 @@ class Uncertainty(StrictModel):
     benefit: dict[OptionKind, Range] = Field(default_factory=dict)
 
 
+class RatioBands(StrictModel):
+    """Amber and red bands of an index (CPI, SPI, benefits realised ÷ planned): below
+    `amber_below` is amber, below `red_below` is red."""
+
+    amber_below: float = Field(0.95, ge=0, le=10)
+    red_below: float = Field(0.85, ge=0, le=10)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RatioBands:
+        if self.red_below > self.amber_below:
+            raise ValueError(
+                f"red_below ({self.red_below:g}) must not be above amber_below "
+                f"({self.amber_below:g}): red is the worse band"
+            )
+        return self
+
+
+class SlipBands(StrictModel):
+    """Schedule slip bands, in periods later than the baseline's finish."""
+
+    amber_from: int = Field(1, ge=1, le=MAX_PERIODS)
+    red_from: int = Field(2, ge=1, le=MAX_PERIODS)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SlipBands:
+        if self.red_from < self.amber_from:
+            raise ValueError(
+                f"red_from ({self.red_from}) must not be below amber_from ({self.amber_from}): "
+                "red is the worse band"
+            )
+        return self
+
+
+class Tracking(StrictModel):
+    """RAG thresholds of `prioritiser track` (docs/tracking.md); each band is optional."""
+
+    cpi: RatioBands = Field(
+        RatioBands(), description="Cost performance (EV ÷ AC): amber and red below these."
+    )
+    spi: RatioBands = Field(
+        RatioBands(), description="Schedule performance (EV ÷ PV): amber and red below these."
+    )
+    slip_periods: SlipBands = Field(
+        SlipBands(), description="Forecast finish later than the baseline's by this many periods."
+    )
+    benefits: RatioBands = Field(
+        RatioBands(amber_below=0.9, red_below=0.5),
+        description="Benefits realised ÷ planned to date: amber and red below these.",
+    )
+
+
 class PortfolioFile(StrictModel):
     """The contents of portfolio.yaml."""
 
@@ -124,6 +175,7 @@ class PortfolioFile(StrictModel):
     risk: Risk = Risk()
     objective: Objective = Objective()
     uncertainty: Uncertainty | None = None
+    tracking: Tracking = Tracking()
 
 
 # --- platforms.yaml ------------------------------------------------------------------

@@ -8,8 +8,8 @@ CLI (`prioritiser.cli`) only parses arguments, calls one task, echoes its outcom
 the exit code; anything else (a notebook, a service) may call the same tasks.
 
 One module per command: `plan`, `replan`, `compare`, `frontier`, `robustness`, `check`,
-`explain`, `report`, `graph`, `inventory` (validate, init) and `imports` (import,
-generate); `common` holds what they share.
+`explain`, `report`, `track`, `graph`, `inventory` (validate, init) and `imports`
+(import, generate); `common` holds what they share.
 """
 
 from prioritiser.tasks.check import CheckOutcome, check_roadmap_file
@@ -34,6 +34,7 @@ from prioritiser.tasks.plan import PlanOutcome, PlanRequest, plan_estate
 from prioritiser.tasks.replan import ReplanOutcome, ReplanRequest, replan_estate
 from prioritiser.tasks.report import ReportOutcome, ReportRequest, rebuild_reports
 from prioritiser.tasks.robustness import RobustnessOutcome, RobustnessRequest, assess_robustness
+from prioritiser.tasks.track import TrackOutcome, TrackRequest, track_estate
 
 __all__ = [
     "SILENT",
@@ -59,6 +60,8 @@ __all__ = [
     "ReportRequest",
     "RobustnessOutcome",
     "RobustnessRequest",
+    "TrackOutcome",
+    "TrackRequest",
     "ValidateOutcome",
     "analyse_graph",
     "assess_robustness",
@@ -75,5 +78,6 @@ __all__ = [
     "rebuild_reports",
     "replan_estate",
     "trace_frontier",
+    "track_estate",
     "validate_inventory",
 ]

@@ -1,0 +1,152 @@
+"""The re-forecast's folder: a full plan (`write_reports`), what changed from the baseline and
+why (changes.md, changes.json) and the overlay `check` re-verifies it with — or, when no
+re-forecast exists, the findings (diagnosis.md, diagnosis.json)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from prioritiser.atomic import write_text_atomic
+from prioritiser.inventory import SourceFile
+from prioritiser.inventory.problems import display_path
+from prioritiser.model.reasons import money
+from prioritiser.reports import write_reports
+from prioritiser.reports.tracking.data import REFORECAST, TrackingInputs, rounded
+from prioritiser.textsafe import markdown_table, markdown_text
+from prioritiser.tracking import Tracking
+from prioritiser.tracking.reforecast import CATEGORIES
+
+OVERLAY = f"{REFORECAST}-overlay.yaml"
+
+
+def overlay_yaml(overlay: dict[str, Any]) -> str:
+    """A scenario overlay as YAML text (keys in the order built)."""
+    header = "# Written by `prioritiser track`: the re-forecast's overlay (docs/tracking.md).\n"
+    return header + yaml.safe_dump(overlay, sort_keys=False, allow_unicode=True, width=100)
+
+
+def write_reforecast(folder: Path, t: Tracking, inputs: TrackingInputs) -> list[Path]:
+    """Write the re-forecast's files into `folder` (roadmap.json last of the plan's)."""
+    future = t.reforecast
+    roadmap = future.roadmap
+    if roadmap is None or future.inventory is None:
+        if not future.findings or future.first not in t.inventory.axis.labels:
+            return []
+        return [
+            write_text_atomic(folder / "diagnosis.md", render_diagnosis_md(t)),
+            write_text_atomic(folder / "diagnosis.json", render_diagnosis_json(t)),
+        ]
+    overlay_text = overlay_yaml(future.overlay)
+    shown = display_path(folder / OVERLAY)
+    overlay_source = SourceFile(shown, hashlib.sha256(overlay_text.encode("utf-8")).hexdigest())
+    inventory = replace(future.inventory, sources=(*t.inventory.sources, overlay_source))
+    written = [write_text_atomic(folder / OVERLAY, overlay_text)]
+    written += [
+        write_text_atomic(folder / "changes.json", render_changes_json(t)),
+        write_text_atomic(folder / "changes.md", render_changes_md(t, inputs)),
+    ]
+    written += write_reports(folder, inventory, roadmap, inputs.run)
+    return written
+
+
+def changes_data(t: Tracking) -> dict[str, Any]:
+    future = t.reforecast
+    roadmap = future.roadmap
+    return {
+        "as_of": t.as_of_label,
+        "first_period": future.first,
+        "baseline_objective": t.baseline.objective,
+        "objective": roadmap.objective if roadmap is not None else None,
+        "relaxations": [r.to_dict() for r in future.relaxations],
+        "overcommitted": (
+            [o.to_dict() for o in future.result.overcommitted] if future.result else []
+        ),
+        **{c: [x.to_dict() for x in future.changes if x.category == c] for c in CATEGORIES},
+    }
+
+
+def render_changes_json(t: Tracking) -> str:
+    return json.dumps(rounded(changes_data(t)), indent=2, ensure_ascii=False) + "\n"
+
+
+def render_changes_md(t: Tracking, inputs: TrackingInputs) -> str:
+    future = t.reforecast
+    cur = t.currency
+    roadmap = future.roadmap
+    assert roadmap is not None
+    base, new = t.baseline.objective or 0.0, roadmap.objective or 0.0
+    name = markdown_text(t.inventory.portfolio.name)
+    lines = [
+        f"# Re-forecast from {future.first} — {name}",
+        "",
+        f"The baseline `{markdown_text(inputs.baseline)}` replanned on the actuals to "
+        f"{t.as_of_label}: work done and in flight kept at its actual start (in flight at its "
+        "rate of progress and cost so far), stopped work dropped, the rest re-optimised.",
+        "",
+        *markdown_table(
+            ["", ""],
+            [
+                ["Baseline NPV", money(base, cur)],
+                [
+                    "Re-forecast NPV",
+                    f"**{money(new, cur)}** ({'+' if new >= base else ''}{money(new - base, cur)})",
+                ],
+                *[
+                    [c.replace("_", " "), str(sum(1 for x in future.changes if x.category == c))]
+                    for c in CATEGORIES
+                ],
+            ],
+        ),
+        "",
+        "NPVs are present values at the portfolio's discount rate; the re-forecast counts the "
+        "money already spent on work it keeps, so the two are comparable.",
+        "",
+    ]
+    if future.relaxations:
+        lines += ["## Rules the started work already broke", ""]
+        lines += [
+            f"- rule {markdown_text(r.rule)}: {markdown_text(r.message)}"
+            for r in future.relaxations
+        ]
+        lines.append("")
+    if future.result is not None and future.result.overcommitted:
+        lines += ["## Work in flight beyond a capacity (carried as committed)", ""]
+        lines += [
+            f"- {o.resource} in {o.period}: {o.committed:,.0f} committed, capacity "
+            f"{o.capacity:,.0f} ({', '.join(o.systems)})"
+            for o in future.result.overcommitted
+        ]
+        lines.append("")
+    for category in CATEGORIES:
+        mine = [c for c in future.changes if c.category == category]
+        if not mine:
+            continue
+        lines += [f"## {category.replace('_', ' ').capitalize()} ({len(mine)})", ""]
+        lines += [f"- `{c.system}`: {markdown_text(c.why)}" for c in mine]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def render_diagnosis_md(t: Tracking) -> str:
+    future = t.reforecast
+    lines = [
+        f"# No re-forecast from {future.first}",
+        "",
+        "No roadmap keeps the work done and in flight under the inventory's rules:",
+        "",
+        *[f"- {markdown_text(f)}" for f in future.findings],
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def render_diagnosis_json(t: Tracking) -> str:
+    future = t.reforecast
+    data = {"first_period": future.first, "findings": list(future.findings)}
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,197 @@
+"""Earned value and benefits to date, exactly as DESIGN.md "Benefits tracking" defines them.
+
+Money here is undiscounted cash in the portfolio's currency, summed over every money
+resource (`prioritiser.inventory.money`):
+
+- BAC = the baseline's one-off cost of the option;
+- PV  = the baseline's cost planned up to and including as-of (drawn evenly over the
+  option's periods in flight, so PV = BAC × planned periods to date ÷ duration);
+- EV  = percent_complete (latest at or before as-of; `done` = 100) ÷ 100 × BAC;
+- AC  = actual spend to date;
+- SPI = EV ÷ PV, CPI = EV ÷ AC, EAC = BAC ÷ CPI — each null where its divisor is 0.
+
+The portfolio's figures are the sums over the baseline's decisions, with SPI, CPI and EAC
+computed from those sums (not averaged).
+
+Benefits planned to date are the baseline option's yearly savings and benefits from the
+period after its planned finish up to as-of, a `per_year`-th of the annual amount per
+period (as the appraisal counts them; legacy-risk value is not cash and is left out).
+Realised benefits are what the actuals report: `realised_saving` lands, cashable, in the
+owning department; `realised_benefits` in the department named, cashable or not as the
+option's benefit to that department is (split pro rata when it plans both).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from prioritiser.inventory import Inventory
+from prioritiser.inventory.actuals import Actual, Actuals
+from prioritiser.tracking.progress import Planned, Progress, progress_of
+
+
+def ratio(numerator: float, divisor: float) -> float | None:
+    """numerator ÷ divisor, or None where the divisor is 0 (the contract's null)."""
+    return numerator / divisor if divisor else None
+
+
+@dataclass(frozen=True)
+class EarnedValue:
+    """BAC, PV, EV and AC, and the indices derived from them."""
+
+    bac: float = 0.0
+    pv: float = 0.0
+    ev: float = 0.0
+    ac: float = 0.0
+
+    @property
+    def spi(self) -> float | None:
+        return ratio(self.ev, self.pv)
+
+    @property
+    def cpi(self) -> float | None:
+        return ratio(self.ev, self.ac)
+
+    @property
+    def eac(self) -> float | None:
+        """BAC ÷ CPI (null while nothing has been earned or spent: CPI null or 0)."""
+        cpi = self.cpi
+        return self.bac / cpi if cpi else None
+
+    def __add__(self, other: EarnedValue) -> EarnedValue:
+        return EarnedValue(
+            self.bac + other.bac, self.pv + other.pv, self.ev + other.ev, self.ac + other.ac
+        )
+
+
+def earned_value(planned: Planned, progress: Progress, as_of: int) -> EarnedValue:
+    """The four figures of one baseline decision as of period `as_of`."""
+    bac = planned.bac
+    return EarnedValue(
+        bac=bac,
+        pv=bac * planned.planned_share(as_of),
+        ev=progress.percent / 100.0 * bac,
+        ac=progress.ac,
+    )
+
+
+def total(values: list[EarnedValue]) -> EarnedValue:
+    out = EarnedValue()
+    for value in values:
+        out = out + value
+    return out
+
+
+@dataclass(frozen=True)
+class SCurve:
+    """Cumulative money per period: planned over the whole horizon, earned and actual to
+    as-of (a period before the horizon has none)."""
+
+    periods: tuple[str, ...]
+    planned: tuple[float, ...]
+    earned: tuple[float, ...]
+    actual: tuple[float, ...]
+
+
+def s_curve(inventory: Inventory, planned: list[Planned], actuals: Actuals, as_of: int) -> SCurve:
+    """The portfolio S-curve of the baseline's decisions."""
+    axis = inventory.axis
+    periods = range(axis.count)
+    cumulative_pv = [sum(p.bac * p.planned_share(t) for p in planned) for t in periods]
+    earned, actual = [], []
+    for t in range(min(as_of + 1, axis.count)):
+        values = [
+            earned_value(p, progress_of(inventory, p.id, _rows(actuals, p.id, t)), t)
+            for p in planned
+        ]
+        earned.append(sum(v.ev for v in values))
+        actual.append(sum(v.ac for v in values))
+    return SCurve(tuple(axis.labels), tuple(cumulative_pv), tuple(earned), tuple(actual))
+
+
+def _rows(actuals: Actuals, system: str, period: int) -> tuple[Actual, ...]:
+    return tuple(a for a in actuals.of(system) if a.index <= period)
+
+
+# --- benefits ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Benefits:
+    """Money that lands, to date: planned and realised, cashable and not."""
+
+    cashable_planned: float = 0.0
+    cashable_realised: float = 0.0
+    non_cashable_planned: float = 0.0
+    non_cashable_realised: float = 0.0
+
+    @property
+    def planned(self) -> float:
+        return self.cashable_planned + self.non_cashable_planned
+
+    @property
+    def realised(self) -> float:
+        return self.cashable_realised + self.non_cashable_realised
+
+    def __add__(self, other: Benefits) -> Benefits:
+        return Benefits(
+            self.cashable_planned + other.cashable_planned,
+            self.cashable_realised + other.cashable_realised,
+            self.non_cashable_planned + other.non_cashable_planned,
+            self.non_cashable_realised + other.non_cashable_realised,
+        )
+
+
+def planned_flows(planned: Planned) -> list[tuple[str, float, bool]]:
+    """The option's yearly money flows: (department, annual amount, cashable)."""
+    option = planned.option
+    flows = [(planned.system.department, option.annual_saving, True)]
+    flows += [(b.department, b.annual, b.cashable) for b in option.benefits]
+    return [f for f in flows if f[1]]
+
+
+def benefits_by_department(
+    inventory: Inventory, planned: Planned, progress: Progress, as_of: int
+) -> dict[str, Benefits]:
+    """Planned and realised benefits to date of one decision, by the department they land in."""
+    per_year = inventory.axis.per_year
+    periods = max(0, as_of - planned.finish)  # benefits start the period after the finish
+    out: dict[str, Benefits] = defaultdict(Benefits)
+    for department, annual, cashable in planned_flows(planned):
+        amount = annual / per_year * periods
+        out[department] += Benefits(
+            cashable_planned=amount if cashable else 0.0,
+            non_cashable_planned=0.0 if cashable else amount,
+        )
+    owner = planned.system.department
+    out[owner] += Benefits(cashable_realised=progress.realised_saving)
+    for department, amount in progress.realised_benefits.items():
+        share = _cashable_share(planned, department)
+        out[department] += Benefits(
+            cashable_realised=amount * share, non_cashable_realised=amount * (1 - share)
+        )
+    return {d: b for d, b in sorted(out.items()) if b != Benefits()}
+
+
+def _cashable_share(planned: Planned, department: str) -> float:
+    """The cashable share of what the option plans to land in `department` (its
+    `benefits:` only; the owner's saving is `realised_saving`)."""
+    flows = [b for b in planned.option.benefits if b.department == department]
+    whole = sum(abs(b.annual) for b in flows)
+    if not whole:
+        return 0.0
+    return sum(abs(b.annual) for b in flows if b.cashable) / whole
+
+
+__all__ = [
+    "Benefits",
+    "EarnedValue",
+    "SCurve",
+    "benefits_by_department",
+    "earned_value",
+    "planned_flows",
+    "ratio",
+    "s_curve",
+    "total",
+]
