@@ -283,9 +283,15 @@ def _csv_row(
 # --- validating against the inventory ----------------------------------------------------------
 
 
-def check_actuals(root: str | Path, inventory: Inventory) -> tuple[Actuals | None, list[Problem]]:
-    """Read and validate `actuals/` against `inventory`: the actuals (None when any row is
-    invalid) and every problem found, sorted by file and line."""
+def check_actuals(
+    root: str | Path, inventory: Inventory, as_of: int | None = None, ignore_later: bool = False
+) -> tuple[Actuals, list[Problem]]:
+    """Read and validate `actuals/` against `inventory`, in one pass: the rows without a
+    problem, and every problem found, sorted by file and line.
+
+    With `as_of` (a period index), a row after it is an error — or, with `ignore_later`, left
+    out (to look back at an earlier period on today's actuals).
+    """
     root = Path(root)
     raw = gather(root)
     problems = list(raw.problems)
@@ -303,24 +309,36 @@ def check_actuals(root: str | Path, inventory: Inventory) -> tuple[Actuals | Non
             problems += problems_from_validation(exc, ActualRow, path, raw)
             continue
         found = list(_row_problems(inventory, row, path, raw))
+        index = inventory.axis.index(row.period) if not found else 0
+        if not found and as_of is not None and index > as_of:
+            if ignore_later:
+                continue
+            found.append(
+                Problem(
+                    f"period {row.period} is after --as-of {inventory.axis.label(as_of)}; "
+                    "report only periods up to as-of (or look back with --ignore-later-actuals)",
+                    raw.location((*path, "period")),
+                    raw.display((*path, "period")),
+                )
+            )
         problems += found
         if not found:
-            valid.append(Actual(row, inventory.axis.index(row.period), _where(raw, path)))
+            valid.append(Actual(row, index, _where(raw, path)))
     valid.sort(key=lambda a: (a.system, a.index))
     problems += _history_problems(valid)
     problems.sort(key=Problem.sort_key)
-    if any(p.severity == "error" for p in problems):
-        return None, problems
     files = tuple(_source(root, path) for path in raw.files)
     warnings = tuple(p for p in problems if p.severity == "warning")
     return Actuals(tuple(valid), files, warnings), problems
 
 
-def load_actuals(root: str | Path, inventory: Inventory) -> Actuals:
+def load_actuals(
+    root: str | Path, inventory: Inventory, as_of: int | None = None, ignore_later: bool = False
+) -> Actuals:
     """The validated actuals of the inventory at `root` (empty without an actuals/ folder);
     `InventoryError` (exit 3) with every problem when any row is wrong."""
-    actuals, problems = check_actuals(root, inventory)
-    if actuals is None:
+    actuals, problems = check_actuals(root, inventory, as_of, ignore_later)
+    if any(p.severity == "error" for p in problems):
         raise InventoryError(problems, f"{_count(problems)} in the actuals")
     return actuals
 

@@ -31,7 +31,7 @@ def validate_inventory(inventory: Path, scenarios: tuple[Path, ...] = ()) -> Val
     errors = [p for p in problems if p.severity == "error"]
     if result is None or errors:
         raise InventoryError(problems)
-    _, found = check_actuals(inventory, result)
+    _, found = check_actuals(inventory, result)  # --as-of and the baseline: see `track`
     problems = sorted([*problems, *found], key=Problem.sort_key)
     if any(p.severity == "error" for p in found):
         raise InventoryError(problems)

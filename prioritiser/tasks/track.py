@@ -10,7 +10,7 @@ from typing import Any
 
 from prioritiser.errors import CheckFailed, Infeasible, InventoryError, UsageError
 from prioritiser.inventory import Inventory, load_inventory
-from prioritiser.inventory.actuals import load_actuals
+from prioritiser.inventory.actuals import check_actuals
 from prioritiser.model import PlanOptions
 from prioritiser.reports.manifest import RunOptions
 from prioritiser.reports.tracking import REFORECAST, TrackingInputs, overlay_yaml, write_tracking
@@ -25,7 +25,13 @@ from prioritiser.tasks.common import (
     time_limit_error,
 )
 from prioritiser.tasks.listener import SILENT, Listener
-from prioritiser.tracking import Tracking, actuals_as_of, as_of_index, check_baseline, track
+from prioritiser.tracking import (
+    Tracking,
+    as_of_index,
+    baseline_problems,
+    check_baseline,
+    track,
+)
 
 
 @dataclass(frozen=True)
@@ -72,15 +78,19 @@ def track_estate(request: TrackRequest, listener: Listener = SILENT) -> TrackOut
         )
     weight = stability_weight(baseline, request.stability)
     index = as_of_index(inventory, request.as_of)
-    actuals = load_actuals(request.inventory, inventory)
+    actuals, found = check_actuals(request.inventory, inventory, index, request.ignore_later)
+    found += baseline_problems(baseline, actuals)
+    if any(p.severity == "error" for p in found):
+        raise InventoryError(found, "the actuals have problems")
     for warning in actuals.warnings:
         listener.problem(warning)
-    cut = actuals_as_of(inventory, baseline, actuals, index, request.ignore_later)
     with tempfile.TemporaryDirectory(prefix="prioritiser-track-") as scratch:
         apply = _overlay_loader(request.inventory, Path(scratch))
         with listener.solving(inventory.portfolio.currency, options) as progress:
             try:
-                result = track(inventory, baseline, cut, index, options, apply, weight, progress)
+                result = track(
+                    inventory, baseline, actuals, index, options, apply, weight, progress
+                )
             except RoadmapCheckFailed as exc:
                 raise self_check_failed(exc) from exc
     future = result.reforecast

@@ -17,8 +17,8 @@ from prioritiser.tracking.reforecast import Change, Reforecast
 from prioritiser.tracking.track import (
     SystemTracking,
     Tracking,
-    actuals_as_of,
     as_of_index,
+    baseline_problems,
     check_baseline,
     track,
 )
@@ -32,8 +32,8 @@ __all__ = [
     "SCurve",
     "SystemTracking",
     "Tracking",
-    "actuals_as_of",
     "as_of_index",
+    "baseline_problems",
     "check_baseline",
     "track",
 ]

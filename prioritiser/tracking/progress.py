@@ -85,7 +85,7 @@ class Progress:
     @property
     def ac(self) -> float:
         """Actual cost to date over every money resource."""
-        return sum(self.spend.values())
+        return float(sum(self.spend.values()))
 
 
 def progress_of(inventory: Inventory, system: str, rows: tuple[Actual, ...]) -> Progress:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from prioritiser.errors import InventoryError, Problem, UsageError
+from prioritiser.errors import Problem, UsageError
 from prioritiser.inventory import Inventory
 from prioritiser.inventory.actuals import Actuals
 from prioritiser.inventory.periods import parse_period
@@ -152,43 +152,21 @@ def check_baseline(inventory: Inventory, baseline: Roadmap) -> list[str]:
     return problems
 
 
-def actuals_as_of(
-    inventory: Inventory,
-    baseline: Roadmap,
-    actuals: Actuals,
-    as_of: int,
-    ignore_later: bool = False,
-) -> Actuals:
-    """The actuals up to as-of, checked against the baseline: rows after as-of are errors
-    (left out with `ignore_later`), and only the baseline's decisions can have started.
-    Raises `InventoryError` (exit 3) with every problem."""
-    axis = inventory.axis
-    problems = []
+def baseline_problems(baseline: Roadmap, actuals: Actuals) -> list[Problem]:
+    """Rows that report work on a system the baseline retains: actuals track the baseline's
+    decisions, so new work needs a new baseline."""
     planned = {d.system for d in baseline.decisions}
-    for actual in actuals.rows:
-        row = actual.row
-        if actual.index > as_of and not ignore_later:
-            problems.append(
-                Problem(
-                    f"period {row.period} is after --as-of {axis.label(as_of)}; report only "
-                    "periods up to as-of (or look back with --ignore-later-actuals)",
-                    actual.location,
-                    "period",
-                )
-            )
-        elif row.system not in planned and (actual.started or actual.spent):
-            problems.append(
-                Problem(
-                    f"{row.system} is {row.status} in {row.period}, but the baseline roadmap "
-                    "retains it: actuals track the baseline's decisions (re-baseline with "
-                    "`prioritiser plan` to track new work)",
-                    actual.location,
-                    "system",
-                )
-            )
-    if problems:
-        raise InventoryError(problems, f"{len(problems)} problems in the actuals")
-    return actuals.up_to(as_of)
+    return [
+        Problem(
+            f"{a.system} is {a.row.status} in {a.row.period}, but the baseline roadmap "
+            "retains it: actuals track the baseline's decisions (re-baseline with "
+            "`prioritiser plan` to track new work)",
+            a.location,
+            "system",
+        )
+        for a in actuals.rows
+        if a.system not in planned and (a.started or a.spent)
+    ]
 
 
 # --- the comparison ---------------------------------------------------------------------------
@@ -350,8 +328,8 @@ def _forecast_curve(
 __all__ = [
     "SystemTracking",
     "Tracking",
-    "actuals_as_of",
     "as_of_index",
+    "baseline_problems",
     "check_baseline",
     "track",
 ]
