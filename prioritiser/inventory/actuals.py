@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -203,7 +204,8 @@ def _add_yaml(raw: RawInventory, loaded: LoadedYaml) -> None:
 COLUMNS = ("system", "period", "status", "spend", "percent_complete", "realised_saving", "note")
 NESTED = ("spend", "realised_benefits")  # `spend.capex`, `realised_benefits.HMRC`
 NUMERIC = ("spend", "percent_complete", "realised_saving", "realised_benefits")
-# A plain decimal number: no thousands separators, underscores, hex, `nan` or `inf`.
+# A plain decimal number: no thousands separators, underscores, hex, `nan` or `inf`
+# (a spreadsheet's `=SUM(...)` is text, never evaluated).
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
@@ -227,8 +229,8 @@ def _add_csv(raw: RawInventory, path: Path, shown: str) -> None:
             if not any(c.strip() for c in cells):
                 continue  # blank lines between blocks of rows are fine
             position = len(rows)
-            rows.append(_csv_row(raw, columns, cells, (SECTION, position), Location(shown, start)))
             raw.shown_as[(SECTION, position)] = f"{SECTION}[{local}]"
+            rows.append(_csv_row(raw, columns, cells, (SECTION, position), Location(shown, start)))
             local += 1
     except csv.Error as exc:
         raw.problems.append(Problem(f"invalid CSV: {exc}", Location(shown, reader.line_num or 1)))
@@ -270,12 +272,24 @@ def _csv_row(
         text = cell.strip()
         if key is None or not text:
             continue  # an empty cell is a field left out
-        value: Any = float(text) if key[0] in NUMERIC and _NUMBER.fullmatch(text) else text
+        raw.locations[(*base, *key)] = where
+        value: Any = text
+        if key[0] in NUMERIC:
+            value = float(text) if _NUMBER.fullmatch(text) else None
+            if value is None or not math.isfinite(value):
+                shown = text if len(text) <= 40 else text[:37] + "..."
+                raw.problems.append(
+                    Problem(
+                        f"must be a plain finite number like 1250000 or 12.5 (got {shown!r})",
+                        where,
+                        raw.display((*base, *key)),
+                    )
+                )
+                continue
         if len(key) == 2:
             row.setdefault(key[0], {})[key[1]] = value
         else:
             row[key[0]] = value
-        raw.locations[(*base, *key)] = where
     raw.locations[base] = where
     return row
 
