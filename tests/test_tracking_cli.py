@@ -199,8 +199,7 @@ def test_an_earlier_period_on_later_actuals_reproduces_that_periods_view(
     then = shutil.copytree(DEMO, tmp_path / "then")
     for late in ("2027-Q4.yaml", "2028-Q1.yaml"):
         (then / "actuals" / late).unlink()
-    baseline = tmp_path / "plan" / "roadmap.json"
-    assert run_cli("plan", DEMO, "-o", tmp_path / "plan").exit_code == 0
+    baseline = DEMO / "baseline" / "roadmap.json"
     common = ["--baseline", baseline, "--as-of", "2027-Q3"]
     assert run_cli("track", then, *common, "-o", tmp_path / "a").exit_code == 0
     refused = run_cli("track", DEMO, *common, "-o", tmp_path / "b")
@@ -238,3 +237,63 @@ def test_inventory_text_is_escaped_in_html_and_markdown_and_neutral_in_the_workb
     assert not any(c.data_type == "f" for c in cells)
     with zipfile.ZipFile(out / "tracking.xlsx") as archive:
         assert all(i.date_time == (2000, 1, 1, 0, 0, 0) for i in archive.infolist())
+
+
+def test_a_reforecast_no_roadmap_satisfies_exits_4_after_writing_the_tracking(
+    run_cli: Any, tmp_path: Path, write_inventory: Any
+) -> None:
+    """The overrun of `build` fills the budget that `fix`, due by 2027-Q4, needed."""
+    root = write_inventory(
+        tmp_path / "estate",
+        portfolio={
+            "portfolio": {"name": "Tight", "start": "2027-Q1", "periods": 4},
+            "resources": {"capex": {"unit": "GBP", "per_period": 100_000}},
+        },
+        systems=[
+            {
+                "id": "build",
+                "name": "Build",
+                "options": [
+                    {
+                        "id": "new",
+                        "kind": "replace",
+                        "duration": 2,
+                        "cost": 200_000,
+                        "annual_saving": 500_000,
+                    }
+                ],
+            },
+            {
+                "id": "fix",
+                "name": "Fix",
+                "must_modernise_by": "2027-Q4",
+                "options": [{"id": "patch", "kind": "rehost", "duration": 1, "cost": 100_000}],
+            },
+        ],
+    )
+    assert run_cli("plan", root, "-o", tmp_path / "plan").exit_code == 0
+    (root / "actuals").mkdir()
+    (root / "actuals" / "q1.yaml").write_text(
+        "actuals:\n"
+        "  - {system: build, period: 2027-Q1, status: in_flight, percent_complete: 25, "
+        "spend: 100000}\n"
+    )
+    out = tmp_path / "out"
+    result = run_cli(
+        "track",
+        root,
+        "--baseline",
+        tmp_path / "plan" / "roadmap.json",
+        "--as-of",
+        "2027-Q1",
+        "-o",
+        out,
+    )
+    assert result.exit_code == 4, result.stderr
+    assert "no re-forecast from 2027-Q2 keeps the work done and in flight" in result.stderr
+    data = json.loads((out / "tracking.json").read_text())
+    assert data["reforecast"]["status"] == "none" and data["reforecast"]["findings"]
+    assert (out / "reforecast" / "diagnosis.md").is_file()
+    assert not (out / "reforecast" / "roadmap.json").exists()
+    build = {s["system"]: s for s in data["systems"]}["build"]
+    assert (build["ev"], build["ac"], build["cpi"]) == (50_000, 100_000, 0.5)

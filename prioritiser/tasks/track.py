@@ -76,7 +76,10 @@ def track_estate(request: TrackRequest, listener: Listener = SILENT) -> TrackOut
             f"the baseline {request.baseline} does not fit the inventory",
             details=[f"error: {p}" for p in problems],
         )
-    weight = stability_weight(baseline, request.stability)
+    try:
+        weight = stability_weight(baseline, request.stability)
+    except ValueError as exc:  # a bad --stability, however the stage words it
+        raise UsageError(str(exc)) from None
     index = as_of_index(inventory, request.as_of)
     actuals, found = check_actuals(request.inventory, inventory, index, request.ignore_later)
     found += baseline_problems(baseline, actuals)
