@@ -167,7 +167,8 @@ def performance(t: Tracking) -> go.Figure | None:
                 name=colour,
                 x=[round(s.value.spi or 0.0, 4) for s in mine],
                 y=[round(s.value.cpi or 0.0, 4) for s in mine],
-                mode="markers+text",
+                # Green systems crowd around (1, 1): only the others are labelled.
+                mode="markers" if colour == "green" else "markers+text",
                 text=[plotly_text(s.system) for s in mine],
                 textposition="top center",
                 textfont={"size": 10, "color": MUTED},

@@ -25,6 +25,8 @@ from prioritiser.tracking import SystemTracking, Tracking
 from prioritiser.tracking.rag import RANK
 
 SORT_LAST = 1e18  # where an undefined index sorts
+# What a reader looks for first among the re-forecast's changes.
+SHOWN_FIRST = ("stopped", "dropped", "changed", "added", "in_flight", "done")
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,11 @@ def render_html(t: Tracking, inputs: TrackingInputs) -> str:
     """The whole tracking.html text."""
     figures = {key: figure_json(fig) for key, fig in charts.figures(t).items()}
     future = t.reforecast
-    changes = [c for c in future.changes if c.category != "kept"]
+    order = {c: i for i, c in enumerate(SHOWN_FIRST)}
+    changes = sorted(
+        (c for c in future.changes if c.category != "kept"),
+        key=lambda c: (order.get(c.category, len(order)), c.system),
+    )
     return (
         _environment()
         .get_template("tracking.html.j2")
