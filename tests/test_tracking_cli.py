@@ -297,3 +297,14 @@ def test_a_reforecast_no_roadmap_satisfies_exits_4_after_writing_the_tracking(
     assert not (out / "reforecast" / "roadmap.json").exists()
     build = {s["system"]: s for s in data["systems"]}["build"]
     assert (build["ev"], build["ac"], build["cpi"]) == (50_000, 100_000, 0.5)
+
+
+def test_the_stability_weight_is_money_or_a_share_and_a_bad_one_is_a_usage_error(
+    run_cli: Any, tmp_path: Path
+) -> None:
+    assert run_cli(*track_args(SMALL, tmp_path / "a", "2027-Q3", "--stability", "0")).exit_code == 0
+    manifest = json.loads((tmp_path / "a" / "reforecast" / "manifest.json").read_text())
+    assert manifest["options"]["command"] == "track"
+    assert manifest["options"]["stability"] == 0
+    bad = run_cli(*track_args(SMALL, tmp_path / "b", "2027-Q3", "--stability", "lots"))
+    assert bad.exit_code == 2 and "--stability 'lots'" in bad.stderr

@@ -32,6 +32,7 @@ from prioritiser.tracking import (
     check_baseline,
     track,
 )
+from prioritiser.tracking.reforecast import Apply
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ def track_estate(request: TrackRequest, listener: Listener = SILENT) -> TrackOut
     return TrackOutcome(result, out, tuple(written))
 
 
-def _overlay_loader(root: Path, scratch: Path) -> Any:
+def _overlay_loader(root: Path, scratch: Path) -> Apply:
     """Load the inventory with an overlay (a mapping), through the same files and loader as
     `--scenario FILE`: what the re-forecast plans is what `check` reads back."""
     count = 0

@@ -59,10 +59,18 @@ def s_curve(t: Tracking) -> go.Figure:
     )
     for name, x, y, colour, dash in series:
         fig.add_trace(_line(name, x, y, colour, dash, cur))
-    forecast = [(p, v) for p, v in zip(periods, t.forecast_curve, strict=True) if v is not None]
-    if len(forecast) > 1:
-        x, y = zip(*forecast, strict=True)
-        fig.add_trace(_line("forecast spend (re-forecast)", list(x), list(y), ACTUAL, "dot", cur))
+    ahead = [(p, v) for p, v in zip(periods, t.forecast_curve, strict=True) if v is not None]
+    if len(ahead) > 1:
+        fig.add_trace(
+            _line(
+                "forecast spend (re-forecast)",
+                [p for p, _ in ahead],
+                [v for _, v in ahead],
+                ACTUAL,
+                "dot",
+                cur,
+            )
+        )
     if 0 <= t.as_of < len(periods):
         fig.add_vline(x=t.as_of, line={"color": MUTED, "width": 1, "dash": "dash"})
         fig.add_annotation(

@@ -29,6 +29,8 @@ from prioritiser.tracking import Tracking
 from prioritiser.tracking.rag import RANK
 
 SHEETS = ("Systems", "Portfolio", "Benefits by department", "Re-forecast", "RAG rules")
+# Every money figure here is undiscounted cash in the portfolio's currency (the Portfolio
+# sheet says so in words); NPVs are not shown in this workbook.
 RAG_FILLS = {
     "red": PatternFill("solid", fgColor="F4C7C3"),
     "amber": PatternFill("solid", fgColor="FCE8B2"),
@@ -86,16 +88,16 @@ def systems_sheet(sheet: Worksheet, t: Tracking, money: str) -> None:
         "Actual start",
         "Forecast finish",
         "Slip (periods)",
-        "BAC",
-        "PV",
-        "EV",
-        "AC",
+        "BAC (cash)",
+        "PV (cash)",
+        "EV (cash)",
+        "AC (cash)",
         "SPI",
         "CPI",
-        f"EAC ({EAC_FORMULA})",
-        "Forecast cost at completion",
-        "Benefits planned to date",
-        "Benefits realised to date",
+        f"EAC (cash, {EAC_FORMULA})",
+        "Forecast cost at completion (cash)",
+        "Benefits planned to date (cash)",
+        "Benefits realised to date (cash)",
         "RAG",
         "Rule that set it",
     ]

@@ -28,7 +28,8 @@ OVERLAY = f"{REFORECAST}-overlay.yaml"
 def overlay_yaml(overlay: dict[str, Any]) -> str:
     """A scenario overlay as YAML text (keys in the order built)."""
     header = "# Written by `prioritiser track`: the re-forecast's overlay (docs/tracking.md).\n"
-    return header + yaml.safe_dump(overlay, sort_keys=False, allow_unicode=True, width=100)
+    body: str = yaml.safe_dump(overlay, sort_keys=False, allow_unicode=True, width=100)
+    return header + body
 
 
 def write_reforecast(folder: Path, t: Tracking, inputs: TrackingInputs) -> list[Path]:
