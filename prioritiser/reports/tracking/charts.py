@@ -80,6 +80,7 @@ def s_curve(t: Tracking) -> go.Figure:
             text=f"as of {plotly_text(t.as_of_label)}",
             showarrow=False,
             xanchor="left",
+            xshift=4,
             yanchor="top",
             font={"color": MUTED, "size": 11},
         )
