@@ -14,6 +14,10 @@ as a usage error.
     ├── OutputError (1)        an output cannot be written
     └── Interrupted (130)      stopped by Ctrl-C or SIGTERM
 
+A stage that needs its own name for a failure subclasses one of these where it raises it
+(`TableError` and `InventoryExistsError` are `UsageError`s, an importer's `ImportInvalid`
+is an `InventoryError`), so the edge still catches one hierarchy.
+
 An invalid input is described by `Problem` values (a message, a `Location` file:line and
 a key path), collected in one pass and carried by `InventoryError`.
 """
@@ -114,7 +118,8 @@ class InventoryError(PrioritiserError):
     """An inventory that cannot be used; carries every problem found in one pass (exit 3).
 
     Errors and warnings are kept apart, each sorted by file and line. Without problems,
-    `message` says what is wrong instead.
+    `message` says what is wrong instead; given with problems, it is said after them
+    (`the overrides are not valid`), kept in `stated`.
     """
 
     exit_code = EXIT_INVALID
@@ -125,6 +130,7 @@ class InventoryError(PrioritiserError):
         found = list(problems)
         self.problems = sorted((p for p in found if p.severity == "error"), key=Problem.sort_key)
         self.warnings = sorted((p for p in found if p.severity == "warning"), key=Problem.sort_key)
+        self.stated = message
         count = len(self.problems)
         default = f"{count} problem{'s' if count != 1 else ''} in the inventory"
         super().__init__(message or default, details=details)

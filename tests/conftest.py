@@ -91,19 +91,21 @@ class CliResult:
     stderr: str
 
 
-@pytest.fixture
-def run_cli() -> Callable[..., CliResult]:
+def run_main(*args: str | Path) -> CliResult:
     """Run `prioritiser ARGS...` through `prioritiser.cli.main` inside click's isolation."""
     from prioritiser.cli import main
 
-    def run(*args: str | Path) -> CliResult:
-        isolation = CliRunner().isolation()
-        with isolation as (out, err, _):
-            try:
-                main([str(a) for a in args])
-                code = 0
-            except SystemExit as exc:
-                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        return CliResult(code, out.getvalue().decode(), err.getvalue().decode())
+    isolation = CliRunner().isolation()
+    with isolation as (out, err, _):
+        try:
+            main([str(a) for a in args])
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return CliResult(code, out.getvalue().decode(), err.getvalue().decode())
 
-    return run
+
+@pytest.fixture
+def run_cli() -> Callable[..., CliResult]:
+    """`run_main` as a fixture."""
+    return run_main

@@ -237,9 +237,15 @@ def test_schema_prints_a_json_schema_of_every_inventory_file(runner):
     assert result.exit_code == 0
     schema = json.loads(result.stdout)
     assert schema["$schema"].startswith("https://json-schema.org/")
-    files = {"portfolio_file", "platforms_file", "systems_file", "scenario_file", "actuals_file"}
-    assert files <= set(schema["$defs"])
-    assert len(schema["anyOf"]) == 5
+    assert {
+        "portfolio_file",
+        "platforms_file",
+        "systems_file",
+        "scenario_file",
+        "overrides_file",
+        "actuals_file",
+    } <= set(schema["$defs"])
+    assert len(schema["anyOf"]) == 6
     assert schema["$defs"]["System"]["additionalProperties"] is False
 
 

@@ -100,6 +100,19 @@ def test_an_inventory_error_without_problems_says_what_is_wrong() -> None:
     assert run_raising(error) == (3, "error: nothing to import: no systems found in cmdb.csv\n")
 
 
+def test_an_invalid_import_shows_its_problems_then_what_could_not_be_done() -> None:
+    from prioritiser.inventory.importers import ImportInvalid
+
+    problem = Problem("unknown key 'sytems'", Location("overrides/bad.yaml", 4))
+    code, stderr = run_raising(ImportInvalid("the overrides are not valid", [problem]))
+    assert code == 3
+    assert stderr.splitlines() == [
+        "overrides/bad.yaml:4: unknown key 'sytems'",
+        "1 error",
+        "error: the overrides are not valid",
+    ]
+
+
 def test_a_value_error_from_a_bug_is_an_internal_error_not_a_usage_error(
     run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -157,7 +170,7 @@ def test_every_command_is_registered_by_a_plain_import() -> None:
     ]  # fmt: skip
     group = cli.commands["import"]
     assert isinstance(group, click.Group)
-    assert sorted(group.commands) == ["backstage", "csv", "xlsx"]
+    assert sorted(group.commands) == ["backstage", "csv", "leanix", "servicenow", "xlsx"]
 
 
 def _calls(tree: ast.AST) -> set[str]:

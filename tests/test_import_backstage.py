@@ -77,9 +77,12 @@ def test_every_imported_option_is_templated_and_marked_estimated(tmp_path: Path)
     CliRunner().invoke(cli, ["import", "backstage", str(CATALOG), "-o", str(out)])
     inventory = load_inventory(out)
     options = [o for s in inventory.systems for o in s.options]
-    assert len(options) == 12
+    assert len(options) == 13
     assert all(o.estimated for o in options)
-    assert {o.kind for o in options} == {"rehost", "replatform", "replace"}
+    assert {o.kind for o in options} == {"rehost", "replatform", "replace", "retire"}
+    # The deprecated (phase_out) component may also be retired; the others may not.
+    retirable = [s.id for s in inventory.systems if any(o.kind == "retire" for o in s.options)]
+    assert retirable == ["benefits-payments"]
     assert [p.id for p in inventory.platforms] == ["cloud-landing-zone"]
     assert "estimated" in (out / "systems" / "dwp-benefits.yaml").read_text()
 

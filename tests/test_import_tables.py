@@ -11,19 +11,15 @@ from click.testing import CliRunner, Result
 
 from prioritiser.cli import cli
 from prioritiser.inventory import check_inventory, load_inventory
+from prioritiser.inventory.importers.columns import parse_mappings
 from prioritiser.inventory.importers.common import (
     parse_criticality,
     parse_money,
     parse_period_text,
     slugify,
 )
-from prioritiser.inventory.importers.tables import (
-    Table,
-    TableError,
-    import_tables,
-    parse_mappings,
-    read_csv_table,
-)
+from prioritiser.inventory.importers.table_links import import_tables
+from prioritiser.inventory.importers.tables import Table, TableError, read_csv_table
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import_csv"
 APPS = FIXTURES / "apps.csv"
@@ -178,7 +174,7 @@ def test_problems_name_the_spreadsheet_row_and_bad_values_are_left_unset(
     apps.write_text(
         "id,name,criticality,annual_run_cost,end_of_support\n"
         "a,Alpha,critical,100000,2028-Q1\n"
-        "b,Beta,very important,tbc,next year\n"
+        "b,Beta,very important,lots,next year\n"
         "\n"
         "a,Alpha again,low,1,\n"
         ",,,,\n"
@@ -199,7 +195,7 @@ def test_problems_name_the_spreadsheet_row_and_bad_values_are_left_unset(
     assert result.exit_code == 0, result.stderr
     shown_apps = f"{apps}:"
     assert f"{shown_apps}3: warning: criticality:" in result.stderr
-    assert f"{shown_apps}3: warning: annual_run_cost: 'tbc'" in result.stderr
+    assert f"{shown_apps}3: warning: annual_run_cost: 'lots'" in result.stderr
     assert f"{shown_apps}3: warning: end_of_support: 'next year'" in result.stderr
     assert f"{shown_apps}5: warning: duplicate id 'a' (first on row 2)" in result.stderr
     assert f"{deps}:3: warning: depends_on: unknown system 'ghost'" in result.stderr
@@ -208,7 +204,9 @@ def test_problems_name_the_spreadsheet_row_and_bad_values_are_left_unset(
     inventory = load_inventory(out)
     assert sorted(s.id for s in inventory.systems) == ["a", "b", "c"]
     beta = inventory.system("b")
-    assert beta.criticality == "medium" and beta.annual_run_cost == 0
+    # Unreadable values stay unknown: never 0, and the assumed criticality is marked.
+    assert beta.criticality == "medium" and beta.annual_run_cost is None
+    assert "criticality" in beta.estimated
     assert [d.system for d in beta.depends_on] == ["a"]
     # Run cost unknown: options are scaled by the assumed run cost, and say so.
     assert "assumed" in beta.options[0].description

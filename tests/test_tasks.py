@@ -1,5 +1,6 @@
 """The use-case layer: each task takes a typed request, returns a typed outcome, reports
-through a listener and never prints; manifest.json is a typed `Manifest`."""
+through a listener and never prints; manifest.json is a typed `Manifest`; every import
+takes one path (read, show, write)."""
 
 from __future__ import annotations
 
@@ -9,17 +10,26 @@ from pathlib import Path
 
 import pytest
 
-from prioritiser.errors import Infeasible, UsageError
+from prioritiser.errors import Infeasible, InventoryError, UsageError
+from prioritiser.inventory.importers import ImportInvalid
 from prioritiser.model import PlanOptions
 from prioritiser.model.diagnose import Diagnosis
 from prioritiser.reports.manifest import Manifest, ManifestUnreadable, RunOptions, read_manifest
 from prioritiser.roadmap import Roadmap
 from prioritiser.tasks import (
+    BackstageReading,
     CompareRequest,
+    ImportListener,
+    ImportRequest,
     Listener,
     PlanRequest,
+    PreparedImport,
     ReportRequest,
+    TableFiles,
+    TableReading,
     compare_scenarios,
+    import_backstage_catalog,
+    import_tables,
     plan_estate,
     rebuild_reports,
 )
@@ -147,3 +157,69 @@ def test_report_ignores_an_unreadable_manifest_with_a_warning(tmp_path: Path) ->
     assert recorder.events[0][0] == "warning"
     assert str(recorder.events[0][1]).startswith(f"ignoring {folder / 'manifest.json'}: ")
     assert (outcome.outdir / "summary.md").exists()
+
+
+class ImportRecorder(ImportListener):
+    """Keeps what an import showed, and whether anything was written by then."""
+
+    def __init__(self, output: Path) -> None:
+        self.output = output
+        self.shown: list[tuple[PreparedImport, bool]] = []
+
+    def imported(self, prepared: PreparedImport) -> None:
+        self.shown.append((prepared, (self.output / "portfolio.yaml").exists()))
+
+
+SERVICENOW = FIXTURES / "import_servicenow"
+
+
+def test_an_import_shows_what_it_read_before_writing_and_prints_nothing(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "estate"
+    recorder = ImportRecorder(out)
+    files = TableFiles(
+        (SERVICENOW / "cmdb_ci_business_app.csv",), (SERVICENOW / "cmdb_rel_ci.csv",)
+    )
+    request = ImportRequest(out, start="2027-Q1")
+    outcome = import_tables("servicenow", files, TableReading(), request, recorder)
+    assert capfd.readouterr() == ("", "")
+    [(prepared, written_by_then)] = recorder.shown
+    assert prepared is outcome.prepared and not written_by_then
+    assert outcome.written is not None and (out / "portfolio.yaml").exists()
+    assert prepared.estimated_options == sum(len(s.options) for s in prepared.draft.systems)
+
+
+def test_a_strict_import_that_skipped_something_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "estate"
+    recorder = ImportRecorder(out)
+    request = ImportRequest(out, start="2027-Q1", strict=True)
+    catalog = FIXTURES / "import_backstage_bad"
+    outcome = import_backstage_catalog(catalog, BackstageReading(), request, recorder)
+    assert outcome.written is None and outcome.prepared.result.skipped
+    assert len(recorder.shown) == 1 and not out.exists()
+
+
+def test_a_malformed_table_option_is_a_usage_error_before_anything_is_read(
+    tmp_path: Path,
+) -> None:
+    recorder = ImportRecorder(tmp_path)
+    files = TableFiles((tmp_path / "not-read.csv",))
+    with pytest.raises(UsageError, match="--map 'id': use FIELD=COLUMN"):
+        import_tables(
+            "csv", files, TableReading(mappings=("id",)), ImportRequest(tmp_path), recorder
+        )
+    assert recorder.shown == []
+
+
+def test_invalid_overrides_make_the_import_invalid_and_write_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "estate"
+    (out / "overrides").mkdir(parents=True)
+    (out / "overrides" / "bad.yaml").write_text("sytems: {}\n", encoding="utf-8")
+    files = TableFiles((SERVICENOW / "cmdb_ci_business_app.csv",))
+    with pytest.raises(ImportInvalid) as caught:
+        import_tables("servicenow", files, TableReading(), ImportRequest(out), ImportRecorder(out))
+    assert isinstance(caught.value, InventoryError) and caught.value.exit_code == 3
+    assert caught.value.stated == "the overrides are not valid"
+    assert [p.location.line for p in caught.value.problems if p.location] == [1]
+    assert not (out / "portfolio.yaml").exists()

@@ -17,8 +17,9 @@ from prioritiser import __version__
 from prioritiser.cli.check_cmd import check
 from prioritiser.cli.common import EXIT_FAILED, EXIT_INTERRUPTED, err, show_problems
 from prioritiser.cli.explain_cmd import explain_command
+from prioritiser.cli.generate_cmd import generate
 from prioritiser.cli.graph_cmd import graph
-from prioritiser.cli.import_cmds import generate, import_group
+from prioritiser.cli.import_cmds import import_group
 from prioritiser.cli.inventory_cmds import init, schema, validate
 from prioritiser.cli.plan_cmds import plan_command
 from prioritiser.cli.report_cmd import report
@@ -65,6 +66,8 @@ def show_error(error: PrioritiserError) -> None:
         err(line)
     if isinstance(error, InventoryError) and (error.problems or error.warnings):
         show_problems([*error.problems, *error.warnings])
+        if error.stated:
+            err(f"{error.label}: {error.stated}")
     else:
         err(f"{error.label}: {error.message}")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import click
 
@@ -26,15 +26,26 @@ __all__ = [
     "EXIT_NO_SOLUTION",
     "EXIT_OK",
     "EXIT_USAGE",
+    "Line",
     "count_of",
+    "echo_lines",
     "err",
     "inventory_summary",
     "show_problems",
 ]
 
 
+Line = tuple[str, bool]  # a line a command echoes, and whether it goes to stderr
+
+
 def err(message: str = "") -> None:
     click.echo(message, err=True)
+
+
+def echo_lines(lines: Iterable[Line]) -> None:
+    """Echo lines worded by `prioritiser.cli.echo`, each to stdout or stderr."""
+    for text, to_stderr in lines:
+        click.echo(text, err=to_stderr)
 
 
 def show_problems(problems: Sequence[Problem]) -> None:

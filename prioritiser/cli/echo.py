@@ -5,21 +5,19 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from prioritiser.cli.common import inventory_summary
-from prioritiser.inventory import Problem
-from prioritiser.inventory.importers import ImportResult
+from prioritiser.cli.common import Line, inventory_summary
 from prioritiser.inventory.writer import Written
 from prioritiser.model.reasons import money
 from prioritiser.roadmap import Roadmap
 from prioritiser.tasks import (
     CompareOutcome,
     FrontierOutcome,
+    ImportOutcome,
+    PreparedImport,
     ReplanOutcome,
     RobustnessOutcome,
     TrackOutcome,
 )
-
-Line = tuple[str, bool]  # the text, and whether it goes to stderr
 
 
 def headline(roadmap: Roadmap, currency: str) -> str:
@@ -110,23 +108,77 @@ def robustness_lines(outcome: RobustnessOutcome) -> list[str]:
     ]
 
 
-def import_report(result: ImportResult, verbose: bool) -> list[Line]:
-    """What an importer read: systems and dependencies, mapped items, skipped items."""
-    kinds = Counter(m.what for m in result.mapped)
+def import_report(prepared: PreparedImport, verbose: bool) -> list[Line]:
+    """What an import read, left out, overrode and skipped — before anything is written."""
+    result = prepared.result
+    systems = prepared.draft.systems
+    planned = {s.id for s in systems}
+    kinds = Counter(m.what for m in result.mapped if m.system in planned)
     where = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()) if k != "row")
-    count = len(result.systems)
+    count = len(systems)
     line = f"imported {count} system{'s' if count != 1 else ''}" + (f" ({where})" if where else "")
-    line += f" and {result.dependencies} dependenc{'ies' if result.dependencies != 1 else 'y'}"
-    line += f" from {result.source}"
+    deps = sum(len(s.depends_on) for s in systems)
+    line += f" and {deps} dependenc{'ies' if deps != 1 else 'y'} from {result.source}"
     if result.context:
         line += "; read for context: " + ", ".join(f"{n} {k}" for k, n in result.context.items())
     lines: list[Line] = [(line, False)]
+    if result.filtered:
+        lines.append(
+            (
+                f"left out {result.filtered} row(s) by --where, or as not applications "
+                "(an export's own filter)",
+                False,
+            )
+        )
+    lines += [(f"note: {note}", True) for note in result.notes]
+    lines += _excluded_lines(prepared, verbose)
+    lines += _override_lines(prepared)
     if verbose:
         lines += [(f"  {m.system} ← {m.what} at {m.source}", False) for m in result.mapped]
     if result.skipped:
         lines.append((f"skipped or ignored {len(result.skipped)}:", True))
-        lines += [(f"  {p.render()}", True) for p in sorted(result.skipped, key=Problem.sort_key)]
+        lines += [(f"  {text}", True) for text in result.grouped()]
     return lines
+
+
+def _excluded_lines(prepared: PreparedImport, verbose: bool) -> list[Line]:
+    """The systems left out by their lifecycle: counted by stage, each one with -v."""
+    if not prepared.excluded:
+        return []
+    stages = Counter(e.reason.split(":")[0] for e in prepared.excluded)
+    summary = ", ".join(f"{n} × {why}" for why, n in sorted(stages.items()))
+    lines: list[Line] = [
+        (f"left out {len(prepared.excluded)} system(s) by lifecycle: {summary}", False)
+    ]
+    for excluded in prepared.excluded if verbose else ():
+        where = f" at {excluded.location}" if excluded.location else ""
+        lines.append((f"  {excluded.system}{where}: {excluded.reason}", False))
+    return lines
+
+
+def _override_lines(prepared: PreparedImport) -> list[Line]:
+    """The overrides applied, each on its line, and those that matched nothing."""
+    overrides = prepared.overrides
+    if not overrides.files:
+        return []
+    lines: list[Line] = [
+        (f"applied {len(overrides.applied)} override(s) from {', '.join(overrides.files)}", False)
+    ]
+    lines += [(f"  {line}", False) for line in overrides.applied_lines()]
+    lines += [(problem.render(), True) for problem in overrides.unmatched()]
+    return lines
+
+
+def import_lines(outcome: ImportOutcome) -> list[Line]:
+    """What an import wrote, or that --strict refused to write anything."""
+    prepared = outcome.prepared
+    if outcome.written is None:
+        count = len(prepared.result.skipped)
+        return [(f"--strict: {count} item(s) could not be imported; nothing written", True)]
+    templated = (
+        f"templated {prepared.estimated_options} estimated options from {prepared.templates.source}"
+    )
+    return [(templated, False), *written_lines(outcome.written)]
 
 
 def written_lines(written: Written) -> list[Line]:
@@ -146,6 +198,7 @@ __all__ = [
     "compare_lines",
     "frontier_lines",
     "headline",
+    "import_lines",
     "import_report",
     "replan_lines",
     "robustness_lines",

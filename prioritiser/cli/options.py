@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from prioritiser.model import DEFAULT_GAP, SOLVERS, PlanOptions
-from prioritiser.tasks.imports import ImportRequest
+from prioritiser.tasks.imports import ImportRequest, TableReading
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -92,36 +92,47 @@ def solver_options(command: F) -> F:
     return wrapped  # type: ignore[no-any-return]  # click's decorators are untyped here
 
 
-def import_output_options(command: F) -> F:
-    """`-o/--output INVENTORY` (required) and `--force`: where an importer writes."""
-    command = click.option(
-        "--force", is_flag=True, help="Overwrite an inventory that already exists in INVENTORY."
-    )(command)
-    return click.option(
-        "-o",
-        "--output",
-        "output",
-        required=True,
-        type=click.Path(path_type=Path, file_okay=False),
-        metavar="INVENTORY",
-        help="Folder to write the inventory to.",
-    )(command)
+def output_options(help_text: str) -> Callable[[F], F]:
+    """`-o/--output INVENTORY` (required) and `--force`: where an importer or `generate`
+    writes."""
+
+    def decorate(command: F) -> F:
+        command = click.option(
+            "--force", is_flag=True, help="Overwrite an inventory that already exists in INVENTORY."
+        )(command)
+        return click.option(
+            "-o",
+            "--output",
+            "output",
+            required=True,
+            type=click.Path(path_type=Path, file_okay=False),
+            metavar="INVENTORY",
+            help=help_text,
+        )(command)
+
+    return decorate
 
 
-IMPORT_FLAGS = ("output", "force", "options_template", "name", "start", "periods", "strict")
+import_output_options = output_options("Folder to write the inventory to.")
+
+IMPORT_FLAGS = (
+    "output", "force", "options_template", "name", "start", "periods", "strict", "currency",
+    "include_lifecycle",
+)  # fmt: skip
 
 
 def import_options(command: F) -> F:
     """What every `import` subcommand shares — where to write, templates, portfolio
-    settings, strictness — handed to the command as one `request: ImportRequest`."""
+    settings, currency, lifecycle scope, strictness — handed to the command as one
+    `request: ImportRequest`."""
 
     @functools.wraps(command)
     def with_request(*args: Any, **kwargs: Any) -> Any:
         flags = {name: kwargs.pop(name) for name in IMPORT_FLAGS}
         return command(*args, request=ImportRequest(**flags), **kwargs)
 
-    wrapped: Any = with_request
-    for decorator in reversed(
+    return _decorated(
+        with_request,
         [
             click.option(
                 "--options-template",
@@ -141,13 +152,118 @@ def import_options(command: F) -> F:
                 help="Planning horizon in periods.",
             ),
             click.option(
+                "--currency",
+                metavar="CODE",
+                help="Portfolio currency, e.g. USD (default: what the source's amounts say, "
+                "else GBP); amounts in another currency are left unset and reported.",
+            ),
+            click.option(
+                "--include-lifecycle",
+                "include_lifecycle",
+                multiple=True,
+                metavar="STAGE",
+                help="Plan systems whose lifecycle stage (or TIME tag) is out of scope by "
+                "default, e.g. experimental (repeatable; end_of_life ones may only be retired).",
+            ),
+            click.option(
                 "--strict",
                 is_flag=True,
                 help="Write nothing (exit 3) if anything could not be imported.",
             ),
             click.option("-v", "--verbose", is_flag=True, help="List every system mapped."),
-            import_output_options,
-        ]
-    ):
-        wrapped = decorator(wrapped)
-    return wrapped  # type: ignore[no-any-return]  # click's decorators are untyped here
+            output_options("Folder to write the inventory to (its overrides/*.yaml are applied)."),
+        ],
+    )
+
+
+TABLE_FLAGS = (
+    "mappings", "where", "na", "value_maps", "scale", "relations", "separator",
+)  # fmt: skip
+
+
+def table_options(command: F) -> F:
+    """How to read table cells — columns, rows, tokens, value maps, units, header — handed
+    to the command as one `reading: TableReading`."""
+
+    @functools.wraps(command)
+    def with_reading(*args: Any, **kwargs: Any) -> Any:
+        flags = {name: kwargs.pop(name) for name in TABLE_FLAGS}
+        header_row, no_header = kwargs.pop("header_row"), kwargs.pop("no_header")
+        reading = TableReading(**flags, header_row=None if no_header else header_row)
+        return command(*args, reading=reading, **kwargs)
+
+    return _decorated(
+        with_reading,
+        [
+            click.option(
+                "--map",
+                "mappings",
+                multiple=True,
+                metavar="FIELD=COLUMN",
+                help="Read FIELD from COLUMN (a header or a letter; repeatable), "
+                "e.g. --map id=sys_id --map lifecycle=Status.",
+            ),
+            click.option(
+                "--where",
+                multiple=True,
+                metavar="COLUMN=VALUE",
+                help="Import only rows where COLUMN=VALUE (or COLUMN!=VALUE); repeatable: "
+                "values of one column are alternatives, columns must all match.",
+            ),
+            click.option(
+                "--na",
+                multiple=True,
+                metavar="TOKEN",
+                help="A cell meaning 'not known' (repeatable), besides -, n/a, TBC, TBD, ?, "
+                "unknown, null.",
+            ),
+            click.option(
+                "--value",
+                "value_maps",
+                multiple=True,
+                metavar="FIELD:FROM=TO",
+                help="Translate a value, e.g. --value lifecycle:Sunsetting=phase_out "
+                "(repeatable; an empty TO means not known).",
+            ),
+            click.option(
+                "--scale",
+                multiple=True,
+                metavar="COLUMN=FACTOR",
+                help="Multiply a money column (or field) by FACTOR (1e6, m, k), e.g. "
+                "--scale 'Cost ($M)=1e6'; units in headers like ($M) are read by themselves.",
+            ),
+            click.option(
+                "--header-row",
+                type=click.IntRange(1, 1000),
+                default=1,
+                show_default=True,
+                help="Spreadsheet row of the header (rows above it are ignored).",
+            ),
+            click.option(
+                "--no-header",
+                is_flag=True,
+                help="The table has no header row: name columns by letter (--map name=B).",
+            ),
+            click.option(
+                "--separator",
+                default=";",
+                show_default=True,
+                help="Separates several values in one cell (a line break always does).",
+            ),
+            click.option(
+                "--relation",
+                "relations",
+                multiple=True,
+                metavar="TYPE=CONSTRAINT",
+                help="Constraint for a relation type (after, requires, together, none, "
+                "skip), e.g. --relation 'Sends data to::Receives data from=none'.",
+            ),
+        ],
+    )
+
+
+def _decorated(command: Any, decorators: list[Callable[[Any], Any]]) -> Any:
+    """`command` under `decorators`, the first listed outermost (as if written above it)."""
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command

@@ -18,17 +18,16 @@ from typing import Literal
 
 import click
 
-from prioritiser.cli.common import err
+from prioritiser.cli.common import echo_lines, err
 from prioritiser.cli.echo import headline, import_report
 from prioritiser.explain import diagnosis_text
 from prioritiser.inventory import Problem
-from prioritiser.inventory.importers import ImportResult
 from prioritiser.model import PlanOptions, Progress
 from prioritiser.model.diagnose import Diagnosis
 from prioritiser.model.reasons import money
 from prioritiser.model.solve import ProgressFn
 from prioritiser.roadmap import Roadmap
-from prioritiser.tasks import ImportListener
+from prioritiser.tasks import ImportListener, PreparedImport
 from prioritiser.tasks.listener import Advance
 
 
@@ -135,9 +134,8 @@ class TerminalListener(ImportListener):
         else:
             err(diagnosis_text(diagnosis))
 
-    def imported(self, result: ImportResult) -> None:
-        for line, to_stderr in import_report(result, self.verbose):
-            click.echo(line, err=to_stderr)
+    def imported(self, prepared: PreparedImport) -> None:
+        echo_lines(import_report(prepared, self.verbose))
 
     @contextmanager
     def solving(self, currency: str, options: PlanOptions) -> Iterator[ProgressFn | None]:

@@ -16,11 +16,12 @@ from typing import Any
 from prioritiser.explain.binding import Binding, binding, conflicts
 from prioritiser.explain.forcing import Forcing, force, why_not
 from prioritiser.explain.view import RoadmapView
-from prioritiser.inventory import Inventory
+from prioritiser.inventory import Inventory, System
+from prioritiser.inventory.provenance import run_cost_is_estimate
 from prioritiser.model import PlanOptions
 from prioritiser.model.candidates import Candidate
 from prioritiser.model.diagnose import names, quantity
-from prioritiser.model.reasons import money, retained_reasons
+from prioritiser.model.reasons import currency_symbol, money, retained_reasons
 from prioritiser.model.solve import ProgressFn
 from prioritiser.roadmap import Decision, Roadmap
 
@@ -97,10 +98,37 @@ def explain_system(
     view = RoadmapView(inventory, roadmap)
     decision = roadmap.decision(system_id)
     if decision is not None:
-        return _explain_decision(view, decision)
-    if baseline_objective is None:
-        baseline_objective = _baseline(inventory, roadmap, options, progress)
-    return _explain_retained(view, system_id, options, baseline_objective, progress)
+        explanation = _explain_decision(view, decision)
+    else:
+        if baseline_objective is None:
+            baseline_objective = _baseline(inventory, roadmap, options, progress)
+        explanation = _explain_retained(view, system_id, options, baseline_objective, progress)
+    caveat = estimates_caveat(inventory.system(system_id))
+    if caveat:
+        explanation = dataclasses.replace(explanation, reasons=(*explanation.reasons, caveat))
+    return explanation
+
+
+def estimates_caveat(system: System) -> str:
+    """`Its figures are estimates: …`, when any of them are (empty otherwise)."""
+    parts = []
+    estimated = sum(o.estimated for o in system.options)
+    if estimated:
+        count = len(system.options)
+        share = f"all {count}" if estimated == count else f"{estimated} of {count}"
+        parts.append(f"{share} of its options are templated estimates")
+    if run_cost_is_estimate(system):
+        parts.append(
+            "its run cost is unknown (options were scaled from an assumed one)"
+            if system.annual_run_cost is None
+            else "its run cost is an estimate"
+        )
+    others = [f.replace("_", " ") for f in system.estimated if f != "annual_run_cost"]
+    if others:
+        parts.append(f"its {' and '.join(others)} {'is' if len(others) == 1 else 'are'} assumed")
+    if not parts:
+        return ""
+    return "Its figures are estimates, not appraised: " + "; ".join(parts) + "."
 
 
 def _baseline(
@@ -149,8 +177,8 @@ def unit_value(view: RoadmapView, c: Candidate) -> tuple[str, str] | None:
     currency = inventory.portfolio.currency
     ratio = c.npv / amount
     one = quantity(inventory, resource, 1.0)
-    if one.startswith(("£", "€", "$")):  # money per £1: show pence
-        value = money(ratio, currency) if abs(ratio) >= 1000 else _pounds(ratio, currency)
+    if one.startswith(currency_symbol(currency)):  # money per unit of money: show pence
+        value = money(ratio, currency, decimals=0 if abs(ratio) >= 1000 else 2)
         return value, f"{one} of {resource}"
     unit = inventory.resources[resource].unit or "unit"
     period = inventory.axis.granularity.name.lower()
@@ -167,12 +195,6 @@ def value_per_unit(view: RoadmapView, c: Candidate) -> str | None:
     if value is None:
         return f"it uses none of {resource}, the scarcest resource ({share})"
     return f"{value[0]} of NPV per {value[1]}, the scarcest resource ({share})"
-
-
-def _pounds(value: float, currency: str) -> str:
-    symbol = {"GBP": "£", "EUR": "€", "USD": "$"}.get(currency, f"{currency} ")
-    sign = "-" if value < 0 else ""
-    return f"{sign}{symbol}{abs(value):.2f}"
 
 
 # --- a system in the roadmap ----------------------------------------------------------------
@@ -319,7 +341,7 @@ def _forcing_reasons(view: RoadmapView, forcing: Forcing) -> list[str]:
             f"to {money((forcing.baseline or 0) + forcing.delta, currency)})."
         )
     out = [text]
-    moved = _displaced(forcing)
+    moved = _displaced(forcing, currency)
     if moved:
         out.append(f"To make room it would displace {moved}.")
     added = forcing.displacement.added
@@ -344,9 +366,9 @@ def _why_not_reasons(view: RoadmapView, system_id: str, options: PlanOptions) ->
     ]
 
 
-def _displaced(forcing: Forcing) -> str:
+def _displaced(forcing: Forcing, currency: str) -> str:
     d = forcing.displacement
-    parts = [f"{x.system} (dropped, NPV {money(x.npv)})" for x in d.dropped]
+    parts = [f"{x.system} (dropped, NPV {money(x.npv, currency)})" for x in d.dropped]
     parts += [f"{a.system} (delayed from {a.start} to {b.start})" for a, b in d.delayed]
     parts += [f"{a.system} ({b.option} instead of {a.option})" for a, b in d.changed]
     if len(parts) > MAX_LISTED:

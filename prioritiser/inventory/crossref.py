@@ -67,6 +67,7 @@ class CrossChecker:
                 self.check_references(item, ("systems", index))
         for located in self.systems:
             self.check_windows(located.item, located.path)
+            self.check_lifecycle(located.item, located.path)
         self.check_cycles()
         return self.problems
 
@@ -221,6 +222,18 @@ class CrossChecker:
                     )
         if system.locked is not None:
             self.check_lock(system, path, earliest)
+
+    def check_lifecycle(self, system: System, path: Path_) -> None:
+        """A decommissioned (end_of_life) system can only be switched off, never modernised."""
+        if system.lifecycle != "end_of_life":
+            return
+        for index, option in enumerate(system.options):
+            if option.kind != "retire":
+                self.report(
+                    f"option '{option.id}' ({option.kind}) modernises a system whose lifecycle "
+                    "is end_of_life (decommissioned); only a retire option is allowed",
+                    (*path, "options", index, "kind"),
+                )
 
     def check_lock(self, system: System, path: Path_, earliest: int) -> None:
         axis = self.axis

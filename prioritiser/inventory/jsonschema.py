@@ -33,11 +33,31 @@ class ScenarioFile(BaseModel):
     )
 
 
+class OverridesFile(BaseModel):
+    """`overrides/*.yaml`: corrections merged by id into every import (docs/importers.md)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    exclude: list[str] | None = Field(None, description="Ids of systems left out of the inventory.")
+    systems: dict[str, dict[str, Any]] | None = Field(
+        None,
+        description="Per system id, fields that replace the imported ones; `options` and "
+        "`depends_on` merge by id (null removes; a list replaces them all); a system with a "
+        "`name` that the source lacks is added.",
+    )
+    platforms: dict[str, dict[str, Any]] | None = None
+    portfolio: dict[str, Any] | None = None
+    resources: dict[str, dict[str, Any]] | None = None
+    risk: dict[str, Any] | None = None
+    objective: dict[str, Any] | None = None
+
+
 FILES: dict[str, type[BaseModel]] = {
     "portfolio": PortfolioFile,
     "platforms": PlatformsFile,
     "systems": SystemsFile,
     "scenario": ScenarioFile,
+    "overrides": OverridesFile,
     "actuals": ActualsFile,
 }
 
@@ -59,9 +79,8 @@ def inventory_json_schema(which: str = "all") -> dict[str, Any]:
     return {
         "$schema": SCHEMA_DIALECT,
         "title": "prioritiser inventory file",
-        "description": (
-            "portfolio.yaml, platforms.yaml, systems/*.yaml, scenarios/*.yaml or actuals/*.yaml"
-        ),
+        "description": "portfolio.yaml, platforms.yaml, systems/*.yaml, scenarios/*.yaml, "
+        "overrides/*.yaml or actuals/*.yaml",
         "anyOf": arms,
         "$defs": defs,
     }

@@ -45,9 +45,21 @@ Score = Annotated[int, Field(ge=1, le=5)]
 Criticality = Literal["low", "medium", "high", "critical"]
 OptionKind = Literal["retire", "rehost", "replatform", "refactor", "replace", "repurchase"]
 DependencyConstraint = Literal["after", "requires", "together", "none"]
+# Where a system is in its life: the vocabulary every importer maps its source's words onto
+# (Backstage spec.lifecycle, LeanIX lifecycle phases, ServiceNow install/operational status).
+Lifecycle = Literal["planned", "experimental", "phase_in", "active", "phase_out", "end_of_life"]
+# Gartner's TIME model: what the organisation intends to do with the system.
+TimeTag = Literal["tolerate", "invest", "migrate", "eliminate"]
+# System fields whose value is an estimate (templated or assumed), not a fact from a source.
+EstimatedField = Literal[
+    "annual_run_cost", "criticality", "department", "end_of_support", "legacy_risk"
+]
 
 OPTION_KINDS: tuple[str, ...] = OptionKind.__args__  # type: ignore[attr-defined]
 CRITICALITIES: tuple[str, ...] = Criticality.__args__  # type: ignore[attr-defined]
+LIFECYCLES: tuple[str, ...] = Lifecycle.__args__  # type: ignore[attr-defined]
+TIME_TAGS: tuple[str, ...] = TimeTag.__args__  # type: ignore[attr-defined]
+ESTIMATED_FIELDS: tuple[str, ...] = EstimatedField.__args__  # type: ignore[attr-defined]
 
 
 class StrictModel(BaseModel):
@@ -255,6 +267,13 @@ class Dependency(StrictModel):
     description: str = ""
 
 
+class Fit(StrictModel):
+    """How well a system fits, 1 (poor) to 4 (fully appropriate), as LeanIX and APM tools rate it."""
+
+    functional: int | None = Field(None, ge=1, le=4, description="Fit to business needs.")
+    technical: int | None = Field(None, ge=1, le=4, description="Fit to technology standards.")
+
+
 class Lock(StrictModel):
     """A decision already taken (work in flight)."""
 
@@ -270,7 +289,17 @@ class System(StrictModel):
     department: str = "Unassigned"
     criticality: Criticality = "medium"
     technology: str = ""
-    annual_run_cost: Money = 0.0
+    owner: str = Field("", description="Who answers for the system (a person or team).")
+    annual_run_cost: Money | None = Field(
+        None, description="Yearly run cost; unset means unknown (0 means it costs nothing)."
+    )
+    lifecycle: Lifecycle | None = Field(
+        None,
+        description="Where the system is in its life; end_of_life (decommissioned) systems "
+        "may only have a retire option.",
+    )
+    time_tag: TimeTag | None = Field(None, description="TIME model: tolerate, invest, ...")
+    fit: Fit | None = None
     end_of_support: PeriodLabel | None = None
     legacy_risk: LegacyRisk = LegacyRisk()
     must_modernise_by: PeriodLabel | None = None
@@ -278,6 +307,11 @@ class System(StrictModel):
     locked: Lock | None = None
     depends_on: list[Dependency] = Field(default_factory=list)
     options: list[Option]
+    estimated: list[EstimatedField] = Field(
+        default_factory=list,
+        description="Fields whose values are estimates (assumed or templated), not facts; "
+        "reports say so. Options carry their own `estimated: true`.",
+    )
     description: str = ""
 
     def option(self, option_id: str) -> Option:

@@ -242,13 +242,18 @@ def system_data(system: System) -> dict[str, Any]:
     if system.description:
         data["description"] = system.description
     data["department"] = system.department
+    if system.owner:
+        data["owner"] = system.owner
     data["criticality"] = system.criticality
     if system.technology:
         data["technology"] = system.technology
-    data["annual_run_cost"] = _tidy(system.annual_run_cost)
-    for key in ("end_of_support",):
+    if system.annual_run_cost is not None:  # unset is unknown, 0 is free: never conflated
+        data["annual_run_cost"] = _tidy(system.annual_run_cost)
+    for key in ("lifecycle", "time_tag", "end_of_support"):
         if getattr(system, key) is not None:
             data[key] = getattr(system, key)
+    if system.fit is not None:
+        data["fit"] = Flow(system.fit.model_dump(exclude_none=True))
     if system.legacy_risk != LegacyRisk():
         data["legacy_risk"] = Flow(system.legacy_risk.model_dump())
     for key in ("must_modernise_by", "earliest_start"):
@@ -256,6 +261,8 @@ def system_data(system: System) -> dict[str, Any]:
             data[key] = getattr(system, key)
     if system.locked is not None:
         data["locked"] = Flow(system.locked.model_dump())
+    if system.estimated:
+        data["estimated"] = FlowList(system.estimated)
     if system.depends_on:
         data["depends_on"] = [dependency_data(d) for d in system.depends_on]
     data["options"] = [option_data(o) for o in system.options]

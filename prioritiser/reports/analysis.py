@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from prioritiser.economics import Economics
 from prioritiser.explain import decision_reasons
 from prioritiser.inventory import CAPEX, Inventory, System
+from prioritiser.inventory.provenance import Provenance, provenance
 from prioritiser.roadmap import Roadmap
 
 RETAINED = "retained"
@@ -71,6 +72,7 @@ class SystemRow:
     end_of_support: str | None = None
     must_modernise_by: str | None = None
     locked: bool = False
+    estimated: bool = False  # the chosen option's figures are estimates
     start_index: int | None = None
     finish_index: int | None = None
     end_of_support_index: int | None = None
@@ -173,6 +175,8 @@ class Analysis:
     assumptions: list[Assumption] = field(default_factory=list)
     # "quarter", "month" or "year": what one period is, for prose.
     period_noun: str = "period"
+    # Which figures are estimates; reports say so only when `provenance.any`.
+    provenance: Provenance | None = None
 
     @property
     def horizon(self) -> str:
@@ -284,9 +288,35 @@ def analyse(inventory: Inventory, roadmap: Roadmap) -> Analysis:
         )
     _add_rows(out, inventory, roadmap, economics)
     _add_spend(out, inventory, roadmap)
-    out.assumptions = _assumptions(inventory, roadmap)
+    out.provenance = provenance(inventory)
+    out.assumptions = _estimates(out.provenance) + _assumptions(inventory, roadmap)
     out.period_noun = {1: "year", 4: "quarter", 12: "month"}.get(axis.per_year, "period")
     return out
+
+
+def _estimates(p: Provenance) -> list[Assumption]:
+    """The "Estimates" rows that open the assumptions when any figure is an estimate."""
+    if not p.any:
+        return []
+    rows = [
+        Assumption(
+            "Estimates", "Options that are estimates", f"{p.options_estimated} of {p.options}"
+        ),
+        Assumption(
+            "Estimates",
+            "Run costs that are estimates (assumed or unknown)",
+            f"{p.run_costs_estimated} of {p.systems}",
+        ),
+    ]
+    rows += [
+        Assumption(
+            "Estimates",
+            f"Systems whose {name.replace('_', ' ')} is an estimate",
+            f"{count} of {p.systems}",
+        )
+        for name, count in p.fields.items()
+    ]
+    return rows
 
 
 def _assumptions(inventory: Inventory, roadmap: Roadmap) -> list[Assumption]:
@@ -386,6 +416,7 @@ def _decision_row(inventory: Inventory, system: System, roadmap: Roadmap) -> Sys
         delivery_risk=option.delivery_risk,
         risk_removed=round(option.risk_reduction * system.legacy_risk.points, 4),
         locked=system.locked is not None,
+        estimated=option.estimated,
         start_index=axis.index(decision.start),
         finish_index=axis.index(decision.finish),
         **common,  # type: ignore[arg-type]

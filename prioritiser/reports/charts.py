@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
-from prioritiser.model.reasons import money
+from prioritiser.model.reasons import currency_symbol, money
 from prioritiser.reports.analysis import PLATFORMS, RETAINED, Analysis, ResourceRow, SystemRow
 
 # Option kinds in the order a reader meets them, with colour-blind-safe (Okabe-Ito) colours.
@@ -103,10 +103,6 @@ DEPENDENCIES = "chart-dependencies"
 def _t(text: str) -> str:
     """User text made safe for plotly's HTML-like labels."""
     return html.escape(text, quote=False)
-
-
-def currency_symbol(currency: str) -> str:
-    return {"GBP": "£", "EUR": "€", "USD": "$"}.get(currency, f"{currency} ")
 
 
 def department_colours(names: Sequence[str]) -> dict[str, str]:

@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from prioritiser.inventory import Inventory
+from prioritiser.model.reasons import currency_symbol
 from prioritiser.reports.analysis import Analysis, Assumption
 from prioritiser.reports.charts import KIND_COLOURS
 from prioritiser.roadmap import Roadmap
@@ -35,8 +36,9 @@ TOP = Alignment(vertical="top")
 
 
 def money_format(currency: str) -> str:
-    symbol = {"GBP": "£", "EUR": "€", "USD": "$"}.get(currency, "")
-    return f'"{symbol}"#,##0;-"{symbol}"#,##0' if symbol else "#,##0"
+    """The workbook's number format for money, with the portfolio currency's symbol."""
+    symbol = currency_symbol(currency).replace('"', "")
+    return f'"{symbol}"#,##0;-"{symbol}"#,##0'
 
 
 NUMBER = "#,##0.0"
@@ -163,7 +165,7 @@ def roadmap_sheet(sheet: Worksheet, a: Analysis, money: str) -> None:
             r.system,
             r.name,
             r.department,
-            r.option,
+            f"{r.option} (estimate)" if r.estimated else r.option,
             r.kind,
             r.start,
             r.finish,

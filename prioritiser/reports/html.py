@@ -80,6 +80,7 @@ def render_html(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -> s
         a=analysis,
         title=f"Modernisation roadmap — {analysis.portfolio or inventory.portfolio.name}",
         lede=words.lede(analysis),
+        estimates=words.estimates_text(analysis.provenance),
         kpis=kpis(analysis),
         years=[
             (year, money(v, analysis.currency)) for year, v in analysis.cashable_by_year.items()

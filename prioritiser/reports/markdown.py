@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from prioritiser.inventory import Inventory
+from prioritiser.inventory.provenance import Provenance
 from prioritiser.model.reasons import money
 from prioritiser.reports.analysis import Analysis, Assumption, SystemRow
 from prioritiser.roadmap import Roadmap
@@ -76,11 +77,47 @@ def attention(a: Analysis) -> list[str]:
 
 
 def decision_text(row: SystemRow) -> str:
-    """`replatform`, `replace (rebuild)` or `retained`; `· locked` for work already under way."""
+    """`replatform`, `replace (rebuild)` or `retained`; `· locked` for work already under way,
+    `· estimate` when the option's figures are estimates."""
     if not row.modernised:
         return "retained"
     text = row.kind if row.option in (None, row.kind) else f"{row.kind} ({row.option})"
-    return text + (" · locked" if row.locked else "")
+    return text + (" · locked" if row.locked else "") + (" · estimate" if row.estimated else "")
+
+
+_FIELD_PLURALS = {
+    "criticality": "criticalities",
+    "department": "departments",
+    "end_of_support": "end-of-support dates",
+    "legacy_risk": "legacy-risk scores",
+}
+
+
+def _share(count: int, total: int, singular: str, plural: str) -> str:
+    """`every option`, `54 of 66 options`, `1 of 66 options`."""
+    return f"every {singular}" if count == total else f"{count} of {total} {plural}"
+
+
+def estimates_text(p: Provenance | None) -> str:
+    """`54 of 66 options and every run cost are estimates, …`; empty when nothing is."""
+    if p is None or not p.any:
+        return ""
+    parts = []
+    if p.options_estimated:
+        parts.append(_share(p.options_estimated, p.options, "option", "options"))
+    if p.run_costs_estimated:
+        parts.append(_share(p.run_costs_estimated, p.systems, "run cost", "run costs"))
+    for name, count in p.fields.items():
+        plural = _FIELD_PLURALS.get(name, name.replace("_", " "))
+        parts.append(_share(count, p.systems, name.replace("_", " "), plural))
+    joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    single = len(parts) == 1 and (parts[0].startswith("every ") or parts[0].startswith("1 of "))
+    verb = "is an estimate" if single else "are estimates"
+    return (
+        f"{joined[0].upper()}{joined[1:]} {verb}, not appraised figures: the values, savings "
+        "and this roadmap are only as good as those estimates. Replace them with appraised "
+        "figures (overrides/*.yaml survive re-import) before relying on the plan."
+    )
 
 
 def format_assumption(item: Assumption, currency: str) -> str:
@@ -154,6 +191,9 @@ def render_summary(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -
     lines = [f"# Modernisation roadmap — {text(a.portfolio or inventory.portfolio.name)}", ""]
     if a.scenarios:
         lines += [f"Scenario: **{text(', '.join(a.scenarios))}**", ""]
+    estimates = estimates_text(a.provenance)
+    if estimates:
+        lines += ["> [!IMPORTANT]", f"> **Estimates:** {text(estimates)}", ""]
     lines += [text(lede(a)), ""]
     lines += table(
         ["Headline", ""],

@@ -8,25 +8,27 @@ CLI (`prioritiser.cli`) only parses arguments, calls one task, echoes its outcom
 the exit code; anything else (a notebook, a service) may call the same tasks.
 
 One module per command: `plan`, `replan`, `compare`, `frontier`, `robustness`, `check`,
-`explain`, `report`, `track`, `graph`, `inventory` (validate, init) and `imports`
-(import, generate); `common` holds what they share.
+`explain`, `report`, `track`, `graph`, `inventory` (validate, init), `imports` (every
+`import`) and `generate`; `common` holds what they share.
 """
 
 from prioritiser.tasks.check import CheckOutcome, check_roadmap_file
 from prioritiser.tasks.compare import CompareOutcome, CompareRequest, compare_scenarios
 from prioritiser.tasks.explain import ExplainOutcome, ExplainRequest, explain_decision
 from prioritiser.tasks.frontier import FrontierOutcome, FrontierRequest, trace_frontier
+from prioritiser.tasks.generate import GenerateOutcome, GenerateRequest, generate_inventory
 from prioritiser.tasks.graph import GraphExport, analyse_graph, graph_export
 from prioritiser.tasks.imports import (
-    GenerateOutcome,
-    GenerateRequest,
+    BackstageReading,
     ImportListener,
     ImportOutcome,
     ImportRequest,
-    generate_inventory,
+    PreparedImport,
+    TableFiles,
+    TableKind,
+    TableReading,
     import_backstage_catalog,
-    import_csv_tables,
-    import_xlsx_tables,
+    import_tables,
 )
 from prioritiser.tasks.inventory import ValidateOutcome, init_inventory, validate_inventory
 from prioritiser.tasks.listener import SILENT, Listener
@@ -38,6 +40,7 @@ from prioritiser.tasks.track import TrackOutcome, TrackRequest, track_estate
 
 __all__ = [
     "SILENT",
+    "BackstageReading",
     "CheckOutcome",
     "CompareOutcome",
     "CompareRequest",
@@ -54,12 +57,16 @@ __all__ = [
     "Listener",
     "PlanOutcome",
     "PlanRequest",
+    "PreparedImport",
     "ReplanOutcome",
     "ReplanRequest",
     "ReportOutcome",
     "ReportRequest",
     "RobustnessOutcome",
     "RobustnessRequest",
+    "TableFiles",
+    "TableKind",
+    "TableReading",
     "TrackOutcome",
     "TrackRequest",
     "ValidateOutcome",
@@ -71,8 +78,7 @@ __all__ = [
     "generate_inventory",
     "graph_export",
     "import_backstage_catalog",
-    "import_csv_tables",
-    "import_xlsx_tables",
+    "import_tables",
     "init_inventory",
     "plan_estate",
     "rebuild_reports",

@@ -1,5 +1,5 @@
-"""What the tasks share: loading, output folders, reading a roadmap, solving, and the errors
-raised when a solve ends without a roadmap."""
+"""What the tasks share: loading, a start period, output folders, reading a roadmap, solving,
+and the errors raised when a solve ends without a roadmap."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from prioritiser.errors import (
     PrioritiserError,
     UsageError,
 )
-from prioritiser.inventory import Inventory, load_inventory
+from prioritiser.inventory import Inventory, load_inventory, parse_period
 from prioritiser.model import PlanOptions, plan
 from prioritiser.model.diagnose import diagnose
 from prioritiser.reports.diagnosis import write_diagnosis
@@ -37,6 +37,15 @@ def load(
         for warning in inventory.warnings:
             listener.problem(warning)
     return inventory
+
+
+def start_period(text: str) -> str:
+    """A `--start` period, upper-cased (2027-q1 → 2027-Q1); a usage error when malformed."""
+    try:
+        parse_period(text)
+    except ValueError as exc:
+        raise UsageError(f"--start: {exc}") from exc
+    return text.upper()
 
 
 def default_output(outdir: Path | None, inventory: Path, command: str = "") -> Path:

@@ -1,230 +1,267 @@
-"""`import backstage|csv|xlsx` and `generate`: build an inventory instead of typing one."""
+"""`import backstage|csv|xlsx|servicenow|leanix`: build an inventory from what an estate records.
+
+Every import takes one path (`_import`): check the request, load the option templates, read
+the source (an importer of `prioritiser.inventory.importers`), load the inventory's
+`overrides/*.yaml`, assemble a draft, show the listener what was read, left out, overridden
+and skipped — before anything is written, so that every problem is seen even when writing
+is refused — then write and validate. With `strict`, nothing is written when anything was
+skipped, and the outcome says so.
+"""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from prioritiser.errors import InventoryError, UsageError
-from prioritiser.inventory import parse_period
 from prioritiser.inventory.importers import (
+    BackstageOptions,
+    Excluded,
+    ImportInvalid,
     ImportResult,
     ImportSettings,
-    build_draft,
+    Overrides,
+    Templates,
+    assemble_draft,
     default_start,
     import_backstage,
+    load_overrides,
     load_templates,
 )
+from prioritiser.inventory.schema import LIFECYCLES, TIME_TAGS
 from prioritiser.inventory.writer import InventoryDraft, Written, write_inventory
+from prioritiser.tasks.common import start_period
 from prioritiser.tasks.listener import Listener
 
 if TYPE_CHECKING:
-    from prioritiser.inventory.importers.tables import Table
+    from prioritiser.inventory.importers.columns import TableOptions
 
-# The CSV/Excel importer needs pandas, so `prioritiser.inventory.importers.tables` is
-# imported where it is used, keeping every other command quick to start.
+# The table importers need pandas, so `prioritiser.inventory.importers.table_sources` and
+# the profiles are imported where they are used, keeping every other command quick to start.
 
-
-class ImportListener(Listener):
-    """A `Listener` that is also shown what an importer read, before anything is written."""
-
-    def imported(self, result: ImportResult) -> None:
-        """The systems mapped and the items skipped (with `result.source`)."""
+TableKind = Literal["csv", "xlsx", "servicenow", "leanix"]
 
 
 @dataclass(frozen=True)
 class ImportRequest:
     """Where and how to write an imported inventory (the options every importer shares)."""
 
-    output: Path
+    output: Path  # its overrides/*.yaml are applied
     force: bool = False  # overwrite an inventory already in `output`
     options_template: Path | None = None  # default: the built-in option templates
     name: str | None = None  # portfolio name (default: from the source)
     start: str | None = None  # first period (default: Q1 of next year)
     periods: int = 12
     strict: bool = False  # write nothing if anything could not be imported
+    currency: str | None = None  # default: what the source's amounts say, else GBP
+    # Lifecycle stages or TIME tags to plan although the templates leave them out.
+    include_lifecycle: tuple[str, ...] = ()
+
+    @property
+    def currency_code(self) -> str | None:
+        return (self.currency or "").upper() or None
+
+
+@dataclass(frozen=True)
+class PreparedImport:
+    """An import ready to write, and everything the user should be told about it."""
+
+    result: ImportResult  # what the importer read and skipped
+    draft: InventoryDraft  # the systems that will be planned
+    templates: Templates
+    excluded: tuple[Excluded, ...]  # systems left out by their lifecycle
+    overrides: Overrides  # which overrides applied, and which matched nothing
+
+    @property
+    def estimated_options(self) -> int:
+        """Options templated (marked `estimated: true`)."""
+        return sum(o.estimated for s in self.draft.systems for o in s.options)
 
 
 @dataclass(frozen=True)
 class ImportOutcome:
-    result: ImportResult
-    templates: str  # where the option templates came from
-    written: Written | None  # None: --strict and something was skipped, so nothing written
+    prepared: PreparedImport
+    written: Written | None  # None: `strict` and something was skipped, so nothing written
+
+
+class ImportListener(Listener):
+    """A `Listener` that is also shown what an import read, before anything is written."""
+
+    def imported(self, prepared: PreparedImport) -> None:
+        """The systems mapped, left out, overridden and skipped."""
+
+
+@dataclass(frozen=True)
+class BackstageReading:
+    """How to read a Backstage catalog."""
+
+    unit: str = "component"  # plan each Component and Resource, or each System
+    types: tuple[str, ...] | None = None  # entity spec.types (None: all but libraries, docs)
+    department_types: tuple[str, ...] = ()  # Group spec.types that are departments
+
+
+@dataclass(frozen=True)
+class TableFiles:
+    """The files of a table import: several sources make one estate."""
+
+    sources: tuple[Path, ...]
+    dependencies: tuple[Path, ...] = ()  # CSV files or workbooks of dependencies
+    sheet: str | None = None  # of systems (default: the first; `all` for every sheet)
+    dependencies_sheet: str | None = None
 
     @property
-    def estimated(self) -> int:
-        """Options templated (marked `estimated: true`)."""
-        if self.written is None:
-            return 0
-        return sum(o.estimated for s in self.written.inventory.systems for o in s.options)
+    def shown(self) -> str:
+        first = self.sources[0].name
+        return first if len(self.sources) == 1 else f"{first} and {len(self.sources) - 1} more"
+
+
+@dataclass(frozen=True)
+class TableReading:
+    """How to read a table's cells, as written on the command line (checked by the task)."""
+
+    mappings: tuple[str, ...] = ()  # FIELD=COLUMN
+    where: tuple[str, ...] = ()  # COLUMN=VALUE or COLUMN!=VALUE
+    na: tuple[str, ...] = ()  # "not known" tokens besides the defaults
+    value_maps: tuple[str, ...] = ()  # FIELD:FROM=TO
+    scale: tuple[str, ...] = ()  # COLUMN=FACTOR
+    relations: tuple[str, ...] = ()  # TYPE=CONSTRAINT
+    header_row: int | None = 1  # None: no header row (columns A, B, C…)
+    separator: str = ";"
+
+    def options(self, currency: str | None) -> TableOptions:
+        """The parsed options; a malformed one is a usage error."""
+        from prioritiser.inventory.importers import columns as cols
+
+        try:
+            return cols.TableOptions(
+                mapping=cols.parse_mappings(self.mappings),
+                na=(*cols.DEFAULT_NA, *self.na),
+                where=cols.parse_conditions(self.where),
+                values=cols.parse_value_maps(self.value_maps),
+                scale=cols.parse_scales(self.scale),
+                relations=cols.parse_relations(self.relations),
+                separator=self.separator,
+                currency=currency,
+            )
+        except ValueError as exc:  # the parsers raise only for a malformed option
+            raise UsageError(str(exc)) from exc
 
 
 def import_backstage_catalog(
-    source: Path, request: ImportRequest, listener: ImportListener
+    source: Path, reading: BackstageReading, request: ImportRequest, listener: ImportListener
 ) -> ImportOutcome:
-    """Import a Backstage catalog file or folder: Components and Resources become systems."""
-    return _finish(import_backstage(source), source, "backstage", request, listener)
-
-
-def import_csv_tables(
-    source: Path,
-    dependencies: Path | None,
-    mappings: Sequence[str],
-    request: ImportRequest,
-    listener: ImportListener,
-) -> ImportOutcome:
-    """Import a CSV export of applications, and optionally one of their dependencies."""
-    from prioritiser.inventory.importers.tables import import_tables, read_csv_table
-
-    mapping = _mapping(mappings)
-    systems, notes = read_csv_table(source)
-    deps = None
-    if dependencies is not None:
-        deps, more = read_csv_table(dependencies)
-        notes += more
-    result = import_tables(systems, deps, mapping, str(source))
-    for note in notes:
-        listener.note(note)
-    return _finish(result, source, "csv", request, listener)
-
-
-def import_xlsx_tables(
-    source: Path,
-    sheet: str | None,
-    dependencies: Path | None,
-    dependencies_sheet: str | None,
-    mappings: Sequence[str],
-    request: ImportRequest,
-    listener: ImportListener,
-) -> ImportOutcome:
-    """Import an Excel export of applications (the same columns as a CSV export)."""
-    from prioritiser.inventory.importers.tables import import_tables, read_excel_table
-
-    mapping = _mapping(mappings)
-    systems = read_excel_table(source, sheet)
-    deps = _dependencies_sheet(source, systems, dependencies, dependencies_sheet)
-    result = import_tables(systems, deps, mapping, str(source))
-    return _finish(result, source, "xlsx", request, listener)
-
-
-def _dependencies_sheet(
-    source: Path, systems: Table, dependencies: Path | None, sheet: str | None
-) -> Table | None:
-    """The dependencies table: a CSV, a named sheet, or SOURCE's `dependencies` sheet."""
-    from prioritiser.inventory.importers.tables import (
-        excel_sheets,
-        find_sheet,
-        read_csv_table,
-        read_excel_table,
+    """Import a Backstage catalog file or folder: Components and Resources (or Systems)
+    become systems; a Location's relative targets are followed."""
+    options = BackstageOptions(
+        unit=reading.unit,
+        types=reading.types,
+        department_types=reading.department_types or None,
+        currency=request.currency_code,
     )
 
-    if dependencies is not None and dependencies.suffix.lower() == ".csv":
-        return read_csv_table(dependencies)[0]
-    book = dependencies or source
-    names = excel_sheets(book)
-    if sheet is None:
-        wanted = [n for n in names if n.strip().lower() in ("dependencies", "deps")]
-        if wanted:
-            sheet = wanted[0]
-        elif dependencies is None:
-            return None
-    table = read_excel_table(book, find_sheet(names, sheet, str(book)))
-    return None if table.shown == systems.shown else table
+    def read(_start: str) -> ImportResult:
+        return import_backstage(source, options)
+
+    return _import("backstage", source.name, read, request, listener)
 
 
-def _mapping(items: Sequence[str]) -> dict[str, str]:
-    from prioritiser.inventory.importers.tables import parse_mappings
-
-    try:
-        return parse_mappings(items)
-    except ValueError as exc:  # parse_mappings only raises for a malformed FIELD=COLUMN
-        raise UsageError(str(exc)) from exc
-
-
-def _finish(
-    result: ImportResult,
-    source: Path,
-    kind: str,
+def import_tables(
+    kind: TableKind,
+    files: TableFiles,
+    reading: TableReading,
     request: ImportRequest,
     listener: ImportListener,
 ) -> ImportOutcome:
-    """Template, size, report, and write one import."""
+    """Import CSV or Excel exports of applications: a generic register (`csv`, `xlsx`), a
+    ServiceNow list export or a LeanIX fact-sheet export (their documented columns)."""
+    from prioritiser.inventory.importers.leanix import LEANIX, leanix_sheet
+    from prioritiser.inventory.importers.servicenow import SERVICENOW
+    from prioritiser.inventory.importers.table_import import GENERIC
+    from prioritiser.inventory.importers.table_sources import TableSource, read_tables
+
+    sheet = files.sheet
+    if kind == "leanix":
+        sheet = leanix_sheet(files.sources[0], sheet)
+    source = TableSource(
+        files.sources,
+        files.dependencies,
+        sheet,
+        files.dependencies_sheet,
+        reading.header_row,
+        reading.options(request.currency_code),
+        kind if kind in ("csv", "xlsx") else "auto",
+    )
+    profile = {"servicenow": SERVICENOW, "leanix": LEANIX}.get(kind, GENERIC)
+
+    def read(start: str) -> ImportResult:
+        return read_tables(source, start, profile)
+
+    return _import(kind, files.shown, read, request, listener)
+
+
+def _import(
+    kind: str,
+    source_name: str,
+    read: Callable[[str], ImportResult],
+    request: ImportRequest,
+    listener: ImportListener,
+) -> ImportOutcome:
+    """Prepare, report, write: the one path every import takes."""
+    prepared = _prepare(kind, source_name, read, request)
+    listener.imported(prepared)
+    if request.strict and prepared.result.skipped:
+        return ImportOutcome(prepared, None)
+    return ImportOutcome(prepared, _write(prepared, request))
+
+
+def _prepare(
+    kind: str, source_name: str, read: Callable[[str], ImportResult], request: ImportRequest
+) -> PreparedImport:
+    """Read the source (`read(start)`), apply the overrides, template and size a draft."""
     templates, problems = load_templates(request.options_template)
     if templates is None:
-        raise InventoryError(problems)
+        raise ImportInvalid("the options template is not valid", problems)
+    start = start_period(request.start or default_start())
+    include = _included(request.include_lifecycle)
+    result = read(start)
+    overrides = load_overrides(request.output)
     settings = ImportSettings(
-        name=request.name or f"Imported estate ({source.name})",
-        start=start_period(request.start or default_start()),
+        name=request.name or f"Imported estate ({source_name})",
+        start=start,
         periods=request.periods,
-        header=f"Imported from {source.name} by `prioritiser import {kind}`; "
-        "options marked `estimated: true` come from templates.",
+        header=f"Imported from {source_name} by `prioritiser import {kind}`; "
+        "options marked `estimated: true` come from templates; corrections belong in "
+        "overrides/*.yaml (this file is rewritten by every import).",
+        currency=request.currency_code or result.currency or "GBP",
+        include=include,
     )
-    draft = build_draft(result, templates, settings)
-    listener.imported(result)
-    if request.strict and result.skipped:
-        return ImportOutcome(result, templates.source, None)
-    if not result.systems:
-        raise InventoryError([], f"nothing to import: no systems found in {result.source}")
-    written = write_checked(request.output, draft, request.force)
-    return ImportOutcome(result, templates.source, written)
+    assembled = assemble_draft(result, templates, overrides, settings)
+    return PreparedImport(result, assembled.draft, templates, assembled.excluded, overrides)
 
 
-def start_period(text: str) -> str:
-    """A `--start` period, upper-cased (2027-q1 → 2027-Q1); a usage error when malformed."""
+def _included(stages: tuple[str, ...]) -> tuple[str, ...]:
+    """`include_lifecycle`: lifecycle stages or TIME tags (a usage error otherwise)."""
+    known = (*LIFECYCLES, *TIME_TAGS)
+    for stage in stages:
+        if stage not in known:
+            raise UsageError(f"--include-lifecycle {stage!r}: use one of {', '.join(known)}")
+    return stages
+
+
+def _write(prepared: PreparedImport, request: ImportRequest) -> Written:
+    """Write the prepared inventory (validated first; nothing written if it is invalid).
+
+    An inventory already in the way is a usage error (`InventoryExistsError`); a draft that
+    does not validate is `ImportInvalid` — overrides can make it so, so it is not a bug.
+    """
+    if not prepared.draft.systems:
+        raise ImportInvalid(f"nothing to import: no systems found in {prepared.result.source}")
     try:
-        parse_period(text)
-    except ValueError as exc:
-        raise UsageError(f"--start: {exc}") from exc
-    return text.upper()
-
-
-def write_checked(output: Path, draft: InventoryDraft, force: bool) -> Written:
-    """Write the inventory; that it then fails validation is a bug, reported as one."""
-    try:
-        return write_inventory(output, draft, force=force)
+        return write_inventory(request.output, prepared.draft, force=request.force)
     except InventoryError as exc:
-        raise InventoryError(
-            [*exc.problems, *exc.warnings],
-            details=["internal error: the written inventory does not validate:"],
+        hint = " with its overrides" if prepared.overrides.files else ""
+        raise ImportInvalid(
+            f"the imported inventory{hint} does not validate", [*exc.problems, *exc.warnings]
         ) from exc
-
-
-@dataclass(frozen=True)
-class GenerateRequest:
-    systems: int
-    output: Path
-    seed: int = 0
-    departments: int | None = None  # default: by size
-    periods: int = 12
-    options: int = 3  # per system
-    start: str = "2027-Q1"
-    force: bool = False
-
-
-@dataclass(frozen=True)
-class GenerateOutcome:
-    written: Written
-    generated_seconds: float
-    total_seconds: float  # generated, written and validated
-
-
-def generate_inventory(request: GenerateRequest) -> GenerateOutcome:
-    """Write a synthetic estate (deterministic for a seed) for trials and benchmarks."""
-    from prioritiser.inventory.generate import GeneratorSettings, generate_estate
-
-    settings = GeneratorSettings(
-        systems=request.systems,
-        seed=request.seed,
-        departments=request.departments,
-        periods=request.periods,
-        options=request.options,
-        start=start_period(request.start),
-    )
-    began = time.perf_counter()
-    draft = generate_estate(settings)
-    generated = time.perf_counter() - began
-    written = write_checked(request.output, draft, request.force)
-    return GenerateOutcome(written, generated, time.perf_counter() - began)

@@ -1,204 +1,149 @@
 """Import a Backstage software catalog (catalog-info.yaml files) as inventory systems.
 
 Mapping (documented in docs/importers.md):
-- `Component` and `Resource` entities become systems; `Group`, `System`, `Domain`, `API`,
-  `User` and other kinds are read for context only.
+- `Component` and `Resource` entities become systems (`--unit component`, the default),
+  except those whose `spec.type` is left out (`library`, `documentation` by default;
+  `--types` chooses); or each `System` entity becomes one system with its components and
+  resources aggregated (`--unit system`): run costs summed, the highest criticality and
+  legacy risk, the earliest end of support, dependencies between systems.
 - id = slug of `metadata.name` (entities outside the `default` namespace whose name is
-  already taken get `<namespace>-<name>`); name = `metadata.title` or `metadata.name`;
-  description = `metadata.description`.
-- department = annotation `prioritiser/department`, else the name in `spec.owner`
-  (`group:default/dwp-benefits` → `dwp-benefits`), else the owner of the entity's
-  `spec.system`, else `Unassigned`.
-- annotations `prioritiser/annual-run-cost`, `prioritiser/criticality`,
-  `prioritiser/end-of-support`, `prioritiser/must-modernise-by`,
-  `prioritiser/earliest-start`, `prioritiser/technology` and `prioritiser/legacy-risk`
-  (`security=5, skills=4`) set the fields of the same name; without a technology
-  annotation, `metadata.tags` are used as the technology (so a `cobol` tag selects the
-  mainframe option templates).
-- `spec.lifecycle: deprecated` raises legacy risk (security and supportability at least 4).
-- `spec.dependsOn` (A depends on B) and `spec.dependencyOf` (B depends on A) become
-  `depends_on` with `constraint: after` and `kind` = the target entity's kind; an API
-  consumed (`spec.consumesApis`) from a component that provides it (`spec.providesApis`)
-  becomes an informational `constraint: none` dependency of kind `api`.
-- Entity references `[kind:][namespace/]name` are resolved case-insensitively; a missing
-  namespace means the referring entity's namespace, a missing kind prefers Components and
-  Resources. A reference that cannot be resolved (or names an entity that is not a system)
-  is reported with its file:line, never silently dropped.
+  already taken get `<namespace>-<name>`); name = `metadata.title` or `metadata.name`.
+- department = annotation `prioritiser/department`, else the owner rolled up the Group
+  hierarchy (`spec.parent`) to the nearest group whose `spec.type` is a department type
+  (`department`, `business-unit`, `division`, `directorate`; a User owner by its first
+  `memberOf` group), else the owner's name, else the owner of the entity's `spec.system`.
+- annotations `prioritiser/annual-run-cost`, `criticality`, `end-of-support`,
+  `must-modernise-by`, `earliest-start`, `technology`, `legacy-risk` (`security=5`),
+  `lifecycle`, `time` and `owner` set those fields; `metadata.tags` are the technology
+  when there is no technology annotation.
+- `spec.lifecycle` (`experimental`, `production`, `deprecated`, or words like
+  `decommissioned`) is the lifecycle stage: the option templates decide what it means.
+- `spec.dependsOn` / `spec.dependencyOf` → `after`; `spec.subcomponentOf` → `together`;
+  a consumed API (`spec.consumesApis`) provided by another system → `none`.
+- References `[kind:][namespace/]name` resolve case-insensitively; one that cannot be
+  resolved is reported with its file:line, never silently dropped.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
+from prioritiser.inventory.importers.backstage_catalog import (
+    DEFAULT_NAMESPACE,
+    Entity,
+    read_entities,
+)
+from prioritiser.inventory.importers.backstage_fields import (
+    EntityFields,
+    parse_legacy_risk,
+    parse_ref,
+)
+from prioritiser.inventory.importers.backstage_units import aggregate, lift_dependencies
 from prioritiser.inventory.importers.common import (
     ImportResult,
     Mapped,
-    parse_criticality,
-    parse_money,
-    parse_period_text,
     slugify,
     unique_id,
 )
-from prioritiser.inventory.importers.yamldocs import load_yaml_documents
-from prioritiser.inventory.problems import Location, display_path
-from prioritiser.inventory.schema import Dependency, LegacyRisk, System
-from prioritiser.inventory.yamlsafe import LoadedYaml, Path_
+from prioritiser.inventory.problems import display_path
+from prioritiser.inventory.schema import Dependency, System
+from prioritiser.inventory.yamlsafe import Path_
 
 SYSTEM_KINDS = ("component", "resource")
-DEFAULT_NAMESPACE = "default"
-ANNOTATION = "prioritiser/"
-RISK_DIMENSIONS = tuple(LegacyRisk.model_fields)
-DEPRECATED_RISK = {"security": 4, "supportability": 4}
+SKIPPED_TYPES = ("library", "documentation")
 
 
-@dataclass
-class Entity:
-    """One catalog entity and the document it came from."""
+@dataclass(frozen=True)
+class BackstageOptions:
+    """How to read a catalog: the planning unit, the entity types, the department level."""
 
-    kind: str
-    namespace: str
-    name: str
-    doc: LoadedYaml
-    index: int  # position in the catalog (files in order, documents in order)
-    system_id: str = ""
-    depends_on: list[Dependency] = field(default_factory=list)
+    unit: str = "component"  # or "system"
+    types: tuple[str, ...] | None = None  # None: all but SKIPPED_TYPES; ("all",): every type
+    department_types: tuple[str, ...] | None = None
+    currency: str | None = None
 
-    @property
-    def data(self) -> dict[str, Any]:
-        return self.doc.data
-
-    @property
-    def spec(self) -> dict[str, Any]:
-        spec = self.data.get("spec")
-        return spec if isinstance(spec, dict) else {}
-
-    @property
-    def metadata(self) -> dict[str, Any]:
-        return self.data["metadata"]
-
-    @property
-    def kind_key(self) -> str:
-        return self.kind.lower()
-
-    @property
-    def ref(self) -> str:
-        return f"{self.kind_key}:{self.namespace}/{self.name}"
-
-    @property
-    def is_system(self) -> bool:
-        return self.kind_key in SYSTEM_KINDS
-
-    def location(self, *path: str | int) -> Location:
-        return self.doc.location(tuple(path))
+    def keeps_type(self, entity_type: str) -> bool:
+        if self.types is None:
+            return entity_type not in SKIPPED_TYPES
+        return "all" in self.types or entity_type in self.types
 
 
-def catalog_files(source: Path) -> list[Path]:
-    """SOURCE itself, or every *.yaml / *.yml file under it (hidden folders skipped), sorted."""
-    if source.is_file():
-        return [source]
-    return sorted(
-        p
-        for p in source.rglob("*")
-        if p.suffix in (".yaml", ".yml")
-        and p.is_file()
-        and not any(part.startswith(".") for part in p.relative_to(source).parts)
-    )
-
-
-def import_backstage(source: str | Path) -> ImportResult:
-    """Read a catalog file or folder and map its Components and Resources to systems."""
+def import_backstage(source: str | Path, options: BackstageOptions | None = None) -> ImportResult:
+    """Read a catalog file or folder and map its Components and Resources (or Systems)."""
     source = Path(source)
+    options = options or BackstageOptions()
     result = ImportResult(display_path(source))
-    entities = _read_entities(source, result)
-    catalog = _Catalog(entities, result)
+    entities = read_entities(source, result)
+    catalog = Catalog(entities, result, options)
+    catalog.choose()
+    catalog.detect_currency()
     catalog.assign_ids()
     catalog.link_dependencies()
-    for entity in entities:
-        if entity.is_system:
-            catalog.build_system(entity)
-        else:
-            result.context[entity.kind] = result.context.get(entity.kind, 0) + 1
+    catalog.build_systems()
     result.context = dict(sorted(result.context.items()))
     return result
 
 
-# --- reading ----------------------------------------------------------------------------
+class Catalog(EntityFields):
+    """The entities of a catalog, indexed for reference resolution, and the systems made."""
 
-
-def _read_entities(source: Path, result: ImportResult) -> list[Entity]:
-    entities: list[Entity] = []
-    first: dict[tuple[str, str, str], Entity] = {}
-    ignored = 0
-    for path in catalog_files(source):
-        documents, problems = load_yaml_documents(path, display_path(path))
-        for problem in problems:
-            result.skip(f"not read: {problem.message}", problem.location)
-        for doc in documents:
-            entity = _entity(doc, len(entities), result)
-            if entity is None:
-                ignored += 1
-                continue
-            key = (entity.kind_key, entity.namespace, entity.name.lower())
-            if key in first:
-                result.skip(
-                    f"duplicate entity {entity.ref} (first defined at {first[key].location()}); "
-                    "skipped",
-                    entity.location("metadata", "name"),
-                )
-                continue
-            first[key] = entity
-            entities.append(entity)
-    if ignored:
-        result.context["non-entity documents"] = ignored
-    return entities
-
-
-def _entity(doc: LoadedYaml, index: int, result: ImportResult) -> Entity | None:
-    data = doc.data
-    if not isinstance(data, dict) or "kind" not in data:
-        return None
-    metadata = data.get("metadata")
-    kind = data.get("kind")
-    name = metadata.get("name") if isinstance(metadata, dict) else None
-    if not isinstance(kind, str) or not isinstance(name, str) or not name.strip():
-        result.skip("entity without a text `kind` and `metadata.name`; skipped", doc.location(()))
-        return None
-    namespace = metadata.get("namespace") or DEFAULT_NAMESPACE
-    return Entity(kind.strip(), str(namespace).strip().lower(), name.strip(), doc, index)
-
-
-# --- references ---------------------------------------------------------------------------
-
-_REF = re.compile(r"^(?:(?P<kind>[^:/]+):)?(?:(?P<namespace>[^:/]+)/)?(?P<name>[^:/]+)$")
-
-
-def parse_ref(ref: str) -> tuple[str | None, str | None, str] | None:
-    """`component:default/x` → ("component", "default", "x"); `x` → (None, None, "x")."""
-    match = _REF.match(ref.strip())
-    if not match:
-        return None
-    kind, namespace = match["kind"], match["namespace"]
-    return (
-        kind.strip().lower() if kind else None,
-        namespace.strip().lower() if namespace else None,
-        match["name"].strip(),
-    )
-
-
-class _Catalog:
-    """The entities of a catalog, indexed for reference resolution."""
-
-    def __init__(self, entities: list[Entity], result: ImportResult):
+    def __init__(self, entities: list[Entity], result: ImportResult, options: BackstageOptions):
         self.entities = entities
         self.result = result
+        self.options = options
         self.by_name: dict[tuple[str, str], list[Entity]] = {}
         for entity in entities:
             self.by_name.setdefault((entity.namespace, entity.name.lower()), []).append(entity)
+        self.planned: list[Entity] = []  # entities that become systems
+        self.unit_of: dict[int, Entity] = {}  # member entity index -> planned entity
+        self.left_out: set[int] = set()  # components and resources of a type left out
+        self.currency: str | None = None
+        self.department_types = options.department_types
+        self.given_currency = options.currency
+
+    # --- choosing the systems -----------------------------------------------------------
+
+    def choose(self) -> None:
+        """Which entities are systems: by unit and type; everything else is context."""
+        kept_types: Counter[str] = Counter()
+        for entity in self.entities:
+            if entity.kind_key in SYSTEM_KINDS:
+                if self.options.keeps_type(entity.type or "unknown"):
+                    self.unit_of[entity.index] = entity
+                    continue
+                self.left_out.add(entity.index)
+                kept_types[f"{entity.kind} ({entity.type}) not planned"] += 1
+            elif entity.kind_key == "system" and self.options.unit == "system":
+                continue
+            else:
+                self.result.context[entity.kind] = self.result.context.get(entity.kind, 0) + 1
+        self.result.context.update(kept_types)
+        if self.options.unit == "system":
+            self._choose_systems()
+        else:
+            self.planned = [e for e in self.entities if e.index in self.unit_of]
+
+    def _choose_systems(self) -> None:
+        """Each System entity is a unit; its components and resources are its members."""
+        for entity in list(self.unit_of.values()):
+            owner = self._system_of(entity)
+            if owner is not None:
+                self.unit_of[entity.index] = owner
+            else:
+                self.result.skip(
+                    f"{entity.ref}: has no spec.system that is a System in the catalog; planned "
+                    "as a system of its own",
+                    entity.location("metadata", "name"),
+                    group="component or resource without a System; planned on its own",
+                )
+        units = {u.index for u in self.unit_of.values()}
+        self.planned = [e for e in self.entities if e.index in units or e.kind_key == "system"]
+
+    # --- references ---------------------------------------------------------------------
 
     def resolve(
         self, ref: object, referrer: Entity, where: Path_, default_kind: str | None = None
@@ -219,7 +164,7 @@ class _Catalog:
         if kind:
             found = [e for e in found if e.kind_key == kind]
         else:
-            found = [e for e in found if e.is_system] or found
+            found = [e for e in found if e.kind_key in SYSTEM_KINDS] or found
         if len(found) == 1:
             return found[0]
         if not found:
@@ -237,13 +182,12 @@ class _Catalog:
             )
         return None
 
-    # --- ids and dependencies ----------------------------------------------------------
+    # --- ids and dependencies -------------------------------------------------------------
 
     def assign_ids(self) -> None:
         """Slug ids: default-namespace entities claim their names first."""
         taken: set[str] = set()
-        systems = [e for e in self.entities if e.is_system]
-        ordered = sorted(systems, key=lambda e: (e.namespace != DEFAULT_NAMESPACE, e.index))
+        ordered = sorted(self.planned, key=lambda e: (e.namespace != DEFAULT_NAMESPACE, e.index))
         for entity in ordered:
             base = slugify(entity.name)
             if entity.namespace != DEFAULT_NAMESPACE and base in taken:
@@ -257,44 +201,46 @@ class _Catalog:
             entity.system_id = unique_id(base, taken)
 
     def link_dependencies(self) -> None:
-        """dependsOn / dependencyOf (constraint after) and consumed APIs (constraint none)."""
-        edges: dict[tuple[int, int], str] = {}
-        kinds: dict[tuple[int, int], str] = {}
+        """Edges between members (dependsOn, dependencyOf, subcomponentOf, consumed APIs),
+        lifted to the planned units."""
+        edges: dict[tuple[int, int], tuple[str, str]] = {}  # (consumer, provider) -> (c, kind)
         for entity in self.entities:
-            for i, ref in enumerate(_refs(entity.spec.get("dependsOn"))):
+            spec = entity.spec
+            for i, ref in enumerate(_refs(spec.get("dependsOn"))):
                 target = self.resolve(ref, entity, ("spec", "dependsOn", i))
-                self._edge(entity, target, ("spec", "dependsOn", i), edges, kinds, "after")
-            for i, ref in enumerate(_refs(entity.spec.get("dependencyOf"))):
+                self._edge(entity, target, ("spec", "dependsOn", i), edges, "after")
+            for i, ref in enumerate(_refs(spec.get("dependencyOf"))):
                 source = self.resolve(ref, entity, ("spec", "dependencyOf", i))
-                self._edge(
-                    source, entity, ("spec", "dependencyOf", i), edges, kinds, "after", entity
-                )
+                self._edge(source, entity, ("spec", "dependencyOf", i), edges, "after", entity)
+            parent = spec.get("subcomponentOf")
+            if parent is not None and entity.kind_key == "component":
+                target = self.resolve(parent, entity, ("spec", "subcomponentOf"), "component")
+                self._edge(entity, target, ("spec", "subcomponentOf"), edges, "together")
         providers = self._api_providers()
         for entity in self.entities:
+            if entity.index not in self.unit_of:
+                continue
             for i, ref in enumerate(_refs(entity.spec.get("consumesApis"))):
                 api = self.resolve(ref, entity, ("spec", "consumesApis", i), "api")
                 for provider in providers.get(api.index, []) if api else []:
-                    if provider is not entity and entity.system_id and provider.system_id:
-                        key = (entity.index, provider.index)
-                        edges.setdefault(key, "none")
-                        kinds.setdefault(key, "api")
+                    if provider is not entity:
+                        edges.setdefault((entity.index, provider.index), ("none", "api"))
         by_index = {e.index: e for e in self.entities}
-        for (consumer, provider), constraint in edges.items():
-            target = by_index[provider]
-            by_index[consumer].depends_on.append(
-                Dependency(
-                    system=target.system_id, kind=kinds[(consumer, provider)], constraint=constraint
-                )  # type: ignore[arg-type]
-            )
-        self.result.dependencies = len(edges)
+        lifted = lift_dependencies(edges, self.unit_of)
+        for (consumer, provider), (constraint, kind) in lifted.items():
+            unit, target = by_index[consumer], by_index[provider]
+            if unit.system_id and target.system_id:
+                unit.depends_on.append(
+                    Dependency(system=target.system_id, kind=kind, constraint=constraint)  # type: ignore[arg-type]
+                )
+        self.result.dependencies = sum(len(e.depends_on) for e in self.planned)
 
     def _edge(
         self,
         consumer: Entity | None,
         provider: Entity | None,
         where: Path_,
-        edges: dict[tuple[int, int], str],
-        kinds: dict[tuple[int, int], str],
+        edges: dict[tuple[int, int], tuple[str, str]],
         constraint: str,
         reporter: Entity | None = None,
     ) -> None:
@@ -303,7 +249,15 @@ class _Catalog:
         reporter = reporter or consumer
         location = reporter.doc.location(where)
         for entity in (consumer, provider):
-            if not entity.is_system:
+            if entity.index in self.left_out:
+                self.result.skip(
+                    f"{reporter.ref}: '{entity.ref}' is a {entity.type}, not planned; "
+                    "dependency dropped",
+                    location,
+                    group=f"dependency on a {entity.type} (a type not planned) dropped",
+                )
+                return
+            if entity.index not in self.unit_of:
                 self.result.skip(
                     f"{reporter.ref}: '{entity.ref}' is a {entity.kind}, not a Component or "
                     "Resource, so it is not a system; dependency skipped",
@@ -313,17 +267,16 @@ class _Catalog:
         if consumer is provider:
             self.result.skip(f"{reporter.ref}: depends on itself; skipped", location)
             return
-        if not consumer.system_id or not provider.system_id:
-            return
         key = (consumer.index, provider.index)
-        if edges.get(key) != "after":
-            edges[key] = constraint
-            kinds[key] = provider.kind_key
+        order = ("none", "after", "together")
+        if key not in edges or order.index(constraint) > order.index(edges[key][0]):
+            kind = "subcomponent" if constraint == "together" else provider.kind_key
+            edges[key] = (constraint, kind)
 
     def _api_providers(self) -> dict[int, list[Entity]]:
         providers: dict[int, list[Entity]] = {}
         for entity in self.entities:
-            if not entity.is_system:
+            if entity.index not in self.unit_of:
                 continue
             for i, ref in enumerate(_refs(entity.spec.get("providesApis"))):
                 api = self.resolve(ref, entity, ("spec", "providesApis", i), "api")
@@ -333,121 +286,31 @@ class _Catalog:
 
     # --- systems -------------------------------------------------------------------------
 
-    def build_system(self, entity: Entity) -> None:
-        """Map one Component or Resource to a System (without options) and record it."""
-        if not entity.system_id:
-            return
-        metadata = entity.metadata
-        annotations = metadata.get("annotations")
-        annotations = annotations if isinstance(annotations, dict) else {}
-        fields: dict[str, Any] = {
-            "id": entity.system_id,
-            "name": _text(metadata.get("title")) or entity.name,
-            "department": self._department(entity, annotations),
-            "depends_on": entity.depends_on,
-            "options": [],
-        }
-        if _text(metadata.get("description")):
-            fields["description"] = _text(metadata.get("description"))
-        technology = _text(annotations.get(f"{ANNOTATION}technology"))
-        tags = metadata.get("tags")
-        if not technology and isinstance(tags, list):
-            technology = ", ".join(str(t) for t in tags if isinstance(t, str | int))
-        if technology:
-            fields["technology"] = technology
-        risk = (
-            dict(DEPRECATED_RISK)
-            if _text(entity.spec.get("lifecycle")).lower() == "deprecated"
-            else {}
-        )
-        self._annotations(entity, annotations, fields, risk)
-        if risk:
-            fields["legacy_risk"] = risk
-        try:
-            system = System.model_validate(fields)
-        except ValidationError as exc:  # pragma: no cover - fields are checked above
-            self.result.skip(
-                f"{entity.ref}: not imported: {exc.errors()[0]['msg']}", entity.location()
-            )
-            return
-        self.result.systems.append(system)
-        self.result.mapped.append(
-            Mapped(system.id, entity.location("metadata", "name"), entity.kind)
-        )
-
-    def _department(self, entity: Entity, annotations: dict[str, Any]) -> str:
-        explicit = _text(annotations.get(f"{ANNOTATION}department"))
-        if explicit:
-            return explicit
-        owner = _owner_name(entity.spec.get("owner"))
-        if owner:
-            return owner
-        system_ref = entity.spec.get("system")
-        if isinstance(system_ref, str):
-            parsed = parse_ref(system_ref)
-            if parsed is not None:
-                kind, namespace, name = parsed
-                for candidate in self.by_name.get(
-                    (namespace or entity.namespace, name.lower()), []
-                ):
-                    if candidate.kind_key == (kind or "system"):
-                        owner = _owner_name(candidate.spec.get("owner"))
-                        if owner:
-                            return owner
-        return "Unassigned"
-
-    def _annotations(
-        self,
-        entity: Entity,
-        annotations: dict[str, Any],
-        fields: dict[str, Any],
-        risk: dict[str, int],
-    ) -> None:
-        parsers = {
-            "annual-run-cost": ("annual_run_cost", parse_money),
-            "criticality": ("criticality", parse_criticality),
-            "end-of-support": ("end_of_support", parse_period_text),
-            "must-modernise-by": ("must_modernise_by", parse_period_text),
-            "earliest-start": ("earliest_start", parse_period_text),
-        }
-        for suffix, (name, parse) in parsers.items():
-            key = f"{ANNOTATION}{suffix}"
-            if key not in annotations or _text(annotations[key]) == "":
+    def build_systems(self) -> None:
+        by_index = {e.index: e for e in self.entities}
+        members: dict[int, list[Entity]] = {}
+        for index, unit in sorted(self.unit_of.items()):
+            members.setdefault(unit.index, []).append(by_index[index])
+        for entity in self.planned:
+            if not entity.system_id:
                 continue
+            if self.options.unit == "system" and entity.kind_key == "system":
+                parts = [self.fields(m) for m in members.get(entity.index, [])]
+                fields = aggregate(parts, self.fields(entity), entity.name)
+            else:
+                fields = self.fields(entity)
+            fields |= {"id": entity.system_id, "depends_on": entity.depends_on, "options": []}
             try:
-                fields[name] = parse(annotations[key])
-            except ValueError as exc:
+                system = System.model_validate(fields)
+            except ValidationError as exc:  # pragma: no cover - fields are checked above
                 self.result.skip(
-                    f"{entity.ref}: annotation {key} ignored: {exc}",
-                    entity.location("metadata", "annotations", key),
+                    f"{entity.ref}: not imported: {exc.errors()[0]['msg']}", entity.location()
                 )
-        key = f"{ANNOTATION}legacy-risk"
-        if _text(annotations.get(key)):
-            try:
-                for dimension, score in parse_legacy_risk(_text(annotations[key])).items():
-                    risk[dimension] = max(risk.get(dimension, 1), score)
-            except ValueError as exc:
-                self.result.skip(
-                    f"{entity.ref}: annotation {key} ignored: {exc}",
-                    entity.location("metadata", "annotations", key),
-                )
-
-
-def parse_legacy_risk(text: str) -> dict[str, int]:
-    """`security=5, skills=4` → {"security": 5, "skills": 4} (scores 1..5)."""
-    scores: dict[str, int] = {}
-    for part in re.split(r"[,;]", text):
-        if not part.strip():
-            continue
-        name, _, value = part.partition("=")
-        name = name.strip().lower()
-        if name not in RISK_DIMENSIONS or not value.strip().isdigit() or not 1 <= int(value) <= 5:
-            raise ValueError(
-                f"{part.strip()!r} is not `dimension=score` with a dimension of "
-                f"{', '.join(RISK_DIMENSIONS)} and a score 1..5"
+                continue
+            self.result.systems.append(system)
+            self.result.mapped.append(
+                Mapped(system.id, entity.location("metadata", "name"), entity.kind)
             )
-        scores[name] = int(value)
-    return scores
 
 
 def _refs(value: object) -> list[object]:
@@ -456,15 +319,4 @@ def _refs(value: object) -> list[object]:
     return value if isinstance(value, list) else [value]
 
 
-def _text(value: object) -> str:
-    if value is None or isinstance(value, dict | list):
-        return ""
-    return str(value).strip()
-
-
-def _owner_name(owner: object) -> str:
-    """`group:default/dwp-benefits` → `dwp-benefits`."""
-    if not isinstance(owner, str) or not owner.strip():
-        return ""
-    parsed = parse_ref(owner)
-    return parsed[2] if parsed else owner.strip()
+__all__ = ["BackstageOptions", "import_backstage", "parse_legacy_risk", "parse_ref"]

@@ -1,14 +1,16 @@
 """Turn an import result into a complete inventory draft: options, platforms, portfolio.
 
-Imported systems get estimated options from the templates; the portfolio gets sensible
-defaults sized to the estate, so the first `prioritiser plan` of an import is meaningful:
+Imported systems get estimated options from the templates, as their lifecycle stage and
+TIME tag allow (some are left out: planned, experimental or decommissioned systems, unless
+asked for); the portfolio gets sensible defaults sized to the estate, in the source's
+currency, so the first `prioritiser plan` of an import is meaningful:
 
 - capex per period ≈ 40 % of what one typical option per system would cost, spread over
   the horizon (never below the largest single option's per-period draw), so budgets bind;
 - each other resource (engineers, skills pools) ≈ 50 % of the typical demand likewise;
 - at most one high-risk option in flight per 20 systems, and per department at most a
   quarter of its systems in flight;
-- legacy risk valued at £5,000 a year per point removed.
+- legacy risk valued at 5,000 a year (in the portfolio's currency) per point removed.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from prioritiser.inventory.estate import CAPEX
 from prioritiser.inventory.importers.common import ImportResult
@@ -48,6 +50,18 @@ class ImportSettings:
     start: str
     periods: int = 12
     header: str = "Imported by prioritiser"
+    currency: str = "GBP"
+    # Lifecycle stages the templates exclude but the user asked to plan (--include-lifecycle).
+    include: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Excluded:
+    """A system left out of the inventory by its lifecycle stage or TIME tag."""
+
+    system: str
+    reason: str
+    location: Location | None
 
 
 def default_start(today: dt.date | None = None) -> str:
@@ -59,16 +73,80 @@ def default_start(today: dt.date | None = None) -> str:
 def build_draft(
     result: ImportResult, templates: Templates, settings: ImportSettings
 ) -> InventoryDraft:
-    """The inventory to write: templated systems, the platforms they need, a sized portfolio.
+    """The inventory to write: templated systems, the platforms they need, a sized portfolio."""
+    systems, _ = template_systems(result, templates, settings)
+    return finish_draft(systems, templates, settings)
+
+
+def template_systems(
+    result: ImportResult, templates: Templates, settings: ImportSettings
+) -> tuple[list[System], list[Excluded]]:
+    """Systems with their estimated options, and those their lifecycle leaves out.
 
     Windows that could never be met on the chosen horizon (a deadline before the start or
-    too early for any option) are dropped and reported in `result.skipped`.
+    too early for any option) are dropped and reported in `result.skipped`; dependencies
+    on a system left out are dropped and reported too.
     """
     locations = {m.system: m.source for m in result.mapped}
-    systems = []
+    systems: list[System] = []
+    excluded: list[Excluded] = []
     for system in result.systems:
-        templated = templates.apply(system, settings.periods)
+        rule = templates.rule(system)
+        action = rule.action
+        if action == "exclude":
+            wanted = {system.lifecycle, system.time_tag} & set(settings.include)
+            if wanted:
+                action = "retire_only" if system.lifecycle == "end_of_life" else "plan"
+            else:
+                excluded.append(
+                    Excluded(system.id, _why_excluded(system), locations.get(system.id))
+                )
+                continue
+        templated = templates.apply(system, settings.periods, settings.currency, action)
         systems.append(_fit_windows(templated, settings, result, locations.get(system.id)))
+    kept = {s.id for s in systems}
+    gone = {d.system for s in systems for d in s.depends_on} - kept
+    if gone:
+        systems = [_without_links(s, gone, result, locations.get(s.id)) for s in systems]
+    return systems, excluded
+
+
+def _why_excluded(system: System) -> str:
+    what = []
+    if system.lifecycle:
+        what.append(f"lifecycle {system.lifecycle}")
+    if system.time_tag:
+        what.append(f"TIME {system.time_tag}")
+    stage = system.lifecycle or system.time_tag or ""
+    return (
+        f"{' and '.join(what)}: out of scope for modernisation "
+        f"(--include-lifecycle {stage} to plan it)"
+    )
+
+
+def _without_links(
+    system: System, gone: set[str], result: ImportResult, location: Location | None
+) -> System:
+    kept = [d for d in system.depends_on if d.system not in gone]
+    for dependency in system.depends_on:
+        if dependency.system in gone:
+            result.skip(
+                f"{system.id}: dependency on '{dependency.system}' dropped: that system is left "
+                "out (its lifecycle, or an override's `exclude`)",
+                location,
+                group="dependency on a system left out (lifecycle or exclude) dropped",
+            )
+    return (
+        system.model_copy(update={"depends_on": kept})
+        if len(kept) != len(system.depends_on)
+        else system
+    )
+
+
+def finish_draft(
+    systems: list[System], templates: Templates, settings: ImportSettings
+) -> InventoryDraft:
+    """The draft around finished systems: the template platforms they use, a sized portfolio."""
     platforms = templates.platforms_used(systems)
     portfolio = size_portfolio(systems, platforms, templates, settings)
     return InventoryDraft(portfolio, systems, platforms, settings.header)
@@ -129,7 +207,7 @@ def size_portfolio(
         for name, amount in use.items():
             typical[name] += amount * platform.setup_duration
             largest[name] = max(largest[name], amount)
-    resources = {CAPEX: _capex(typical[CAPEX], largest[CAPEX], periods)}
+    resources = {CAPEX: _capex(typical[CAPEX], largest[CAPEX], periods, settings.currency)}
     for name in sorted(set(typical) - {CAPEX}):
         spec = templates.spec.resources.get(name)
         if spec is not None and spec.per_period is not None:
@@ -147,6 +225,7 @@ def size_portfolio(
     )
     portfolio = Portfolio(
         name=settings.name,
+        currency=settings.currency,
         start=settings.start,
         periods=periods,
         description="Sized by the importer: review resources, risk and objective before planning.",
@@ -159,9 +238,9 @@ def size_portfolio(
     )
 
 
-def _capex(typical: float, largest: float, periods: int) -> Resource:
+def _capex(typical: float, largest: float, periods: int, currency: str) -> Resource:
     per_period = max(CAPEX_SHARE * typical / periods, largest, 100_000.0)
-    return Resource(unit="GBP", per_period=nice_ceiling(per_period))
+    return Resource(unit=currency, per_period=nice_ceiling(per_period))
 
 
 def nice_ceiling(amount: float) -> float:

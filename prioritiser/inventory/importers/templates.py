@@ -19,7 +19,14 @@ Lookup for a system: the first technology entry whose `match` words occur in the
 `technology` (case-insensitive), else the top-level templates; within either, the list for
 the system's criticality, else `default`. A technology entry may also raise the system's
 legacy risk (`legacy_risk`, a floor per dimension). Every templated option is marked
-`estimated: true` so that reports can flag the figures as estimates.
+`estimated: true`, and a legacy risk raised by a rule `estimated: [legacy_risk]`, so that
+reports can flag the figures as estimates.
+
+`lifecycle:` and `time:` say what a system's lifecycle stage and TIME tag mean for its
+options: `plan` (templates), `add_retire` (templates plus the `retire:` template),
+`retire_only`, or `exclude` (not imported; the import says why). A system both rules
+apply to takes the stricter. Decommissioned (`end_of_life`) systems may only be
+`retire_only` or `exclude`: they never get a modernising option.
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import BeforeValidator, Field, ValidationError, model_validator
 
 from prioritiser.inventory.messages import problems_from_validation
 from prioritiser.inventory.problems import Location, Problem, display_path
@@ -111,6 +118,27 @@ class TechnologyTemplates(StrictModel):
     templates: dict[Level, list[OptionTemplate]] = Field(default_factory=dict)
 
 
+Action = Literal["plan", "add_retire", "retire_only", "exclude"]
+ACTIONS: tuple[str, ...] = Action.__args__  # type: ignore[attr-defined]  # loosest first
+
+
+def _action_text(value: object) -> object:
+    # `experimental: exclude` is shorthand for `experimental: {action: exclude}`.
+    return {"action": value} if isinstance(value, str) else value
+
+
+class LifecycleRule(StrictModel):
+    """What a lifecycle stage or TIME tag means for a system's options and risk."""
+
+    action: Action = "plan"
+    legacy_risk: RiskFloor = RiskFloor()
+
+
+Rule = Annotated[LifecycleRule, BeforeValidator(_action_text)]
+Stage = Literal["planned", "experimental", "phase_in", "active", "phase_out", "end_of_life"]
+Tag = Literal["tolerate", "invest", "migrate", "eliminate"]
+
+
 class ResourceSpec(StrictModel):
     """A resource the templates draw on; capacity is sized to the estate unless given."""
 
@@ -126,6 +154,21 @@ class TemplateFile(StrictModel):
     platforms: list[Platform] = Field(default_factory=list)
     templates: dict[Level, list[OptionTemplate]]
     technologies: dict[str, TechnologyTemplates] = Field(default_factory=dict)
+    lifecycle: dict[Stage, Rule] = Field(default_factory=dict)
+    time: dict[Tag, Rule] = Field(default_factory=dict)
+    retire: OptionTemplate | None = None
+
+    @model_validator(mode="after")
+    def _decommissioned_are_never_modernised(self) -> TemplateFile:
+        rule = self.lifecycle.get("end_of_life")
+        if rule is not None and rule.action in ("plan", "add_retire"):
+            raise ValueError(
+                "lifecycle.end_of_life: a decommissioned system is never modernised; "
+                "use retire_only or exclude"
+            )
+        if self.retire is not None and self.retire.kind != "retire":
+            raise ValueError("retire: the retire template must have kind: retire")
+        return self
 
 
 @dataclass(frozen=True)
@@ -160,25 +203,79 @@ class Templates:
         return "none", []
 
     def run_cost_basis(self, system: System) -> tuple[float, bool]:
-        """(run cost to scale by, whether it is assumed because the system's is unknown)."""
-        if system.annual_run_cost > 0:
+        """(run cost to scale by, whether it is assumed because the system's is unknown).
+
+        A run cost of 0 is a fact (the system costs nothing to run) and scales to 0.
+        """
+        if system.annual_run_cost is not None:
             return system.annual_run_cost, False
         assumed = self.spec.assumed_run_cost
         return assumed.get(system.criticality, assumed.get("default", 0.0)), True  # type: ignore[call-overload]
 
-    def apply(self, system: System, periods: int) -> System:
-        """The system with templated options (when it has none) and the technology risk floor."""
+    def rule(self, system: System) -> LifecycleRule:
+        """The stricter of the rules for the system's lifecycle stage and TIME tag."""
+        rules = [LifecycleRule()]
+        if system.lifecycle is not None and system.lifecycle in self.spec.lifecycle:
+            rules.append(self.spec.lifecycle[system.lifecycle])  # type: ignore[index]
+        if system.time_tag is not None and system.time_tag in self.spec.time:
+            rules.append(self.spec.time[system.time_tag])  # type: ignore[index]
+        if system.lifecycle == "end_of_life":  # whatever the rules say, never modernised
+            rules.append(LifecycleRule(action="retire_only"))
+        strictest = max(rules, key=lambda r: ACTIONS.index(r.action))
+        floor = RiskFloor(
+            **{
+                name: max((v for r in rules if (v := getattr(r.legacy_risk, name))), default=None)
+                for name in RiskFloor.model_fields
+            }
+        )
+        return LifecycleRule(action=strictest.action, legacy_risk=floor)
+
+    def apply(
+        self, system: System, periods: int, currency: str = "GBP", action: str | None = None
+    ) -> System:
+        """The system with templated options (when it has none) and the rules' risk floors.
+
+        `action` (default: the system's lifecycle rule) chooses the options: the templates,
+        the templates and a retire option, or only a retire option.
+        """
         update: dict[str, object] = {}
+        rule = self.rule(system)
+        action = action or rule.action
+        floors = [rule.legacy_risk]
         found = self.technology(system)
         if found is not None:
-            update["legacy_risk"] = _raise_risk(system.legacy_risk, found[1].legacy_risk)
-        if not system.options:
+            floors.append(found[1].legacy_risk)
+        risk = system.legacy_risk
+        for floor in floors:
+            risk = _raise_risk(risk, floor)
+        if risk != system.legacy_risk:
+            update["legacy_risk"] = risk
+            if "legacy_risk" not in system.estimated:
+                update["estimated"] = [*system.estimated, "legacy_risk"]
+        if not system.options or action == "retire_only":
             label, templates = self.templates_for(system)
+            if action == "retire_only":
+                label, templates = "retire", [self.retire_template()]
+            elif action == "add_retire" and not any(t.kind == "retire" for t in templates):
+                templates = [self.retire_template(), *templates]
             basis, assumed = self.run_cost_basis(system)
             update["options"] = [
-                _option(template, label, basis, assumed, periods) for template in templates
+                _option(template, label, basis, assumed, periods, currency)
+                for template in templates
             ]
         return system.model_copy(update=update) if update else system
+
+    def retire_template(self) -> OptionTemplate:
+        """The file's `retire:` template, else its first retire option, else the built-in one."""
+        if self.spec.retire is not None:
+            return self.spec.retire
+        for options in self.spec.templates.values():
+            for template in options:
+                if template.kind == "retire":
+                    return template
+        builtin, _ = load_templates()
+        assert builtin is not None and builtin.spec.retire is not None
+        return builtin.spec.retire
 
     def platforms_used(self, systems: list[System]) -> list[Platform]:
         """The template platforms some option of `systems` requires, in file order."""
@@ -192,10 +289,16 @@ def _mentions(text: str, word: str) -> bool:
 
 
 def _option(
-    template: OptionTemplate, label: str, run_cost: float, assumed: bool, periods: int
+    template: OptionTemplate,
+    label: str,
+    run_cost: float,
+    assumed: bool,
+    periods: int,
+    currency: str = "GBP",
 ) -> Option:
     duration = min(max(1, math.floor(_at(template.duration, run_cost) + 0.5)), periods)
-    basis = f"£{run_cost:,.0f}" + (" (assumed; run cost unknown)" if assumed else "")
+    # An ISO code, not a symbol: this is inventory text, read in the portfolio's currency.
+    basis = f"{run_cost:,.0f} {currency}" + (" (assumed; run cost unknown)" if assumed else "")
     description = template.description or f"{template.kind} ({label} template)"
     return Option(
         id=template.id,

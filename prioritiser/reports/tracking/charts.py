@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from prioritiser.model.reasons import money
-from prioritiser.reports.charts import BAD, GOOD, INK, MUTED, TEMPLATE, currency_symbol
+from prioritiser.model.reasons import currency_symbol, money
+from prioritiser.reports.charts import BAD, GOOD, INK, MUTED, TEMPLATE
 from prioritiser.textsafe import plotly_text
 from prioritiser.tracking import Tracking
 
