@@ -163,7 +163,10 @@ def test_track_writes_every_output_and_the_reforecast_passes_check(
         assert (out / name).is_file(), name
     for name in ("roadmap.json", "report.html", "changes.md", "reforecast-overlay.yaml"):
         assert (out / "reforecast" / name).is_file(), name
-    assert "as of 2027-Q3: EV £320k of PV £420k, AC £480k (SPI 0.76, CPI 0.67)" in result.stdout
+    assert (
+        "as of 2027-Q3 (undiscounted cash): EV £320k of PV £420k, AC £480k (SPI 0.76, CPI 0.67)"
+        in (result.stdout)
+    )
     check = run_cli(
         "check",
         SMALL,

@@ -218,7 +218,8 @@ def track_lines(outcome: TrackOutcome) -> list[str]:
 
     future = t.reforecast
     lines = [
-        f"as of {t.as_of_label}: EV {money(v.ev, currency)} of PV {money(v.pv, currency)}, "
+        f"as of {t.as_of_label} (undiscounted cash): EV {money(v.ev, currency)} of PV "
+        f"{money(v.pv, currency)}, "
         f"AC {money(v.ac, currency)} (SPI {index(v.spi)}, CPI {index(v.cpi)}); "
         f"{t.count('red')} red, {t.count('amber')} amber, {t.count('green')} green",
     ]

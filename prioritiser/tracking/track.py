@@ -245,8 +245,6 @@ def _system(
         if decision is not None:
             finish = unbounded = axis.index(decision.finish)
             cost = progress.ac + planned.bac
-        elif future.roadmap is None and future.findings:
-            finish = unbounded = None  # no re-forecast: no forecast finish either
     slip = unbounded - planned.finish if unbounded is not None else None
     deadline = inventory.deadline_index(planned.system)
     missed = None
