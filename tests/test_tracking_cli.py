@@ -311,3 +311,9 @@ def test_the_stability_weight_is_money_or_a_share_and_a_bad_one_is_a_usage_error
     assert manifest["options"]["stability"] == 0
     bad = run_cli(*track_args(SMALL, tmp_path / "b", "2027-Q3", "--stability", "lots"))
     assert bad.exit_code == 2 and "--stability 'lots'" in bad.stderr
+
+
+def test_one_threshold_given_keeps_the_default_of_the_other(run_cli: Any, estate: Path) -> None:
+    with (estate / "portfolio.yaml").open("a") as handle:
+        handle.write("tracking:\n  benefits: {amber_below: 0.7}\n  cpi: {red_below: 0.5}\n")
+    assert run_cli("validate", estate).exit_code == 0

@@ -145,6 +145,14 @@ class RatioBands(StrictModel):
         return self
 
 
+class BenefitBands(RatioBands):
+    """The bands of benefits realised ÷ planned to date (their own defaults, so that giving
+    one of the two keeps the other's)."""
+
+    amber_below: float = Field(0.9, ge=0, le=10)
+    red_below: float = Field(0.5, ge=0, le=10)
+
+
 class SlipBands(StrictModel):
     """Schedule slip bands, in periods later than the baseline's finish."""
 
@@ -173,8 +181,8 @@ class Tracking(StrictModel):
     slip_periods: SlipBands = Field(
         SlipBands(), description="Forecast finish later than the baseline's by this many periods."
     )
-    benefits: RatioBands = Field(
-        RatioBands(amber_below=0.9, red_below=0.5),
+    benefits: BenefitBands = Field(
+        BenefitBands(),
         description="Benefits realised ÷ planned to date: amber and red below these.",
     )
 
