@@ -1,6 +1,8 @@
 """The Roadmap result type and its JSON form (DESIGN.md `roadmap.json` contract).
 
-The independent checker lives in `prioritiser.check`; this module holds only the data.
+The independent checker lives in `prioritiser.check` and `prioritiser.certify`; strict
+reading of a roadmap.json someone gives us in `prioritiser.roadmap_file`. This module holds
+only the data (`from_dict` trusts its input: it reads what we wrote ourselves).
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ class Decision:
     start: str
     finish: str
     npv: float
-    department: str = ""
-    delivery_risk: int = 1
+    department: str = ""  # "" when the file does not say (hand-written roadmaps)
+    delivery_risk: int | None = None  # None when the file does not say
 
 
 @dataclass(frozen=True)

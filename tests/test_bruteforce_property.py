@@ -15,6 +15,7 @@ Runs are derandomised (same examples every time, no example database), so CI is 
 
 from __future__ import annotations
 
+import json
 import random
 import tempfile
 from collections.abc import Sequence
@@ -27,6 +28,7 @@ from bruteforce import BruteForce, brute_force
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from prioritiser.certify import certify_roadmap
 from prioritiser.check import check_roadmap
 from prioritiser.economics import Economics
 from prioritiser.inventory import Inventory, InventoryError, load_inventory
@@ -284,6 +286,10 @@ def assert_plan_is_optimal(spec: Spec, solver: str) -> None:
     assert abs(roadmap.objective - expected.objective) <= tolerance, context
     assert abs(recomputed_objective(inventory, roadmap) - roadmap.objective) <= tolerance, context
     assert check_roadmap(inventory, roadmap) == [], context
+    # Every figure it states is true too, as roadmap.json holds it (rounded).
+    assert certify_roadmap(inventory, Roadmap.from_dict(json.loads(roadmap.to_json()))) == [], (
+        context
+    )
 
 
 @settings(max_examples=300, **COMMON)

@@ -107,15 +107,15 @@ def test_validate_bad_reports_all_eight_problems_with_file_and_line_and_exits_3(
     assert digests(FIXTURES / "bad") == before
 
 
-def test_validate_on_a_missing_folder_exits_3_with_one_line(runner, tmp_path):
+def test_validate_on_a_missing_folder_is_a_usage_error_with_one_line(runner, tmp_path):
     result = runner.invoke(cli, ["validate", str(tmp_path / "nowhere")])
-    assert result.exit_code == 3
-    assert result.stderr.splitlines() == [f"{tmp_path / 'nowhere'} does not exist", "1 error"]
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [f"error: inventory {tmp_path / 'nowhere'} does not exist"]
 
 
-def test_validate_on_a_file_exits_3(runner):
+def test_validate_on_a_file_is_a_usage_error(runner):
     result = runner.invoke(cli, ["validate", str(FIXTURES / "tiny" / "portfolio.yaml")])
-    assert result.exit_code == 3
+    assert result.exit_code == 2
     assert "is a file, not an inventory folder" in result.stderr
 
 

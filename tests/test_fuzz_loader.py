@@ -2,13 +2,19 @@
 
 Every input is either valid or a clean list of problems (exit 3) — never an exception.
 
+The strategies include the hostile inputs of the reliability review: ids and names padded
+with whitespace or holding control characters, non-finite numbers (also as text), and
+formula-like or markup strings; multi-document files are fuzzed as systems files too.
+
 Cases per run (derandomised: CI runs the same cases every time, no example database):
   test_random_yaml_as_a_systems_file ........... 150
   test_random_structures_as_systems_entries .... 150
   test_random_overlays ......................... 150
   test_mutations_of_a_valid_inventory .......... 150
   test_cli_validate_on_mutations ............... 150
-  total ........................................ 750 cases, about 10 s.
+  test_hostile_ids_never_merge ................. 100
+  test_multi_document_systems_files ............  60
+  total ........................................ 910 cases, about 15 s.
 """
 
 from __future__ import annotations
@@ -102,9 +108,33 @@ WORDS = [
     "a" * 200,
     "-",
     "Ω≈ç√∫",
+    "identity ",
+    " identity",
+    "identity\t",
+    "capex ",
+    "Finance\n",
+    "pay\x07ments",
+    "\x00",
+    "abc\u202e",
+    "1e309",
+    "nan",
+    "-inf",
+    "２０２７-Q1",
+    '=HYPERLINK("https://evil.test")',
+    "@SUM(A1)",
+    "<script>alert(1)</script>",
+    "![x](https://evil.test/i.png)",
 ]
+# An id as typed by a careless user or an attacker: padded, with a control character inside.
+padded_ids = st.builds(
+    lambda base, before, after: before + base + after,
+    st.sampled_from(["identity", "payments", "old-reports", "capex", "engineers"]),
+    st.sampled_from(["", " ", "\t", "\u00a0"]),
+    st.sampled_from(["", " ", "\n", "\x07", "\x00", "\u200b", "\u202e"]),
+)
 
 scalars = st.one_of(
+    padded_ids,
     st.none(),
     st.booleans(),
     st.integers(min_value=-(10**30), max_value=10**30),
@@ -276,3 +306,44 @@ def test_cli_validate_on_mutations(inventory_dir, tiny_data, data):
     assert "Traceback" not in output and "internal error" not in output
     if code == 3:
         assert output.rstrip().splitlines()[-1].endswith(("error", "errors"))
+
+
+# --- ids that look alike never merge ---------------------------------------------------------
+
+
+@settings(FUZZ, max_examples=100)
+@given(
+    system_ids=st.lists(padded_ids, min_size=1, max_size=3),
+    option_id=padded_ids,
+    resource=padded_ids,
+)
+def test_hostile_ids_never_merge(inventory_dir, tiny_data, system_ids, option_id, resource):
+    """Padded or control-character ids are refused; a valid inventory's ids are exact."""
+    files = copy.deepcopy(tiny_data)
+    systems = files["systems/core.yaml"]["systems"]
+    for system, new_id in zip(systems, system_ids, strict=False):
+        system["id"] = new_id
+    systems[0]["options"][0]["id"] = option_id
+    files["portfolio.yaml"]["resources"][resource] = {"per_period": 1}
+    write(inventory_dir, files)
+    inventory, problems = check_inventory(inventory_dir)
+    assert all("\n" not in p.render() for p in problems)
+    if inventory is not None:
+        ids = [s.id for s in inventory.systems]
+        assert len(ids) == len(set(ids)) == len(systems)
+        assert all(i == i.strip() and i.isprintable() for i in ids)
+        assert all(name == name.strip() for name in inventory.resources)
+    for new_id in [*system_ids[: len(systems)], option_id]:
+        if new_id != new_id.strip() or not new_id.isprintable():
+            assert inventory is None, new_id
+
+
+@settings(FUZZ, max_examples=60)
+@given(docs=st.lists(documents, min_size=2, max_size=4))
+def test_multi_document_systems_files(inventory_dir, tiny_data, docs):
+    """A systems file holding several YAML documents is one clean problem, never a crash."""
+    write(inventory_dir, tiny_data)
+    text = "---\n".join(dump(doc) for doc in docs)
+    (inventory_dir / "systems" / "core.yaml").write_text(text, encoding="utf-8")
+    errors = assert_clean(inventory_dir)
+    assert errors

@@ -124,9 +124,9 @@ def test_an_invalid_inventory_exits_3() -> None:
     assert "error" in result.stderr
 
 
-def test_a_missing_inventory_exits_3(tmp_path: Path) -> None:
+def test_a_missing_inventory_is_a_usage_error(tmp_path: Path) -> None:
     result = run("graph", str(tmp_path / "nowhere"))
-    assert result.exit_code == 3
+    assert result.exit_code == 2
     assert "does not exist" in result.stderr
 
 

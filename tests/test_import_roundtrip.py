@@ -71,7 +71,7 @@ def test_a_usd_portfolio_shows_no_pound_sign_anywhere(planned) -> None:
     if kind not in USD:
         pytest.skip("a GBP estate")
     assert load_inventory(estate).portfolio.currency == "USD"  # from the source's amounts
-    for path in sorted(out.iterdir()):
+    for path in sorted(p for p in out.rglob("*") if p.is_file()):  # the inventory's copy too
         text = _xlsx_text(path) if path.suffix == ".xlsx" else path.read_text(encoding="utf-8")
         assert "£" not in text and "GBP" not in text, path.name
         if path.suffix in (".md", ".html"):

@@ -111,7 +111,15 @@ def test_the_manifest_reads_back_as_it_was_written(tmp_path: Path) -> None:
     assert manifest.options == RunOptions(
         solver="highs", time_limit=30.0, gap=0.005, threads=None, seed=7, scenarios=()
     )
-    assert manifest.outputs[-1] == "roadmap.json"
+    recorded = {o.file for o in manifest.outputs if not isinstance(o, str)}
+    assert recorded == {
+        "graph.graphml", "report.html", "roadmap.csv", "roadmap.json", "roadmap.xlsx", "summary.md",
+        "inventory/portfolio.yaml", "inventory/systems/core.yaml",
+    }  # fmt: skip
+    assert manifest.snapshot.inventory == "inventory" and manifest.snapshot.scenarios == ()
+    assert manifest.mixed_outputs(tmp_path) == []  # every file is the one the manifest hashed
+    (tmp_path / "summary.md").write_text("edited\n")
+    assert manifest.mixed_outputs(tmp_path) == ["summary.md"]
     assert manifest.to_json() == (tmp_path / "manifest.json").read_text(encoding="utf-8")
 
 

@@ -15,7 +15,14 @@ import click
 
 from prioritiser import __version__
 from prioritiser.cli.check_cmd import check
-from prioritiser.cli.common import EXIT_FAILED, EXIT_INTERRUPTED, err, show_problems
+from prioritiser.cli.common import (
+    EXIT_BROKEN_PIPE,
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    err,
+    quiet_stdout,
+    show_problems,
+)
 from prioritiser.cli.explain_cmd import explain_command
 from prioritiser.cli.generate_cmd import generate
 from prioritiser.cli.graph_cmd import graph
@@ -44,6 +51,10 @@ class PrioritiserGroup(click.Group):
         except PrioritiserError as exc:
             show_error(exc)
             ctx.exit(exc.exit_code)
+        except BrokenPipeError:
+            # `| head` closed our stdout: every file is already written; stop quietly.
+            quiet_stdout()
+            ctx.exit(EXIT_BROKEN_PIPE)
         except KeyboardInterrupt:
             err("interrupted")
             ctx.exit(EXIT_INTERRUPTED)

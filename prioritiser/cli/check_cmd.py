@@ -17,7 +17,8 @@ from prioritiser.tasks import check_roadmap_file
 @click.argument("roadmap", type=click.Path(path_type=Path))
 @scenario_option("Apply this overlay before checking (repeatable), as the roadmap was planned.")
 def check(inventory: Path, roadmap: Path, scenarios: tuple[Path, ...]) -> int:
-    """Check ROADMAP.json against rules 1–7 without the solver (exit 0 feasible, 1 violations)."""
+    """Check ROADMAP.json against rules 1–7 without the solver, and recompute every figure it
+    states from the inventory (exit 0 feasible, 1 violations or false figures)."""
     outcome = check_roadmap_file(inventory, roadmap, scenarios, TerminalListener())
     for violation in outcome.violations:
         click.echo(violation.render())
@@ -25,7 +26,7 @@ def check(inventory: Path, roadmap: Path, scenarios: tuple[Path, ...]) -> int:
         count = len(outcome.violations)
         click.echo(f"roadmap is not feasible: {count} violation{'s' if count != 1 else ''}")
         return EXIT_FAILED
-    count = len(outcome.roadmap.decisions)
+    count = len(outcome.roadmap.decisions) if outcome.roadmap is not None else 0
     click.echo(
         f"roadmap is feasible: {count} decision{'s' if count != 1 else ''} satisfy rules 1–7"
     )

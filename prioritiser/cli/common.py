@@ -19,6 +19,7 @@ from prioritiser.errors import (
 from prioritiser.inventory import Inventory
 
 __all__ = [
+    "EXIT_BROKEN_PIPE",
     "EXIT_FAILED",
     "EXIT_INFEASIBLE",
     "EXIT_INTERRUPTED",
@@ -31,15 +32,30 @@ __all__ = [
     "echo_lines",
     "err",
     "inventory_summary",
+    "quiet_stdout",
     "show_problems",
 ]
 
 
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a reader that stopped early
 Line = tuple[str, bool]  # a line a command echoes, and whether it goes to stderr
 
 
 def err(message: str = "") -> None:
     click.echo(message, err=True)
+
+
+def quiet_stdout() -> None:
+    """Point stdout at /dev/null once its reader has gone, so that flushing it at exit does
+    not raise a second BrokenPipeError (Python's documented recipe)."""
+    import os
+    import sys
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (tests): nothing to silence
+        pass
 
 
 def echo_lines(lines: Iterable[Line]) -> None:

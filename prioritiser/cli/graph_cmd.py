@@ -10,6 +10,7 @@ import click
 
 from prioritiser.cli.common import count_of
 from prioritiser.cli.options import inventory_argument
+from prioritiser.cli.params import OutputFile
 from prioritiser.cli.terminal import TerminalListener
 from prioritiser.graph import (
     FORMAT_NAMES,
@@ -35,7 +36,7 @@ from prioritiser.tasks import analyse_graph, graph_export
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=OutputFile(),
     help="Write the export to FILE (.json .dot .gv .graphml .mmd .md) instead of stdout.",
 )
 @click.option(

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
+from prioritiser.cli.params import FiniteFloat
 from prioritiser.model import DEFAULT_GAP, SOLVERS, PlanOptions
 from prioritiser.tasks.imports import ImportRequest, TableReading
 
@@ -61,13 +62,13 @@ def solver_options(command: F) -> F:
         ),
         click.option(
             "--time-limit",
-            type=click.FloatRange(min=0.1),
+            type=FiniteFloat(min=0.1),
             default=None,
             help="Stop after S seconds (model build included) with the best roadmap found.",
         ),
         click.option(
             "--gap",
-            type=click.FloatRange(min=0.0, max=1.0),
+            type=FiniteFloat(min=0.0, max=1.0),
             default=DEFAULT_GAP,
             show_default=True,
             help="Relative optimality gap at which to stop.",

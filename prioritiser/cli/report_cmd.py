@@ -18,9 +18,10 @@ from prioritiser.tasks import ReportRequest, rebuild_reports
     "inventory_path",
     type=click.Path(path_type=Path),
     default=None,
-    help="Inventory folder (default: the one recorded in ROADMAP_DIR/manifest.json).",
+    help="Inventory folder (default: the copy in ROADMAP_DIR/inventory/ that plan wrote, every "
+    "file checked against manifest.json).",
 )
-@scenario_option("Overlay to apply (repeatable; default: the scenarios recorded in the manifest).")
+@scenario_option("Overlay to apply (repeatable; default: the copies in ROADMAP_DIR/scenarios/).")
 @output_option("Write the reports here instead of ROADMAP_DIR.")
 def report(
     roadmap_dir: Path,
@@ -32,7 +33,13 @@ def report(
 
     The roadmap is read back, checked against the inventory (and the scenarios it was planned
     with), and summary.md, report.html, roadmap.xlsx and the other outputs are written again —
-    e.g. after upgrading prioritiser or editing names and descriptions.
+    e.g. after upgrading prioritiser, or after editing names and descriptions (name the
+    edited inventory with --inventory).
+
+    `plan` and `replan` keep a copy of the inventory and scenarios they read in the folder
+    (inventory/, scenarios/), so nothing else is needed. Only files inside ROADMAP_DIR are
+    read unless --inventory (and --scenario) name others: a roadmap folder may come from
+    anyone, and its manifest must not choose what we read.
     """
     request = ReportRequest(roadmap_dir, inventory_path, scenarios, outdir)
     outcome = rebuild_reports(request, TerminalListener())

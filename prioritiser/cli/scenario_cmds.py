@@ -13,6 +13,7 @@ from prioritiser.cli.options import (
     scenario_option,
     solver_options,
 )
+from prioritiser.cli.params import FiniteFloat
 from prioritiser.cli.terminal import TerminalListener
 from prioritiser.errors import Infeasible
 from prioritiser.model import PlanOptions
@@ -65,7 +66,7 @@ def compare_command(
 @click.option(
     "--from",
     "low",
-    type=click.FloatRange(min=0.0),
+    type=FiniteFloat(min=0.0),
     default=0.5,
     show_default=True,
     help="Smallest capacity scale.",
@@ -73,7 +74,7 @@ def compare_command(
 @click.option(
     "--to",
     "high",
-    type=click.FloatRange(min=0.0),
+    type=FiniteFloat(min=0.0),
     default=1.5,
     show_default=True,
     help="Largest capacity scale.",

@@ -6,6 +6,7 @@ from prioritiser.explain.explanation import Explanation
 from prioritiser.inventory import Inventory
 from prioritiser.model.diagnose import Diagnosis, Relaxation
 from prioritiser.model.reasons import money
+from prioritiser.textsafe import markdown_text
 
 SHOWN_ALTERNATIVES = 5
 LISTED_BELOW = ("Binding: ", "Blocked: ")
@@ -77,10 +78,10 @@ def diagnosis_text(diagnosis: Diagnosis) -> str:
 
 def diagnosis_markdown(diagnosis: Diagnosis, inventory: Inventory) -> str:
     """`diagnosis.md`: the same content, for people reading files."""
-    name = inventory.portfolio.name
+    name = markdown_text(inventory.portfolio.name)
     lines = [f"# Why no roadmap is possible — {name}", ""]
     if inventory.scenarios:
-        lines += [f"Scenarios applied: {', '.join(inventory.scenarios)}.", ""]
+        lines += [f"Scenarios applied: {markdown_text(', '.join(inventory.scenarios))}.", ""]
     lines += [
         "No roadmap satisfies every rule (deadlines, locks, resources, dependencies, risk "
         "limits). Below are the direct causes found, and the smallest set of changes to the "
@@ -111,11 +112,11 @@ def diagnosis_markdown(diagnosis: Diagnosis, inventory: Inventory) -> str:
 
 
 def _markdown_item(r: Relaxation) -> str:
-    facts = [f"`{r.rule}`"]
+    facts = [markdown_text(r.rule)]
     if r.systems:
-        facts.append(", ".join(r.systems))
+        facts.append(markdown_text(", ".join(r.systems)))
     if r.resource:
-        facts.append(r.resource)
+        facts.append(markdown_text(r.resource))
     if r.periods:
         facts.append(r.periods[0] if len(r.periods) == 1 else f"{r.periods[0]}–{r.periods[-1]}")
-    return f"- {_item(r)} _({'; '.join(facts)})_"
+    return f"- {markdown_text(_item(r))} _({'; '.join(facts)})_"

@@ -3,7 +3,7 @@
 from prioritiser.inventory.estate import CAPEX, Inventory, SourceFile
 from prioritiser.inventory.load import check_inventory, load_inventory
 from prioritiser.inventory.periods import PeriodAxis, parse_period
-from prioritiser.inventory.problems import InventoryError, Location, Problem
+from prioritiser.inventory.problems import InventoryError, InventoryNotFound, Location, Problem
 from prioritiser.inventory.schema import (
     Benefit,
     Dependency,
@@ -20,6 +20,7 @@ __all__ = [
     "Dependency",
     "Inventory",
     "InventoryError",
+    "InventoryNotFound",
     "LegacyRisk",
     "Location",
     "Lock",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -9,13 +10,34 @@ from typing import Generic, TypeVar
 import networkx as nx
 
 from prioritiser.inventory.messages import did_you_mean
-from prioritiser.inventory.periods import axis_from
+from prioritiser.inventory.periods import Granularity, axis_from, parse_period
 from prioritiser.inventory.problems import Problem
 from prioritiser.inventory.raw import RawInventory
 from prioritiser.inventory.schema import Platform, PortfolioFile, System
 from prioritiser.inventory.yamlsafe import Path_
 
 ORDERING = ("after", "requires")
+MAX_YEAR = 9999
+_NOUN = {Granularity.YEAR: "year", Granularity.QUARTER: "quarter", Granularity.MONTH: "month"}
+# Letters of other scripts that look like Latin ones (the ones seen in spoofed names; the
+# full Unicode TR39 table is not needed for a warning about a department typed twice).
+_LOOK_ALIKES = str.maketrans(
+    {
+        "а": "a", "в": "b", "е": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
+        "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d",
+        "ԛ": "q", "ԝ": "w", "α": "a", "β": "b", "ε": "e", "ι": "i", "κ": "k", "ν": "v",
+        "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ı": "i", "ℓ": "l",
+    }
+)  # fmt: skip
+
+
+def look_alike_key(name: str) -> str:
+    """`DWP`, `dwp`, `DWР` (Cyrillic Р) and `Ｄｗｐ` all give the same key."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return " ".join(text.translate(_LOOK_ALIKES).split())
+
+
 T = TypeVar("T")
 
 
@@ -60,6 +82,7 @@ class CrossChecker:
         # Ids and references are checked on the raw data, so that an item failing its own
         # validation (a bad duration, say) still has its references and id checked.
         self.check_unique_ids()
+        self.check_horizon()
         self.check_resources()
         self.check_platforms()
         for index, item in enumerate(self.raw.data.get("systems", [])):
@@ -68,6 +91,7 @@ class CrossChecker:
         for located in self.systems:
             self.check_windows(located.item, located.path)
             self.check_lifecycle(located.item, located.path)
+        self.check_departments()
         self.check_cycles()
         return self.problems
 
@@ -96,6 +120,43 @@ class CrossChecker:
             else:
                 first[item_id] = path
 
+    def check_horizon(self) -> None:
+        """Every period label of the horizon has a four-digit year."""
+        if self.portfolio is None or self.axis is None:
+            return
+        last = self.axis.period(self.axis.count - 1)
+        if last.year > MAX_YEAR:
+            self.report(
+                f"the horizon would end in {last.year}, after {MAX_YEAR}: period labels have "
+                "four-digit years; start earlier or plan fewer periods",
+                ("portfolio", "periods"),
+            )
+
+    def check_departments(self) -> None:
+        """Department names that differ only in case or look-alike letters are almost
+        certainly one department typed twice, which the per-department limit counts apart."""
+        first: dict[str, tuple[str, Path_]] = {}
+        warned: set[str] = set()
+        for located in self.systems:
+            system = located.item
+            names = [(system.department, (*located.path, "department"))]
+            for o, option in enumerate(system.options):
+                for b, benefit in enumerate(option.benefits):
+                    path = (*located.path, "options", o, "benefits", b, "department")
+                    names.append((benefit.department, path))
+            for name, path in names:
+                key = look_alike_key(name)
+                seen = first.setdefault(key, (name, path))
+                if seen[0] != name and name not in warned:
+                    warned.add(name)
+                    self.report(
+                        f"department '{name}' looks like '{seen[0]}' (first at "
+                        f"{self.raw.location(seen[1])}) but is spelled differently; they "
+                        "count as two departments (limits, who pays, who benefits)",
+                        path,
+                        "warning",
+                    )
+
     # --- resources and platforms ---------------------------------------------------------
 
     def check_resources(self) -> None:
@@ -104,6 +165,15 @@ class CrossChecker:
         axis = self.axis
         for name, resource in self.portfolio.resources.items():
             for label in resource.overrides:
+                granularity = parse_period(label).granularity
+                if granularity is not axis.granularity:
+                    self.report(
+                        f"override for {label} is a {_NOUN[granularity]} but the plan has one "
+                        f"period a {_NOUN[axis.granularity]}: give one override per "
+                        f"{_NOUN[axis.granularity]} ({axis.label(0)}, {axis.label(1)}, ...)",
+                        ("resources", name, "overrides", label),
+                    )
+                    continue
                 index = axis.index(label)
                 if not 0 <= index < axis.count:
                     self.report(

@@ -24,10 +24,17 @@ CAPEX = "capex"
 
 @dataclass(frozen=True)
 class SourceFile:
-    """An input file and the SHA-256 of its bytes (for manifests and traceability)."""
+    """An input file and the SHA-256 of its bytes (for manifests and traceability).
+
+    `path` is relative to the inventory root (a scenario from elsewhere: as shown);
+    `origin` is the path it was read from, so that its bytes can be copied into an output
+    set (`prioritiser.inventory.snapshot`); `scenario` marks an overlay file.
+    """
 
     path: str
     sha256: str
+    origin: str = field(default="", compare=False)
+    scenario: bool = False
 
 
 @dataclass(frozen=True)

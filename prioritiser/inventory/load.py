@@ -14,7 +14,12 @@ from prioritiser.inventory.crossref import CrossChecker, Located
 from prioritiser.inventory.estate import Inventory, SourceFile
 from prioritiser.inventory.messages import did_you_mean, problems_from_validation
 from prioritiser.inventory.overlay import apply_overlay
-from prioritiser.inventory.problems import InventoryError, Problem, display_path
+from prioritiser.inventory.problems import (
+    InventoryError,
+    InventoryNotFound,
+    Problem,
+    display_path,
+)
 from prioritiser.inventory.raw import PORTFOLIO_KEYS, RawInventory, gather
 from prioritiser.inventory.schema import Platform, PortfolioFile, System
 from prioritiser.inventory.yamlsafe import Path_
@@ -34,18 +39,22 @@ def load_inventory(root: str | Path, scenarios: Sequence[str | Path] = ()) -> In
 def check_inventory(
     root: str | Path, scenarios: Sequence[str | Path] = ()
 ) -> tuple[Inventory | None, list[Problem]]:
-    """Load and validate, returning the inventory (None when invalid) and all problems."""
+    """Load and validate, returning the inventory (None when invalid) and all problems.
+
+    Raises InventoryNotFound when `root` is not a folder (nothing to validate).
+    """
     root = Path(root)
     shown_root = display_path(root)
     if not root.is_dir():
         what = "is a file, not an inventory folder" if root.exists() else "does not exist"
-        return None, [Problem(f"{shown_root} {what}", None)]
+        raise InventoryNotFound(f"inventory {shown_root} {what}")
     raw = gather(root, shown_root)
+    own_files = len(raw.files)  # the inventory's files; overlays are read after them
     names = [apply_overlay(raw, Path(s), display_path(Path(s))) for s in scenarios]
     inventory, problems = validate_raw(raw, root)
     problems = sorted(map(_one_line, raw.problems + problems), key=Problem.sort_key)
     if inventory is not None:
-        inventory = _with_context(inventory, root, raw.files, names, problems)
+        inventory = _with_context(inventory, root, raw.files, own_files, names, problems)
     return inventory, problems
 
 
@@ -150,15 +159,25 @@ def _with_context(
     inventory: Inventory,
     root: Path,
     files: list[Path],
+    own_files: int,
     scenarios: list[str],
     problems: list[Problem],
 ) -> Inventory:
     sources = []
-    for path in files:
-        try:
-            rel = path.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            rel = display_path(path)
-        sources.append(SourceFile(rel, hashlib.sha256(path.read_bytes()).hexdigest()))
+    for index, path in enumerate(files):
+        rel = _relative(path, root)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        sources.append(SourceFile(rel, digest, str(path), scenario=index >= own_files))
     warnings = tuple(p for p in problems if p.severity == "warning")
     return replace(inventory, sources=tuple(sources), scenarios=tuple(scenarios), warnings=warnings)
+
+
+def _relative(path: Path, root: Path) -> str:
+    """`systems/core.yaml`: where the file sits in the inventory as written (a link inside
+    the inventory keeps its own name), else where it leads; a file from elsewhere as shown."""
+    for a, b in ((path, root), (path.resolve(), root.resolve())):
+        try:
+            return a.relative_to(b).as_posix()
+        except ValueError:
+            continue
+    return display_path(path)

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from prioritiser.inventory.periods import PERIOD_PATTERN
 from prioritiser.inventory.problems import Problem
 from prioritiser.inventory.raw import RawInventory
+from prioritiser.inventory.schema import CURRENCY_PATTERN
 from prioritiser.inventory.yamlsafe import Path_
 
 
@@ -71,13 +72,19 @@ def _message(error: Any, model: type[BaseModel], loc: Path_, is_key: bool) -> st
         what = "a key" if is_key else "a value"
         if ctx.get("pattern") == PERIOD_PATTERN:
             return f"must be a period label YYYY-Qn, YYYY-MM or YYYY (got {got})"
+        if ctx.get("pattern") == CURRENCY_PATTERN:
+            return f"must be a three-letter ISO 4217 currency code such as GBP (got {got})"
         return f"{what} must use lower-case letters, digits and '-' only (got {got})"
     if kind == "string_too_short":
         return "must not be empty"
     if kind == "string_too_long":
         return f"is too long (at most {ctx.get('max_length')} characters)"
     if kind in ("int_parsing", "int_type", "int_from_float"):
+        if isinstance(error.get("input"), float):
+            got = repr(error["input"])
         return f"must be a whole number (got {got})"
+    if kind == "value_error":
+        return f"{ctx.get('error', error['msg'])} (got {got})"
     if kind in ("float_parsing", "float_type", "finite_number"):
         return f"must be a finite number (got {got})"
     if kind in ("bool_parsing", "bool_type"):

@@ -15,6 +15,7 @@ from prioritiser.inventory.messages import did_you_mean
 from prioritiser.inventory.problems import Location, Problem
 from prioritiser.inventory.raw import PORTFOLIO_KEYS, RawInventory
 from prioritiser.inventory.yamlsafe import LoadedYaml, Path_, load_yaml_file
+from prioritiser.paths import lexically_inside
 
 HEADER_KEYS = ("name", "description")
 OVERLAY_KEYS = (*HEADER_KEYS, *PORTFOLIO_KEYS, "platforms", "systems")
@@ -28,10 +29,19 @@ def scenario_name(path: Path, loaded: LoadedYaml) -> str:
 
 
 def apply_overlay(raw: RawInventory, path: Path, shown: str) -> str:
-    """Apply the overlay file at `path` to `raw` in place; returns the scenario's name."""
-    loaded = load_yaml_file(path, shown)
+    """Apply the overlay file at `path` to `raw` in place; returns the scenario's name.
+
+    A scenario inside the inventory (`scenarios/*.yaml`) must not link outside it; one given
+    from elsewhere on the command line is the user's explicit choice and is read as given.
+    """
+    if raw.root is not None and lexically_inside(raw.root, path):
+        loaded = raw.read(path, shown)
+    else:
+        raw.files.append(path)
+        loaded = load_yaml_file(path, shown, raw.budget)
+    if loaded is None:
+        return path.stem
     raw.problems.extend(loaded.problems)
-    raw.files.append(path)
     if loaded.data is None:
         return path.stem
     if not isinstance(loaded.data, dict):

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from prioritiser.inventory.problems import Location, Problem
-from prioritiser.inventory.yamlsafe import LoadedYaml, Path_
+from prioritiser.inventory.yamlsafe import AliasBudget, LoadedYaml, Path_, load_yaml_file
+from prioritiser.paths import outside, outside_message
 
 PORTFOLIO_KEYS = ("portfolio", "resources", "risk", "objective", "uncertainty", "tracking")
 LIST_SECTIONS = ("platforms", "systems")
@@ -28,6 +29,23 @@ class RawInventory:
     shown_as: dict[Path_, str] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    root: Path | None = None
+    # One alias-expansion budget for the whole load: every file and every scenario.
+    budget: AliasBudget = field(default_factory=AliasBudget)
+
+    def read(self, path: Path, shown: str) -> LoadedYaml | None:
+        """Load one file of the inventory, or refuse it (None) when it links outside the root.
+
+        Every file we read goes through here, so a symlink to `/etc/passwd` or another
+        estate never reaches a report or an error message.
+        """
+        if self.root is not None:
+            target = outside(self.root, path)
+            if target is not None:
+                self.problems.append(Problem(outside_message(target), Location(shown, 1)))
+                return None
+        self.files.append(path)
+        return load_yaml_file(path, shown, self.budget)
 
     def location(self, path: Path_) -> Location | None:
         """Location of `path`, or of its nearest recorded ancestor."""
@@ -65,9 +83,7 @@ def format_path(path: Path_, leading_dot: bool = False) -> str:
 
 def gather(root: Path, shown_root: str) -> RawInventory:
     """Read portfolio.yaml, platforms.yaml and systems/*.yaml under `root` into one tree."""
-    from prioritiser.inventory.yamlsafe import load_yaml_file
-
-    raw = RawInventory()
+    raw = RawInventory(root=root)
     raw.data = {"platforms": [], "systems": []}
     portfolio_path = root / "portfolio.yaml"
     if not portfolio_path.is_file():
@@ -79,18 +95,15 @@ def gather(root: Path, shown_root: str) -> RawInventory:
             )
         )
     else:
-        _add_portfolio(raw, load_yaml_file(portfolio_path, f"{shown_root}/portfolio.yaml"))
-        raw.files.append(portfolio_path)
+        loaded = raw.read(portfolio_path, f"{shown_root}/portfolio.yaml")
+        if loaded is not None:
+            _add_portfolio(raw, loaded)
     platforms_path = root / "platforms.yaml"
     if platforms_path.is_file():
-        raw.files.append(platforms_path)
-        _add_list(raw, load_yaml_file(platforms_path, f"{shown_root}/platforms.yaml"), "platforms")
-    systems_dir = root / "systems"
-    system_files = (
-        sorted(p for p in systems_dir.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
-        if systems_dir.is_dir()
-        else []
-    )
+        loaded = raw.read(platforms_path, f"{shown_root}/platforms.yaml")
+        if loaded is not None:
+            _add_list(raw, loaded, "platforms")
+    system_files = systems_files(root)
     if not system_files:
         raw.problems.append(
             Problem(
@@ -99,21 +112,25 @@ def gather(root: Path, shown_root: str) -> RawInventory:
                 severity="warning",
             )
         )
-    inside = root.resolve()
     for path in system_files:
-        shown = f"{shown_root}/{path.relative_to(root).as_posix()}"
-        if not path.resolve().is_relative_to(inside):
-            # A symlink out of the inventory would make its content depend on another tree.
-            raw.problems.append(
-                Problem(
-                    f"links outside the inventory (to {path.resolve()}); copy the file in instead",
-                    Location(shown, 1),
-                )
-            )
-            continue
-        raw.files.append(path)
-        _add_list(raw, load_yaml_file(path, shown), "systems")
+        loaded = raw.read(path, f"{shown_root}/{path.relative_to(root).as_posix()}")
+        if loaded is not None:
+            _add_list(raw, loaded, "systems")
     return raw
+
+
+def systems_files(root: Path) -> list[Path]:
+    """Every systems/**/*.yaml (or .yml) file under `root`, sorted."""
+    folder = root / "systems"
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def inventory_files(root: Path) -> list[Path]:
+    """Every file `gather` reads from `root` (scenarios are read only when applied)."""
+    own = [root / name for name in ("portfolio.yaml", "platforms.yaml") if (root / name).is_file()]
+    return own + systems_files(root)
 
 
 def _add_portfolio(raw: RawInventory, loaded: LoadedYaml) -> None:

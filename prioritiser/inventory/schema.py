@@ -28,6 +28,25 @@ def _period_text(value: object) -> object:
     return value
 
 
+def _exact(value: object) -> object:
+    """Ids and names used as keys are compared exactly, so they may not carry invisible
+    differences: `'alpha '` would pass a uniqueness check beside `alpha` and then merge with
+    it once stripped. Refuse instead of guessing."""
+    if isinstance(value, str):
+        if value != value.strip():
+            raise ValueError("has spaces or line breaks around it; remove them")
+        if any(c in value for c in "\t\n\r\u2028\u2029\x85"):
+            raise ValueError("holds a tab or line break; keep it on one line")
+    return value
+
+
+def _one_line(value: object) -> object:
+    """Names and units are shown in tables and charts: one line each."""
+    if isinstance(value, str) and any(c in value for c in "\n\r\u2028\u2029\x85"):
+        raise ValueError("holds a line break; keep it on one line")
+    return value
+
+
 PeriodLabel = Annotated[
     str,
     BeforeValidator(_period_text),
@@ -35,8 +54,14 @@ PeriodLabel = Annotated[
 ]
 Identifier = Annotated[
     str,
+    BeforeValidator(_exact),
     Field(pattern=ID_PATTERN, max_length=120, description="Lower-case letters, digits and '-'."),
 ]
+# A name that is also a key (a resource, a department): exact text on one line.
+Key = Annotated[str, BeforeValidator(_exact), Field(min_length=1, max_length=200)]
+# A name shown to people: one line.
+Label = Annotated[str, BeforeValidator(_one_line)]
+CURRENCY_PATTERN = r"^[A-Z]{3}$"
 Money = Annotated[float, Field(ge=0, lt=MAX_MONEY)]
 SignedMoney = Annotated[float, Field(gt=-MAX_MONEY, lt=MAX_MONEY)]
 Amount = Annotated[float, Field(ge=0, lt=MAX_MONEY)]
@@ -65,8 +90,10 @@ ESTIMATED_FIELDS: tuple[str, ...] = EstimatedField.__args__  # type: ignore[attr
 class StrictModel(BaseModel):
     # allow_inf_nan=False: YAML's .nan/.inf are refused by the loader, but pydantic would
     # still read the text "nan", "inf" or "1e999" (YAML 1.1 strings) as non-finite floats.
+    # strict=True: a number is a number — `duration: true` or `periods: '12'` are mistakes
+    # to report, not values to coerce (whole floats are still numbers, ints still floats).
     model_config = ConfigDict(
-        extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False
+        extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False, strict=True
     )
 
 
@@ -76,8 +103,8 @@ class StrictModel(BaseModel):
 class Portfolio(StrictModel):
     """Planning horizon and money settings."""
 
-    name: str = Field(min_length=1)
-    currency: str = "GBP"
+    name: Label = Field(min_length=1)
+    currency: str = Field("GBP", pattern=CURRENCY_PATTERN, description="ISO 4217 code.")
     start: PeriodLabel
     periods: int = Field(ge=1, le=MAX_PERIODS, description="Planning horizon in periods.")
     discount_rate: float = Field(0.035, ge=0, le=1, description="Annual real discount rate.")
@@ -90,7 +117,7 @@ class Portfolio(StrictModel):
 class Resource(StrictModel):
     """A named per-period capacity (money, people, a skills pool)."""
 
-    unit: str = ""
+    unit: Label = ""
     per_period: Amount = 0.0
     overrides: dict[PeriodLabel, Amount] = Field(
         default_factory=dict, description="Capacity in particular periods instead of per_period."
@@ -191,7 +218,7 @@ class PortfolioFile(StrictModel):
     """The contents of portfolio.yaml."""
 
     portfolio: Portfolio
-    resources: dict[Identifier | str, Resource] = Field(default_factory=dict)
+    resources: dict[Key, Resource] = Field(default_factory=dict)
     risk: Risk = Risk()
     objective: Objective = Objective()
     uncertainty: Uncertainty | None = None
@@ -205,10 +232,10 @@ class Platform(StrictModel):
     """A shared platform built once, before the first option that requires it."""
 
     id: Identifier
-    name: str = ""
+    name: Label = ""
     setup_cost: Money = 0.0
     setup_duration: int = Field(1, ge=1, le=MAX_PERIODS)
-    resource_use: dict[str, Amount] = Field(default_factory=dict)
+    resource_use: dict[Key, Amount] = Field(default_factory=dict)
     description: str = ""
 
     @property
@@ -240,7 +267,7 @@ class LegacyRisk(StrictModel):
 class Benefit(StrictModel):
     """A yearly benefit landing in some department (cashable or not)."""
 
-    department: str = Field(min_length=1)
+    department: Key
     annual: SignedMoney
     cashable: bool = False
     description: str = ""
@@ -253,7 +280,7 @@ class Option(StrictModel):
     kind: OptionKind
     duration: int = Field(ge=1, le=MAX_PERIODS, description="Periods in flight.")
     cost: Money = 0.0
-    resource_use: dict[str, Amount] = Field(
+    resource_use: dict[Key, Amount] = Field(
         default_factory=dict, description="Per period while in flight."
     )
     annual_saving: SignedMoney = 0.0
@@ -293,8 +320,8 @@ class System(StrictModel):
     """One system of the estate and its modernisation options."""
 
     id: Identifier
-    name: str = Field(min_length=1)
-    department: str = "Unassigned"
+    name: Label = Field(min_length=1)
+    department: Key = "Unassigned"
     criticality: Criticality = "medium"
     technology: str = ""
     owner: str = Field("", description="Who answers for the system (a person or team).")

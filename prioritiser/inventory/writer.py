@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from prioritiser.atomic import write_text_atomic
+from prioritiser.atomic import write_output_set
 from prioritiser.errors import UsageError
 from prioritiser.inventory.estate import Inventory
 from prioritiser.inventory.load import check_inventory
@@ -188,7 +188,8 @@ def file_slug(department: str) -> str:
 def _document(header: str, note: str | None, data: dict[str, Any]) -> str:
     lines = [f"# {line}".rstrip() for line in header.splitlines() or [""]]
     if note:
-        lines.append(f"# {note}")
+        # Names come from the source (a department with a line break): a comment is one line.
+        lines.append("# " + " ".join(note.split()))
     return "\n".join(lines) + "\n" + emit_yaml(data)
 
 
@@ -356,7 +357,7 @@ def write_inventory(target: str | Path, draft: InventoryDraft, force: bool = Fal
     files = render_inventory(draft)
     inventory, warnings = _check_staged(files, root)
     stale = _stale_files(root, files) if root.is_dir() else []
-    written = [write_text_atomic(root / rel, text) for rel, text in files.items()]
+    written = write_output_set(root, files)
     for path in stale:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()

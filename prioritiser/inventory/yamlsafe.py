@@ -4,14 +4,17 @@ We compose the YAML into nodes (which never expands aliases or runs constructors
 build plain Python data ourselves, so that we can:
 - accept only the standard tags (no `!!python/...`, nothing is ever instantiated),
 - reject duplicate keys and merge keys,
-- bound alias expansion (a "billion laughs" file is refused, not expanded) and depth,
-- refuse NaN and infinity, non-UTF-8 and binary files, and files over a size limit.
+- bound alias expansion (a "billion laughs" file is refused, not expanded) and depth, with
+  one budget per load across every document and file (`AliasBudget`),
+- refuse NaN and infinity, control characters in text, non-UTF-8 and binary files, and files
+  over a size limit.
 """
 
 from __future__ import annotations
 
 import math
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +38,36 @@ _constructor = yaml.constructor.SafeConstructor()
 _SCALAR_CONSTRUCTORS = yaml.constructor.SafeConstructor.yaml_constructors
 
 Path_ = tuple[str | int, ...]
+
+# Control characters (C0 but tab and line breaks, DEL, C1) break XML (graphml, xlsx) and
+# terminals; bidirectional overrides and isolates make text display as something it is not.
+# YAML's double-quoted escapes ("\x07", "\0") can still produce them, so text is checked.
+_FORBIDDEN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def forbidden_character(text: str) -> str | None:
+    """`U+0007`-style name of the first character text may not hold, or None."""
+    match = _FORBIDDEN_TEXT.search(text)
+    return None if match is None else f"U+{ord(match.group(0)):04X}"
+
+
+class AliasBudget:
+    """How many nodes alias expansion may still build in one load (all its documents and
+    files): twice the distinct nodes of every document plus one fixed allowance. One budget
+    per load, not per document, so many small documents cannot each spend the allowance."""
+
+    def __init__(self, allowance: int = ALIAS_EXPANSION_ALLOWANCE):
+        self.remaining = allowance
+
+    def grant(self, distinct_nodes: int) -> None:
+        self.remaining += 2 * distinct_nodes
+
+    def spend(self) -> None:
+        self.remaining -= 1
+        if self.remaining < 0:
+            raise _Budget(
+                "aliases expand to too many nodes (possible alias bomb); refusing to expand"
+            )
 
 
 def max_file_bytes() -> int:
@@ -96,16 +129,21 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
     return text, []
 
 
-def load_yaml_file(path: Path, shown: str | None = None) -> LoadedYaml:
-    """Load one YAML file safely; problems are returned, never raised."""
+def load_yaml_file(
+    path: Path, shown: str | None = None, budget: AliasBudget | None = None
+) -> LoadedYaml:
+    """Load one YAML file safely; problems are returned, never raised.
+
+    Pass the same `budget` to every file of one load (an inventory and its scenarios).
+    """
     shown = shown or str(path)
     text, problems = read_text(path, shown)
     if text is None:
         return LoadedYaml(shown, None, problems=problems)
-    return load_yaml_text(text, shown)
+    return load_yaml_text(text, shown, budget)
 
 
-def load_yaml_text(text: str, shown: str) -> LoadedYaml:
+def load_yaml_text(text: str, shown: str, budget: AliasBudget | None = None) -> LoadedYaml:
     """Load YAML text (a single document) safely."""
     result = LoadedYaml(shown, None)
     try:
@@ -140,7 +178,7 @@ def load_yaml_text(text: str, shown: str) -> LoadedYaml:
         return result
     if node is None:
         return result
-    builder = _Builder(result, _distinct_nodes(node))
+    builder = _Builder(result, _distinct_nodes(node), budget)
     try:
         result.data = builder.build(node, ())
     except _Budget as exc:
@@ -166,9 +204,10 @@ def _distinct_nodes(root: yaml.Node) -> int:
 
 
 class _Builder:
-    def __init__(self, result: LoadedYaml, distinct: int):
+    def __init__(self, result: LoadedYaml, distinct: int, budget: AliasBudget | None = None):
         self.result = result
-        self.remaining = 2 * distinct + ALIAS_EXPANSION_ALLOWANCE
+        self.budget = budget if budget is not None else AliasBudget()
+        self.budget.grant(distinct)
 
     def _problem(self, message: str, node: yaml.Node) -> None:
         self.result.problems.append(
@@ -176,11 +215,7 @@ class _Builder:
         )
 
     def build(self, node: yaml.Node, path: Path_, depth: int = 0) -> Any:
-        self.remaining -= 1
-        if self.remaining < 0:
-            raise _Budget(
-                "aliases expand to too many nodes (possible alias bomb); refusing to expand"
-            )
+        self.budget.spend()
         if depth > MAX_DEPTH:
             raise _Budget(f"document is nested deeper than {MAX_DEPTH} levels")
         self.result.lines.setdefault(path, node.start_mark.line + 1)
@@ -219,7 +254,18 @@ class _Builder:
         if isinstance(value, float) and not math.isfinite(value):
             self._problem(f"{node.value!r} is not a finite number", node)
             return None
+        if isinstance(value, str) and not self._clean(value, node):
+            return None
         return value
+
+    def _clean(self, text: str, node: yaml.Node) -> bool:
+        """False (with a problem) when text holds a control or bidirectional character."""
+        character = forbidden_character(text)
+        if character is None:
+            return True
+        what = "a control character" if character < "U+0100" else "a direction override"
+        self._problem(f"text holds {character}, {what}; remove it", node)
+        return False
 
     def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
         if node.tag != f"{_TAG}map":
@@ -236,6 +282,8 @@ class _Builder:
                 self._problem("mapping keys must be plain text", key_node)
                 continue
             key = key_node.value
+            if not self._clean(key, key_node):
+                continue
             if key in first_line:
                 self._problem(
                     f"duplicate key {key!r} (first defined on line {first_line[key]})", key_node

@@ -6,7 +6,6 @@ same analysis always gives the same bytes.
 
 from __future__ import annotations
 
-import html
 import json
 import math
 from collections import defaultdict
@@ -18,6 +17,7 @@ from plotly.subplots import make_subplots
 
 from prioritiser.model.reasons import currency_symbol, money
 from prioritiser.reports.analysis import PLATFORMS, RETAINED, Analysis, ResourceRow, SystemRow
+from prioritiser.textsafe import plotly_text
 
 # Option kinds in the order a reader meets them, with colour-blind-safe (Okabe-Ito) colours.
 KIND_COLOURS: dict[str, str] = {
@@ -102,7 +102,7 @@ DEPENDENCIES = "chart-dependencies"
 
 def _t(text: str) -> str:
     """User text made safe for plotly's HTML-like labels."""
-    return html.escape(text, quote=False)
+    return plotly_text(text)
 
 
 def department_colours(names: Sequence[str]) -> dict[str, str]:
@@ -408,9 +408,10 @@ def resources(analysis: Analysis) -> go.Figure | None:
     fig = make_subplots(
         rows=count,
         cols=cols,
-        subplot_titles=[f"{r.name.replace('_', ' ')} ({r.unit or 'units'})" for r in rows],
+        subplot_titles=[_t(f"{r.name.replace('_', ' ')} ({r.unit or 'units'})") for r in rows],
         horizontal_spacing=0.06,
-        vertical_spacing=0.18 if count > 1 else 0.1,
+        # A fixed gap in pixels (plotly takes a share of the height, at most 1 / (rows - 1)).
+        vertical_spacing=min(0.18, 70 / (260 * count + 60)) if count > 1 else 0.1,
     )
     names = [n for r in analysis.resources for n in r.by_department]
     colours = department_colours(names)

@@ -18,11 +18,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from prioritiser.atomic import write_text_atomic
+from prioritiser.atomic import write_output_set
 from prioritiser.model.reasons import money
 from prioritiser.roadmap import Roadmap
 from prioritiser.scenarios.compare import CHANGE_KINDS, Comparison, ScenarioRun
 from prioritiser.scenarios.variants import describe, rounded
+from prioritiser.textsafe import markdown_table, markdown_text
 
 # --- comparison.json -----------------------------------------------------------------------
 
@@ -65,9 +66,9 @@ def render_markdown(comparison: Comparison) -> str:
     base = comparison.baseline
     currency = base.inventory.portfolio.currency
     runs = comparison.runs
-    lines = [f"# Scenario comparison — {base.inventory.portfolio.name}", ""]
+    lines = [f"# Scenario comparison — {markdown_text(base.inventory.portfolio.name)}", ""]
     lines += _table(
-        ["", *[r.name for r in runs]],
+        ["", *[markdown_text(r.name) for r in runs]],
         [
             ["Status", *[r.roadmap.status for r in runs]],
             ["NPV", *[_money(r.roadmap.objective, currency) for r in runs]],
@@ -87,9 +88,9 @@ def render_markdown(comparison: Comparison) -> str:
         ],
     )
     for run in comparison.scenarios:
-        lines += ["", f"## {run.name}", ""]
+        lines += ["", f"## {markdown_text(run.name)}", ""]
         if run.description:
-            lines += [run.description, ""]
+            lines += [markdown_text(run.description), ""]
         if not run.roadmap.has_plan:
             lines += [f"No roadmap: the scenario is {run.roadmap.status.replace('_', ' ')}."]
             continue
@@ -100,17 +101,20 @@ def render_markdown(comparison: Comparison) -> str:
             mine = [c for c in changes if c.kind == kind]
             if mine:
                 lines += [f"**{kind.capitalize()}** ({len(mine)}):", ""]
-                lines += [f"- {c.text(run.inventory.axis)}" for c in mine]
+                lines += [f"- {markdown_text(c.text(run.inventory.axis))}" for c in mine]
                 lines += [""]
     differences = comparison.differences()
     planned = [r for r in runs if r.roadmap.has_plan]
     lines += ["", "## Differences by system", ""]
     if differences:
         rows = [
-            [d["system"], *[describe(r.roadmap.decision(d["system"])) for r in planned]]
+            [
+                markdown_text(d["system"]),
+                *[markdown_text(describe(r.roadmap.decision(d["system"]))) for r in planned],
+            ]
             for d in differences
         ]
-        lines += _table(["System", *[r.name for r in planned]], rows)
+        lines += _table(["System", *[markdown_text(r.name) for r in planned]], rows)
     else:
         lines += ["Every scenario makes the baseline's decisions."]
     lines += ["", "## Spend by period", ""]
@@ -118,18 +122,13 @@ def render_markdown(comparison: Comparison) -> str:
     periods = base.roadmap.periods
     rows = [[p, *[money(s.get(p, 0.0), currency) for s in spends]] for p in periods]
     rows.append(["**Total**", *[f"**{money(sum(s.values()), currency)}**" for s in spends]])
-    lines += _table(["Period", *[r.name for r in planned]], rows, numeric=True)
+    lines += _table(["Period", *[markdown_text(r.name) for r in planned]], rows, numeric=True)
     return "\n".join(lines).rstrip() + "\n"
 
 
 def _table(header: list[str], rows: list[list[str]], numeric: bool = False) -> list[str]:
-    align = "---:" if numeric else "---"
-    out = [
-        "| " + " | ".join(header) + " |",
-        "|" + "|".join(["---", *[align] * (len(header) - 1)]) + "|",
-    ]
-    out += ["| " + " | ".join(row) + " |" for row in rows]
-    return out
+    right = range(1, len(header)) if numeric else ()
+    return markdown_table(header, rows, right)
 
 
 def _money(value: float | None, currency: str) -> str:
@@ -153,7 +152,8 @@ def _gap(roadmap: Roadmap) -> str:
 
 def write_comparison(outdir: Path, comparison: Comparison) -> list[Path]:
     """Write comparison.md and comparison.json (JSON last) atomically."""
-    return [
-        write_text_atomic(outdir / "comparison.md", render_markdown(comparison)),
-        write_text_atomic(outdir / "comparison.json", render_json(comparison)),
-    ]
+    files = {
+        "comparison.md": render_markdown(comparison),
+        "comparison.json": render_json(comparison),
+    }
+    return write_output_set(outdir, files, order=("comparison.json",))

@@ -1,11 +1,11 @@
-"""`roadmap.csv`: one row per decision."""
+"""`roadmap.csv`: one row per decision (text cells neutralised against formula injection)."""
 
 from __future__ import annotations
 
-import csv
 import io
 
 from prioritiser.roadmap import Roadmap
+from prioritiser.textsafe import spreadsheet_csv
 
 COLUMNS = ("system", "department", "option", "kind", "start", "finish", "npv", "delivery_risk")
 
@@ -13,7 +13,7 @@ COLUMNS = ("system", "department", "option", "kind", "start", "finish", "npv", "
 def render_csv(roadmap: Roadmap) -> str:
     """The decisions as CSV text with a header row."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = spreadsheet_csv(buffer)
     writer.writerow(COLUMNS)
     for d in roadmap.decisions:
         writer.writerow(
@@ -25,7 +25,7 @@ def render_csv(roadmap: Roadmap) -> str:
                 d.start,
                 d.finish,
                 f"{d.npv:.2f}",
-                d.delivery_risk,
+                "" if d.delivery_risk is None else d.delivery_risk,
             ]
         )
     return buffer.getvalue()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prioritiser.atomic import write_text_atomic
+from prioritiser.atomic import write_output_set
 from prioritiser.explain import diagnosis_markdown
 from prioritiser.inventory import Inventory
 from prioritiser.model.diagnose import Diagnosis
@@ -12,7 +12,8 @@ from prioritiser.model.diagnose import Diagnosis
 
 def write_diagnosis(outdir: Path, diagnosis: Diagnosis, inventory: Inventory) -> list[Path]:
     """Write diagnosis.json, then diagnosis.md, each atomically."""
-    return [
-        write_text_atomic(outdir / "diagnosis.json", diagnosis.to_json()),
-        write_text_atomic(outdir / "diagnosis.md", diagnosis_markdown(diagnosis, inventory)),
-    ]
+    files = {
+        "diagnosis.json": diagnosis.to_json(),
+        "diagnosis.md": diagnosis_markdown(diagnosis, inventory),
+    }
+    return write_output_set(outdir, files, order=("diagnosis.md",))

@@ -22,6 +22,7 @@ from prioritiser.model.reasons import currency_symbol
 from prioritiser.reports.analysis import Analysis, Assumption
 from prioritiser.reports.charts import KIND_COLOURS
 from prioritiser.roadmap import Roadmap
+from prioritiser.textsafe import spreadsheet_cell
 
 SHEETS = ("Roadmap", "Budget by period", "Benefits by department", "Retained", "Assumptions")
 FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
@@ -55,6 +56,7 @@ def render_xlsx(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -> b
     benefits_sheet(workbook.create_sheet(SHEETS[2]), analysis, money)
     retained_sheet(workbook.create_sheet(SHEETS[3]), analysis)
     assumptions_sheet(workbook.create_sheet(SHEETS[4]), analysis, money)
+    _neutralise_text(workbook)
     props = workbook.properties
     props.creator = "prioritiser"
     props.lastModifiedBy = "prioritiser"
@@ -64,6 +66,18 @@ def render_xlsx(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -> b
     workbook.save(buffer)
     props.modified = FIXED_TIME  # openpyxl stamps the save time; the core part is rewritten
     return _fixed_zip(buffer.getvalue(), {"docProps/core.xml": _core_xml(workbook)})
+
+
+def _neutralise_text(workbook: Workbook) -> None:
+    """No text cell is a formula: openpyxl stores any string starting with `=` as one, and
+    spreadsheets evaluate `+ - @` too, so every text cell goes through `spreadsheet_cell`
+    (our totals are values, never formulas)."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.value = spreadsheet_cell(cell.value)
+                    cell.data_type = "s"
 
 
 def _core_xml(workbook: Workbook) -> bytes:

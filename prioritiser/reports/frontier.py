@@ -8,18 +8,18 @@ marked `carried forward` in frontier.md and frontier.json.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from prioritiser.atomic import write_text_atomic
+from prioritiser.atomic import write_output_set
 from prioritiser.model.reasons import money
 from prioritiser.reports.chart_page import figure_html
 from prioritiser.scenarios.frontier import Frontier
 from prioritiser.scenarios.variants import rounded
+from prioritiser.textsafe import markdown_text, plotly_text, spreadsheet_csv
 
 CSV_COLUMNS = (
     "capacity_scale",
@@ -33,7 +33,7 @@ CSV_COLUMNS = (
 
 def render_csv(result: Frontier) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = spreadsheet_csv(out)
     writer.writerow(CSV_COLUMNS)
     for step in result.steps:
         writer.writerow(
@@ -88,11 +88,12 @@ def frontier_data(result: Frontier) -> dict[str, Any]:
 def render_markdown(result: Frontier) -> str:
     inventory = result.inventory
     currency = inventory.portfolio.currency
-    unit = inventory.resources[result.resource].unit or "unit"
+    unit = markdown_text(inventory.resources[result.resource].unit or "unit")
+    resource = markdown_text(result.resource)
     lines = [
-        f"# Efficient frontier of {result.resource} — {inventory.portfolio.name}",
+        f"# Efficient frontier of {resource} — {markdown_text(inventory.portfolio.name)}",
         "",
-        f"Every capacity of `{result.resource}` (per period, overrides and total) scaled; each "
+        f"Every capacity of {resource} (per period, overrides and total) scaled; each "
         "step warm-started from the previous one, so the NPV never falls as capacity grows.",
         "",
         "| Scale | Capacity over horizon | NPV | Status | Gap | Systems modernised |",
@@ -106,7 +107,7 @@ def render_markdown(result: Frontier) -> str:
             f"{'—' if step.roadmap.gap is None else f'{100 * step.roadmap.gap:.2f} %'} | "
             f"{'—' if step.systems_modernised is None else step.systems_modernised} |"
         )
-    lines += ["", f"## Marginal value of one more {unit} of {result.resource}", ""]
+    lines += ["", f"## Marginal value of one more {unit} of {resource}", ""]
     marginals = result.marginal_values()
     if not marginals:
         lines.append("Fewer than two feasible steps: no marginal value to show.")
@@ -132,7 +133,8 @@ def render_chart(result: Frontier) -> str:
     from plotly.subplots import make_subplots
 
     inventory = result.inventory
-    unit = inventory.resources[result.resource].unit or "units"
+    unit = plotly_text(inventory.resources[result.resource].unit or "units")
+    resource = plotly_text(result.resource)
     feasible = [s for s in result.steps if s.feasible]
     figure = make_subplots(
         rows=2,
@@ -141,8 +143,8 @@ def render_chart(result: Frontier) -> str:
         vertical_spacing=0.12,
         row_heights=[0.65, 0.35],
         subplot_titles=(
-            f"Best NPV by {result.resource} capacity",
-            f"Extra NPV per extra {unit} of {result.resource}",
+            f"Best NPV by {resource} capacity",
+            f"Extra NPV per extra {unit} of {resource}",
         ),
     )
     figure.add_scatter(
@@ -172,10 +174,10 @@ def render_chart(result: Frontier) -> str:
         row=2,
         col=1,
     )
-    figure.update_xaxes(title_text=f"{result.resource} capacity over the horizon ({unit})", row=2)
-    figure.update_yaxes(title_text=inventory.portfolio.currency, row=1)
+    figure.update_xaxes(title_text=f"{resource} capacity over the horizon ({unit})", row=2)
+    figure.update_yaxes(title_text=plotly_text(inventory.portfolio.currency), row=1)
     figure.update_layout(
-        title=f"Efficient frontier of {result.resource} — {inventory.portfolio.name}",
+        title=f"Efficient frontier of {resource} — {plotly_text(inventory.portfolio.name)}",
         showlegend=False,
         template="plotly_white",
     )
@@ -184,12 +186,10 @@ def render_chart(result: Frontier) -> str:
 
 def write_frontier(outdir: Path, result: Frontier) -> list[Path]:
     """Write the chart, markdown and JSON, then frontier.csv last, each atomically."""
-    return [
-        write_text_atomic(outdir / "frontier.html", render_chart(result)),
-        write_text_atomic(outdir / "frontier.md", render_markdown(result)),
-        write_text_atomic(
-            outdir / "frontier.json",
-            json.dumps(frontier_data(result), indent=2, ensure_ascii=False) + "\n",
-        ),
-        write_text_atomic(outdir / "frontier.csv", render_csv(result)),
-    ]
+    files = {
+        "frontier.html": render_chart(result),
+        "frontier.md": render_markdown(result),
+        "frontier.json": json.dumps(frontier_data(result), indent=2, ensure_ascii=False) + "\n",
+        "frontier.csv": render_csv(result),
+    }
+    return write_output_set(outdir, files, order=("frontier.csv",))

@@ -9,10 +9,11 @@ fails validation, and `report` then ignores it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import platform as host
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -20,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from prioritiser import __version__
 from prioritiser.errors import PrioritiserError
 from prioritiser.inventory import Inventory
+from prioritiser.paths import outside, outside_message
 from prioritiser.roadmap import Roadmap
 
 __all__ = [
@@ -27,13 +29,23 @@ __all__ = [
     "InventoryRecord",
     "Manifest",
     "ManifestUnreadable",
+    "OutputRecord",
     "ResultRecord",
     "RunOptions",
+    "SnapshotRecord",
     "SolverRecord",
     "ToolRecord",
     "read_manifest",
     "render_manifest",
 ]
+
+
+MANIFEST = "manifest.json"
+
+
+def _sha256(content: str | bytes) -> str:
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    return hashlib.sha256(data).hexdigest()
 
 
 class _Record(BaseModel):
@@ -92,6 +104,22 @@ class RunOptions(_Record):
         return self.model_copy(update={"scenarios": tuple(str(s) for s in scenarios)})
 
 
+class SnapshotRecord(_Record):
+    """Where the output set keeps its copy of the inputs (`prioritiser.inventory.snapshot`):
+    the inventory folder, and the overlay files in the order they were applied. Their
+    SHA-256 are in `outputs` with every other file of the set."""
+
+    inventory: str | None = None
+    scenarios: tuple[str, ...] = ()
+
+
+class OutputRecord(_Record):
+    """A file of the output set and the SHA-256 of its bytes: which files belong together."""
+
+    file: str
+    sha256: str
+
+
 class ResultRecord(_Record):
     status: str = ""
     objective: float | None = None
@@ -106,11 +134,18 @@ class Manifest(_Record):
     solver: SolverRecord = SolverRecord()
     options: RunOptions = RunOptions()
     result: ResultRecord = ResultRecord()
-    outputs: tuple[str, ...] = ()
+    snapshot: SnapshotRecord = SnapshotRecord()  # none in manifests of older versions
+    # The other files of the output set, each with its SHA-256 (bare names: older versions).
+    outputs: tuple[OutputRecord | str, ...] = ()
 
     @classmethod
     def of_run(
-        cls, inventory: Inventory, roadmap: Roadmap, options: RunOptions, outputs: Sequence[str]
+        cls,
+        inventory: Inventory,
+        roadmap: Roadmap,
+        options: RunOptions,
+        outputs: Mapping[str, str | bytes],
+        snapshot: SnapshotRecord | None = None,
     ) -> Manifest:
         """The manifest of `roadmap`, planned from `inventory` with `options`."""
         return cls(
@@ -131,8 +166,32 @@ class Manifest(_Record):
             result=ResultRecord(
                 status=roadmap.status, objective=roadmap.objective, gap=roadmap.gap
             ),
-            outputs=tuple(outputs),
+            snapshot=snapshot or SnapshotRecord(),
+            outputs=tuple(
+                OutputRecord(file=name, sha256=_sha256(content))
+                for name, content in sorted(outputs.items())
+                if name != MANIFEST
+            ),
         )
+
+    def output_hashes(self) -> dict[str, str]:
+        """The SHA-256 of every file of the set this manifest records, by name."""
+        return {e.file: e.sha256 for e in self.outputs if isinstance(e, OutputRecord)}
+
+    def mixed_outputs(self, folder: Path) -> list[str]:
+        """Files of the set this manifest records that are missing or hold other content:
+        an output set interrupted mid-way, or files copied in from another run."""
+        mixed = []
+        for entry in self.outputs:
+            if isinstance(entry, str):
+                continue  # an older manifest: names only
+            try:
+                digest = hashlib.sha256((folder / entry.file).read_bytes()).hexdigest()
+            except OSError:
+                digest = None
+            if digest != entry.sha256:
+                mixed.append(entry.file)
+        return mixed
 
     def to_json(self) -> str:
         """The manifest as JSON text (ASCII, two-space indent, keys in the declared order)."""
@@ -142,10 +201,16 @@ class Manifest(_Record):
 
 
 def render_manifest(
-    inventory: Inventory, roadmap: Roadmap, options: RunOptions, outputs: Sequence[str]
+    inventory: Inventory,
+    roadmap: Roadmap,
+    options: RunOptions,
+    outputs: Mapping[str, str | bytes],
+    snapshot: SnapshotRecord | None = None,
 ) -> str:
-    """The manifest as JSON text. Timings live here (and in solver.seconds) only."""
-    return Manifest.of_run(inventory, roadmap, options, outputs).to_json()
+    """The manifest as JSON text. Timings live here (and in solver.seconds) only.
+
+    `outputs` are the other files of the set; each is listed with its SHA-256."""
+    return Manifest.of_run(inventory, roadmap, options, outputs, snapshot).to_json()
 
 
 class ManifestUnreadable(PrioritiserError):
@@ -162,12 +227,15 @@ def read_manifest(folder: Path) -> Manifest:
 
     Raises `ManifestUnreadable` when the file exists but is not a readable manifest.
     """
-    path = folder / "manifest.json"
+    path = folder / MANIFEST
+    target = outside(folder, path) if path.exists() else None
+    if target is not None:
+        raise ManifestUnreadable(path, outside_message(target, str(folder)))
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return Manifest()
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise ManifestUnreadable(path, str(exc)) from exc
     if not isinstance(data, dict):
         return Manifest()  # JSON, but records nothing

@@ -12,6 +12,7 @@ from prioritiser.inventory.provenance import Provenance
 from prioritiser.model.reasons import money
 from prioritiser.reports.analysis import Analysis, Assumption, SystemRow
 from prioritiser.roadmap import Roadmap
+from prioritiser.textsafe import markdown_cell, markdown_table, markdown_text
 
 # --- words shared by the reports ---------------------------------------------------------------
 
@@ -167,21 +168,18 @@ def amount(value: float, unit: str, currency: str) -> str:
 
 
 def text(value: object) -> str:
-    """User text that GitHub shows as typed: no HTML tags made of `<` and `>`."""
-    return str(value).replace("<", "&lt;").replace(">", "&gt;")
+    """Inventory text (or a sentence quoting it) as Markdown that shows exactly as typed."""
+    return markdown_text(value)
 
 
 def cell(value: object) -> str:
-    """Text safe inside a GFM table cell."""
-    return text(value).replace("|", "\\|").replace("\n", " ").strip()
+    """Markdown safe inside a GFM table cell (inventory text in it already through `text`)."""
+    return markdown_cell(value)
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]], right: set[int]) -> list[str]:
-    """A GFM table; columns in `right` are right-aligned (numbers)."""
-    align = ["---:" if i in right else "---" for i in range(len(headers))]
-    lines = ["| " + " | ".join(cell(h) for h in headers) + " |", "|" + "|".join(align) + "|"]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
-    return lines
+    """A GFM table of Markdown cells; columns in `right` are right-aligned (numbers)."""
+    return markdown_table(headers, rows, right)
 
 
 def render_summary(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -> str:
@@ -256,8 +254,8 @@ def _cash_by_year(a: Analysis) -> list[str]:
 def _roadmap(a: Analysis) -> list[str]:
     cur = a.currency
     rows = [
-        [r.start, r.finish, f"{r.name} (`{r.system}`)", r.department, decision_text(r),
-         money(r.npv or 0.0, cur), a.why.get(r.system, "")]
+        [r.start, r.finish, f"{text(r.name)} (`{r.system}`)", text(r.department),
+         text(decision_text(r)), money(r.npv or 0.0, cur), text(a.why.get(r.system, ""))]
         for r in a.systems
         if r.modernised
     ]  # fmt: skip
@@ -272,7 +270,7 @@ def _platforms(a: Analysis) -> list[str]:
         return []
     cur = a.currency
     rows = [
-        [f"{p.name} (`{p.id}`)", p.start if p.start == p.finish else f"{p.start} – {p.finish}",
+        [f"{text(p.name)} (`{p.id}`)", p.start if p.start == p.finish else f"{p.start} – {p.finish}",
          p.ready, money(p.cost, cur),
          len(p.users)]
         for p in a.platforms
@@ -285,7 +283,7 @@ def _resources(a: Analysis) -> list[str]:
     if not a.resources:
         return []
     cur = a.currency
-    headers = ["Period", *[f"{r.name} ({r.unit or 'units'})" for r in a.resources]]
+    headers = ["Period", *[f"{text(r.name)} ({text(r.unit or 'units')})" for r in a.resources]]
     rows = [
         [period]
         + [
@@ -313,7 +311,7 @@ def _resources(a: Analysis) -> list[str]:
 def _departments(a: Analysis) -> list[str]:
     cur = a.currency
     rows = [
-        [d.department, money(d.pays_pv, cur), money(d.benefits_pv, cur),
+        [text(d.department), money(d.pays_pv, cur), money(d.benefits_pv, cur),
          money(d.benefits_pv - d.pays_pv, cur), money(d.cashable_annual, cur),
          money(d.non_cashable_annual, cur)]
         for d in a.departments
@@ -341,7 +339,8 @@ def _departments(a: Analysis) -> list[str]:
         *table(headers, rows, {1, 2, 3, 4, 5}),
     ]
     flows = [
-        [f["payer"], f["beneficiary"], f["cashable"], f["other"], f["pv"]] for f in cross_flows(a)
+        [text(f["payer"]), text(f["beneficiary"]), f["cashable"], f["other"], f["pv"]]
+        for f in cross_flows(a)
     ]
     if flows:
         headers = ["Paid by", "Lands in", "Cashable a year", "Non-cashable a year", "PV"]
@@ -357,9 +356,9 @@ def _departments(a: Analysis) -> list[str]:
 def _retained(a: Analysis) -> list[str]:
     past = set(a.retained_past_support)
     rows = [
-        [f"{r.name} (`{r.system}`)", r.department, r.criticality,
+        [f"{text(r.name)} (`{r.system}`)", text(r.department), r.criticality,
          (f"**{r.end_of_support}**" if r.system in past else r.end_of_support or ""),
-         a.why.get(r.system, "")]
+         text(a.why.get(r.system, ""))]
         for r in a.systems
         if not r.modernised
     ]  # fmt: skip
@@ -370,7 +369,10 @@ def _retained(a: Analysis) -> list[str]:
 
 
 def _assumptions(a: Analysis) -> list[str]:
-    rows = [[item.group, item.label, format_assumption(item, a.currency)] for item in a.assumptions]
+    rows = [
+        [text(item.group), text(item.label), text(format_assumption(item, a.currency))]
+        for item in a.assumptions
+    ]
     return [
         "",
         "<details><summary>Assumptions</summary>",

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from prioritiser.atomic import write_text_atomic
+from prioritiser.atomic import write_output_set
 from prioritiser.inventory import Inventory
 from prioritiser.model.reasons import money
 from prioritiser.scenarios.replan import (
@@ -26,6 +26,7 @@ from prioritiser.scenarios.replan import (
     replan_overlay,
 )
 from prioritiser.scenarios.variants import describe, rounded
+from prioritiser.textsafe import markdown_cell, markdown_text
 
 
 def changes_data(result: Replan, previous_path: str = "") -> dict[str, Any]:
@@ -62,11 +63,11 @@ def render_changes_md(result: Replan) -> str:
     kept = result.of("kept")
     in_flight = [c for c in kept if c.in_flight]
     lines = [
-        f"# Replan as of {result.as_of} — {inventory.portfolio.name}",
+        f"# Replan as of {result.as_of} — {markdown_text(inventory.portfolio.name)}",
         "",
         "| | |",
         "|---|---|",
-        f"| Scenario | {scenario} |",
+        f"| Scenario | {markdown_cell(markdown_text(scenario))} |",
         f"| Previous NPV | {money(old, currency)} |",
         f"| New NPV | **{money(new, currency)}** ({'+' if new >= old else ''}"
         f"{money(new - old, currency)}) |",
@@ -89,12 +90,15 @@ def render_changes_md(result: Replan) -> str:
             "|---|---|---:|---:|---:|---|",
         ]
         for o in result.overcommitted:
-            lines.append(
-                f"| {o.resource} | {o.period} | {quantity(inventory, o.resource, o.committed)} "
-                f"| {quantity(inventory, o.resource, o.capacity)} | "
-                f"{quantity(inventory, o.resource, o.committed - o.capacity)} | "
-                f"{', '.join(o.systems)} |"
-            )
+            cells = [
+                o.resource,
+                o.period,
+                quantity(inventory, o.resource, o.committed),
+                quantity(inventory, o.resource, o.capacity),
+                quantity(inventory, o.resource, o.committed - o.capacity),
+                ", ".join(o.systems),
+            ]
+            lines.append("| " + " | ".join(markdown_cell(markdown_text(c)) for c in cells) + " |")
         lines.append("")
     titles = {
         "changed": "Changed",
@@ -108,13 +112,19 @@ def render_changes_md(result: Replan) -> str:
             lines += ["None.", ""]
             continue
         for c in entries:
-            what = f"{describe(c.previous)} → {describe(c.new)}"
-            lines.append(f"- **{c.system}** ({c.detail}): {what}. Why: {c.why}.")
+            what = markdown_text(f"{describe(c.previous)} → {describe(c.new)}")
+            lines.append(
+                f"- **{markdown_text(c.system)}** ({markdown_text(c.detail)}): {what}. "
+                f"Why: {markdown_text(c.why)}."
+            )
         lines.append("")
     lines += [f"## Kept ({len(kept)})", ""]
     for c in kept:
         tag = " (in flight)" if c.in_flight else ""
-        lines.append(f"- **{c.system}**{tag}: {describe(c.new)}. {c.why[0].upper()}{c.why[1:]}.")
+        why = markdown_text(c.why[:1].upper() + c.why[1:])
+        lines.append(
+            f"- **{markdown_text(c.system)}**{tag}: {markdown_text(describe(c.new))}. {why}."
+        )
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -129,19 +139,24 @@ def render_overlay(original: Inventory, result: Replan) -> str:
     return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
+def changes_files(original: Inventory, result: Replan, previous_path: str = "") -> dict[str, str]:
+    """replan's own files, written with the roadmap's as one output set (`write_reports`)."""
+    return {
+        "replan-overlay.yaml": render_overlay(original, result),
+        "changes.md": render_changes_md(result),
+        "changes.json": render_changes_json(result, previous_path),
+    }
+
+
 def write_changes(
     outdir: Path, original: Inventory, result: Replan, previous_path: str = ""
 ) -> list[Path]:
-    return [
-        write_text_atomic(outdir / "replan-overlay.yaml", render_overlay(original, result)),
-        write_text_atomic(outdir / "changes.md", render_changes_md(result)),
-        write_text_atomic(outdir / "changes.json", render_changes_json(result, previous_path)),
-    ]
+    return write_output_set(outdir, changes_files(original, result, previous_path))
 
 
 def render_diagnosis(error: ReplanInfeasible, as_of: str) -> str:
     lines = [f"# Replan as of {as_of} is infeasible", ""]
-    lines += [f"- {finding}" for finding in error.findings]
+    lines += [f"- {markdown_text(finding)}" for finding in error.findings]
     return "\n".join(lines) + "\n"
 
 
@@ -152,7 +167,8 @@ def render_diagnosis_json(error: ReplanInfeasible, as_of: str) -> str:
 
 def write_diagnosis(outdir: Path, error: ReplanInfeasible, as_of: str) -> list[Path]:
     """Write diagnosis.json and diagnosis.md (the findings of an infeasible replan)."""
-    return [
-        write_text_atomic(outdir / "diagnosis.json", render_diagnosis_json(error, as_of)),
-        write_text_atomic(outdir / "diagnosis.md", render_diagnosis(error, as_of)),
-    ]
+    files = {
+        "diagnosis.json": render_diagnosis_json(error, as_of),
+        "diagnosis.md": render_diagnosis(error, as_of),
+    }
+    return write_output_set(outdir, files, order=("diagnosis.md",))

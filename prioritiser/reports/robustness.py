@@ -13,17 +13,17 @@ are for people.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from pathlib import Path
 from typing import Any
 
-from prioritiser.atomic import write_text_atomic
+from prioritiser.atomic import write_output_set
 from prioritiser.inventory.schema import OPTION_KINDS
 from prioritiser.model.reasons import money
 from prioritiser.reports.chart_page import figure_html
 from prioritiser.scenarios.robustness import DIMENSIONS, Robustness
+from prioritiser.textsafe import markdown_text, plotly_text, spreadsheet_csv
 
 
 def robustness_data(result: Robustness) -> dict[str, Any]:
@@ -55,7 +55,7 @@ def details_data(result: Robustness) -> dict[str, Any]:
 
 def render_samples_csv(result: Robustness) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = spreadsheet_csv(out)
     writer.writerow(
         ["sample", "baseline_npv", "breaches", "status", "reoptimised_npv", "modernised"]
     )
@@ -80,7 +80,7 @@ def render_markdown(result: Robustness) -> str:
     currency = inventory.portfolio.currency
     npv = result.npv_summary()
     lines = [
-        f"# Robustness — {inventory.portfolio.name}",
+        f"# Robustness — {markdown_text(inventory.portfolio.name)}",
         "",
         f"{result.samples} samples (seed {study.seed}) of cost, duration and benefit "
         "multipliers per option kind.",
@@ -111,7 +111,7 @@ def render_markdown(result: Robustness) -> str:
     for resource, p in result.breach_probability().items():
         worst = sorted(by_period[resource].items(), key=lambda kv: (-kv[1], kv[0]))[:3]
         text = ", ".join(f"{period} ({100 * share:.0f} %)" for period, share in worst) or "—"
-        lines.append(f"| {resource} | {100 * p:.1f} % | {text} |")
+        lines.append(f"| {markdown_text(resource)} | {100 * p:.1f} % | {text} |")
     lines += [
         "",
         "## How often each system is modernised when re-optimised",
@@ -164,12 +164,12 @@ def render_chart(result: Robustness) -> str:
     percentiles = ", ".join(f"{k} {money(npv[k], currency)}" for k in ("p10", "p50", "p90"))
     figure.update_layout(
         title=(
-            f"NPV across {result.samples} samples — {inventory.portfolio.name}<br>"
+            f"NPV across {result.samples} samples — {plotly_text(inventory.portfolio.name)}<br>"
             f"<sup>baseline roadmap on sampled figures: {percentiles}; planned "
             f"{money(result.study.baseline.objective or 0.0, currency)}</sup>"
         ),
         barmode="overlay",
-        xaxis_title=f"NPV ({currency})",
+        xaxis_title=f"NPV ({plotly_text(currency)})",
         yaxis_title="samples",
         template="plotly_white",
     )
@@ -178,16 +178,12 @@ def render_chart(result: Robustness) -> str:
 
 def write_robustness(outdir: Path, result: Robustness) -> list[Path]:
     """Write every output atomically, robustness.json last."""
-    return [
-        write_text_atomic(outdir / "robustness.html", render_chart(result)),
-        write_text_atomic(outdir / "robustness.md", render_markdown(result)),
-        write_text_atomic(outdir / "samples.csv", render_samples_csv(result)),
-        write_text_atomic(
-            outdir / "robustness-details.json",
-            json.dumps(details_data(result), indent=2, ensure_ascii=False) + "\n",
-        ),
-        write_text_atomic(
-            outdir / "robustness.json",
-            json.dumps(robustness_data(result), indent=2, ensure_ascii=False) + "\n",
-        ),
-    ]
+    files = {
+        "robustness.html": render_chart(result),
+        "robustness.md": render_markdown(result),
+        "samples.csv": render_samples_csv(result),
+        "robustness-details.json": json.dumps(details_data(result), indent=2, ensure_ascii=False)
+        + "\n",
+        "robustness.json": json.dumps(robustness_data(result), indent=2, ensure_ascii=False) + "\n",
+    }
+    return write_output_set(outdir, files, order=("robustness.json",))

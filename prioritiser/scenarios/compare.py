@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from prioritiser.errors import UsageError
 from prioritiser.inventory import Inventory, PeriodAxis, parse_period
+from prioritiser.inventory.yamlsafe import load_yaml_file
 from prioritiser.model import PlanOptions, plan
 from prioritiser.roadmap import Decision, Roadmap
 from prioritiser.scenarios.variants import (
@@ -158,10 +157,7 @@ def compare(
 
 def scenario_description(path: Path) -> str:
     """The `description:` of an overlay file ("" when it has none or cannot be read)."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
-        return ""
+    data = load_yaml_file(path).data  # the one safe loader (the overlay was loaded with it)
     value = data.get("description") if isinstance(data, dict) else None
     return str(value).strip() if value else ""
 

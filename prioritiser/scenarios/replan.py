@@ -37,11 +37,13 @@ model's diagnosis when `prioritiser.model.diagnose` is available.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from prioritiser.certify import certify_roadmap, check_consistency
 from prioritiser.check import check_roadmap
 from prioritiser.economics import Economics
 from prioritiser.errors import Infeasible, UsageError
@@ -141,6 +143,8 @@ class Replan:
 def stability_weight(previous: Roadmap, spec: str | float | None) -> float:
     """W from `--stability`: money (`250000`), a share (`0.5%`), or the default 0.1 % of NPV."""
     base = abs(previous.objective or 0.0)
+    if not math.isfinite(base):  # a NaN weight would leave the solver searching forever
+        raise UsageError(f"the previous roadmap's objective {previous.objective} is not finite")
     if spec is None:
         return DEFAULT_STABILITY_SHARE * base
     text = str(spec).strip()
@@ -353,10 +357,12 @@ def replan_overlay(original: Inventory, locked: Inventory, as_of: str) -> dict[s
 
 
 def check_previous(inventory: Inventory, previous: Roadmap) -> None:
-    """The previous roadmap must hold a plan that speaks about this inventory."""
+    """The previous roadmap must hold a plan that speaks about this inventory, with figures
+    that are finite and agree among themselves (`check_consistency`: the inventory may have
+    changed since, so its NPVs are not recomputed)."""
     if not previous.has_plan:
         raise ReplanConflict([f"the previous roadmap has no plan (status '{previous.status}')"])
-    problems = []
+    problems = [v.message for v in check_consistency(previous)]
     axis = inventory.axis
     for d in previous.decisions:
         if not inventory.has_system(d.system):
@@ -482,15 +488,16 @@ def replan(
     label = locked.axis.label(index)
     if not roadmap.has_plan:
         return Replan(locked, previous, roadmap, label, weight, (), None, tuple(over))
-    violations = check_roadmap(locked, roadmap)
+    changes = tuple(explain_changes(locked, previous, roadmap, index, weight, reference))
+    result = Replan(locked, previous, roadmap, label, weight, changes, None, tuple(over))
+    bound = stability.penalised_bound(locked)
+    result = replace(result, roadmap=_stable_gap(result, bound), penalty_bound=bound)
+    violations = certify_roadmap(locked, result.roadmap)  # as written: bound and gap restated
     if violations:
         from prioritiser.scenarios.variants import RoadmapCheckFailed
 
         raise RoadmapCheckFailed("the replan", violations)
-    changes = tuple(explain_changes(locked, previous, roadmap, index, weight, reference))
-    result = Replan(locked, previous, roadmap, label, weight, changes, None, tuple(over))
-    bound = stability.penalised_bound(locked)
-    return replace(result, roadmap=_stable_gap(result, bound), penalty_bound=bound)
+    return result
 
 
 def _stable_gap(result: Replan, bound: float | None) -> Roadmap:
@@ -504,7 +511,9 @@ def _stable_gap(result: Replan, bound: float | None) -> Roadmap:
             return roadmap  # proven within the asked gap; the exact figure is not reported
         return replace(roadmap, bound=None, gap=None)
     slack = max(0.0, bound - value)
-    gap = slack / max(abs(value), 1.0)
+    # Stated against the roadmap's own objective, so that gap = (bound − objective) /
+    # |objective| holds in roadmap.json as in every other roadmap (`certify` checks it).
+    gap = slack / max(abs(roadmap.objective), 1.0)
     return replace(roadmap, bound=roadmap.objective + slack, gap=gap)
 
 

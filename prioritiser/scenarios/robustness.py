@@ -57,6 +57,8 @@ from __future__ import annotations
 
 import math
 import random
+import re
+import socket
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
@@ -294,6 +296,36 @@ class DaskUnavailable(UsageError):
     """`--dask-scheduler` was given but dask.distributed is not installed (exit 2)."""
 
 
+class DaskUnreachable(ConnectionError):
+    """The Dask scheduler address is well formed but nothing answers there."""
+
+
+_SCHEDULER = re.compile(
+    r"^(?P<scheme>tcp|tls|ws|wss)://(?P<host>\[[^\]]+\]|[^:/\s]+):(?P<port>\d{1,5})$"
+)
+PROBE_SECONDS = 5.0
+
+
+def check_scheduler(address: str, timeout: float = PROBE_SECONDS) -> None:
+    """Fail fast on a Dask scheduler address: malformed is a UsageError, no answer within
+    `timeout` seconds is DaskUnreachable. Without this, a typo meant a wait of 20–40 s and
+    then a traceback from deep inside distributed."""
+    if address.startswith("inproc://"):
+        return  # a scheduler in this very process (tests, notebooks): nothing to probe
+    match = _SCHEDULER.match(address.strip())
+    if match is None or not 0 < int(match["port"]) < 65536:
+        raise UsageError(
+            f"--dask-scheduler {address!r} is not a scheduler address like tcp://host:8786"
+        )
+    host = match["host"].strip("[]")
+    try:
+        with socket.create_connection((host, int(match["port"])), timeout=timeout):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        raise DaskUnreachable(f"nothing answers at {address} ({reason})") from exc
+
+
 def robustness(
     inventory: Inventory,
     baseline: Roadmap,
@@ -354,6 +386,7 @@ def _on_dask(study: Study, samples: int, address: str) -> Iterator[SampleResult]
         raise DaskUnavailable(
             "--dask-scheduler needs dask.distributed: pip install 'prioritiser[distributed]'"
         ) from exc
+    check_scheduler(address)
     with Client(address, set_as_default=False, timeout="20s") as client:
         shared = client.scatter(study, broadcast=True)
         futures = [client.submit(run_sample, shared, i, pure=False) for i in range(samples)]

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from prioritiser.check import Violation, check_roadmap
+from prioritiser.certify import certify_roadmap
+from prioritiser.check import Violation
 from prioritiser.errors import CheckFailed
 from prioritiser.inventory import Inventory, System
 from prioritiser.roadmap import Decision, PlatformBuild, Roadmap
@@ -30,9 +31,9 @@ class RoadmapCheckFailed(CheckFailed):
 
 
 def verified(inventory: Inventory, roadmap: Roadmap, what: str) -> Roadmap:
-    """`roadmap` itself when it has no plan or passes `check_roadmap`; raise otherwise."""
+    """`roadmap` itself when it has no plan or passes `certify_roadmap`; raise otherwise."""
     if roadmap.has_plan:
-        violations = check_roadmap(inventory, roadmap)
+        violations = certify_roadmap(inventory, roadmap)
         if violations:
             raise RoadmapCheckFailed(what, violations)
     return roadmap

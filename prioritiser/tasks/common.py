@@ -3,7 +3,6 @@ and the errors raised when a solve ends without a roadmap."""
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +20,7 @@ from prioritiser.model import PlanOptions, plan
 from prioritiser.model.diagnose import diagnose
 from prioritiser.reports.diagnosis import write_diagnosis
 from prioritiser.roadmap import Roadmap
+from prioritiser.roadmap_file import RoadmapContentError, RoadmapFileError, read_roadmap
 from prioritiser.scenarios.variants import RoadmapCheckFailed
 from prioritiser.tasks.listener import Listener
 
@@ -72,28 +72,17 @@ def output_folder(path: str | Path) -> Path:
 
 
 def read_roadmap_file(path: Path) -> Roadmap:
-    """Read roadmap.json; a missing or malformed file is a one-line usage error."""
+    """Read roadmap.json strictly (`prioritiser.roadmap_file`): a file that is not a
+    roadmap, or one whose content is malformed (each problem a detail line), is a usage
+    error (exit 2) — the file given cannot be used."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise UsageError(f"roadmap {path} does not exist") from exc
-    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read roadmap {path}: {exc}") from exc
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
+        return read_roadmap(path)
+    except RoadmapFileError as exc:
+        raise UsageError(str(exc)) from exc
+    except RoadmapContentError as exc:
         raise UsageError(
-            f"roadmap {path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from exc
-    if not isinstance(data, dict):
-        raise UsageError(f"roadmap {path} must be a JSON object, as `plan` writes")
-    try:
-        return Roadmap.from_dict(data)
-    except KeyError as exc:
-        raise UsageError(f"roadmap {path} has no {exc.args[0]!r} field") from exc
-    except (TypeError, AttributeError, ValueError) as exc:
-        raise UsageError(
-            f"roadmap {path} does not have the shape of a roadmap.json ({exc})"
+            f"roadmap {path} is malformed ({exc})",
+            details=[f"error: {path}: {problem}" for problem in exc.problems],
         ) from exc
 
 

@@ -13,7 +13,7 @@ from prioritiser.model import PlanOptions, plan
 from prioritiser.model.diagnose import diagnose
 from prioritiser.model.solve import ProgressFn
 from prioritiser.roadmap import Roadmap
-from prioritiser.tasks.common import load, time_limit_error
+from prioritiser.tasks.common import load, read_roadmap_file, time_limit_error
 from prioritiser.tasks.listener import SILENT, Listener
 
 
@@ -54,10 +54,7 @@ def explain_decision(request: ExplainRequest, listener: Listener = SILENT) -> Ex
 
 def _read(inventory: Inventory, path: Path, listener: Listener) -> Roadmap:
     """The roadmap in `path`, which must have been planned from this inventory."""
-    try:
-        roadmap = Roadmap.read(path)
-    except (ValueError, KeyError, TypeError) as exc:
-        raise UsageError(f"cannot read roadmap {path}: {exc}") from exc
+    roadmap = read_roadmap_file(path)
     if roadmap.periods != inventory.axis.labels:
         raise UsageError(
             f"roadmap {path} plans {len(roadmap.periods)} periods from "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from prioritiser.check import check_roadmap
+from prioritiser.certify import certify_roadmap
 from prioritiser.errors import CheckFailed, Interrupted
 from prioritiser.inventory import Inventory
 from prioritiser.model import PlanOptions
@@ -78,7 +78,7 @@ def planned_roadmap(
             f"interrupted: keeping the best roadmap found so far (within {gap:.2f} % of optimal)"
         )
     require_plan(roadmap, options, listener, inventory, outdir, what="")
-    violations = check_roadmap(inventory, roadmap)
+    violations = certify_roadmap(inventory, roadmap)
     if violations:
         raise CheckFailed(
             "internal error: the solver's roadmap failed the independent check; nothing was "

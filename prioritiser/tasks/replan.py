@@ -64,8 +64,12 @@ def replan_estate(request: ReplanRequest, listener: Listener = SILENT) -> Replan
     out = output_folder(default_output(request.outdir, request.inventory, "replan"))
     result = _replanned(request, loaded, previous, weight, options, out, listener)
     _require_plan(result, options)
-    written = write_reports(out, result.inventory, result.roadmap, _run_options(request, result))
-    written += replan_report.write_changes(out, loaded, result, str(request.previous))
+    changes = replan_report.changes_files(loaded, result, str(request.previous))
+    options_run = _run_options(request, result)
+    # The roadmap was planned with replan's overlay on top of the scenarios: `report` applies it.
+    written = write_reports(
+        out, result.inventory, result.roadmap, options_run, changes, ("replan-overlay.yaml",)
+    )
     for o in result.overcommitted:
         listener.warning(
             f"work in flight needs {o.committed:,.0f} of {o.resource} in {o.period}, "

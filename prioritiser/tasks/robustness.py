@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from prioritiser.check import check_roadmap
+from prioritiser.certify import certify_roadmap
 from prioritiser.errors import CheckFailed, PrioritiserError, UsageError
 from prioritiser.inventory import Inventory
 from prioritiser.model import PlanOptions
@@ -54,6 +54,9 @@ def assess_robustness(request: RobustnessRequest, listener: Listener = SILENT) -
     """Sample, evaluate the baseline roadmap on each sample, re-optimise, write the files."""
     if request.workers is not None and request.dask_scheduler:
         raise UsageError("give either --workers or --dask-scheduler, not both")
+    if request.dask_scheduler:
+        with _dask_errors(request.dask_scheduler):
+            robustness_stage.check_scheduler(request.dask_scheduler)  # before any planning
     loaded = load(request.inventory, request.scenarios, listener)
     options = request.options or PlanOptions()
     out = output_folder(default_output(request.outdir, request.inventory, "robustness"))
@@ -99,7 +102,7 @@ def _baseline(
     """The roadmap to stress: read (and checked) from `path`, or planned now."""
     if path is not None:
         roadmap = read_roadmap_file(path)
-        violations = check_roadmap(inventory, roadmap)
+        violations = certify_roadmap(inventory, roadmap)
         if violations:
             raise CheckFailed(
                 f"roadmap {path} is not feasible for this inventory",

@@ -3,8 +3,12 @@
 A catalog is registered through Location entities (`kind: Location`, `spec.target` or
 `spec.targets`); their relative file targets are followed, globs included. A target is
 never fetched from a URL and never read from outside the catalog root (the SOURCE
-folder, or the folder of the SOURCE file): either is refused with a message. Every file is
-read once, however many Locations name it.
+folder, or the folder of the SOURCE file), whether it is written so (`../x.yaml`, an
+absolute path) or reaches there through a symlink; a catalog file in the folder that links
+outside is not read either (`prioritiser.paths`, the one check every reader uses). Every
+file is read once, however many Locations name it, and alias expansion has one budget for
+every document of every file read (`AliasBudget`): many small documents cannot each spend
+the allowance.
 
 The lint reports keys Backstage does not know in the sections we read (`metadata`, `spec`
 of the well-known kinds, the top level) with a did-you-mean, and says where a misplaced
@@ -24,7 +28,8 @@ from prioritiser.inventory.importers.yamldocs import load_yaml_documents
 from prioritiser.inventory.messages import did_you_mean
 from prioritiser.inventory.problems import Location, display_path
 from prioritiser.inventory.schema import Dependency
-from prioritiser.inventory.yamlsafe import LoadedYaml
+from prioritiser.inventory.yamlsafe import AliasBudget, LoadedYaml
+from prioritiser.paths import lexically_inside, outside, outside_message
 
 DEFAULT_NAMESPACE = "default"
 ANNOTATION = "prioritiser/"
@@ -126,8 +131,14 @@ def catalog_files(source: Path) -> list[Path]:
 
 def read_entities(source: Path, result: ImportResult) -> list[Entity]:
     """Every entity of the catalog, following Location targets; duplicates reported."""
-    reader = _Reader(catalog_root(source), result)
+    reader = _Reader(source, result)
     for path in catalog_files(source):
+        # SOURCE itself was named by the user; what a folder holds was not.
+        target = outside(reader.root, path) if source.is_dir() else None
+        if target is not None:
+            where = Location(display_path(path), 1)
+            result.skip(f"not read: {outside_message(target, 'the catalog folder')}", where)
+            continue
         reader.queue(path)
     reader.run()
     if reader.ignored:
@@ -136,14 +147,16 @@ def read_entities(source: Path, result: ImportResult) -> list[Entity]:
 
 
 class _Reader:
-    def __init__(self, root: Path, result: ImportResult):
-        self.root = root
+    def __init__(self, source: Path, result: ImportResult):
+        self.root = catalog_root(source)
+        self.given = source if source.is_dir() else source.parent  # the root as written
         self.result = result
         self.entities: list[Entity] = []
         self.first: dict[tuple[str, str, str], Entity] = {}
         self.pending: list[Path] = []
         self.seen: set[Path] = set()
         self.ignored = 0
+        self.budget = AliasBudget()  # one alias-expansion budget for every file and document
 
     def queue(self, path: Path) -> None:
         resolved = path.resolve()
@@ -156,7 +169,7 @@ class _Reader:
             self.read(self.pending.pop(0))
 
     def read(self, path: Path) -> None:
-        documents, problems = load_yaml_documents(path, display_path(path))
+        documents, problems = load_yaml_documents(path, display_path(path), self.budget)
         for problem in problems:
             self.result.skip(f"not read: {problem.message}", problem.location)
         for doc in documents:
@@ -215,15 +228,15 @@ class _Reader:
             matches = [Path(pattern)]
         found = False
         for match in matches:
-            resolved = match.resolve()
-            if not resolved.is_relative_to(self.root):
-                self.result.skip(
-                    f"{location.ref}: target '{value}' is outside the catalog root "
-                    f"{display_path(self.root)}; not read",
-                    at,
-                )
+            leads_to = outside(self.root, match)
+            if leads_to is not None:
+                if lexically_inside(self.given, match):  # written inside, a symlink leads out
+                    why = outside_message(leads_to, "the catalog folder")
+                else:
+                    why = f"is outside the catalog root {display_path(self.root)}"
+                self.result.skip(f"{location.ref}: target '{value}' {why}; not read", at)
                 return
-            if resolved.is_file():
+            if match.resolve().is_file():
                 found = True
                 self.queue(match)
         if not found and not optional:

@@ -45,7 +45,8 @@ from prioritiser.inventory.schema import (
     System,
 )
 from prioritiser.inventory.writer import InventoryDraft
-from prioritiser.inventory.yamlsafe import LoadedYaml, Path_, load_yaml_file
+from prioritiser.inventory.yamlsafe import AliasBudget, LoadedYaml, Path_, load_yaml_file
+from prioritiser.paths import outside, outside_message
 
 FOLDER = "overrides"
 SECTIONS = ("exclude", "systems", "platforms", "portfolio", "resources", "risk", "objective")
@@ -330,15 +331,24 @@ def _place(line: str) -> tuple[str, int, str]:
 
 
 def load_overrides(root: str | Path) -> Overrides:
-    """Every `overrides/*.yaml` under the inventory folder `root` (none is fine)."""
+    """Every `overrides/*.yaml` under the inventory folder `root` (none is fine).
+
+    Read like the inventory's own files: one that links outside the inventory is refused
+    (`prioritiser.paths`), and every file shares one alias-expansion budget.
+    """
     folder = Path(root) / FOLDER
     overrides = Overrides()
     if not folder.is_dir():
         return overrides
+    budget = AliasBudget()
     for path in sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml")):
         shown = display_path(path)
         overrides.files.append(shown)
-        loaded = load_yaml_file(path, shown)
+        target = outside(Path(root), path)
+        if target is not None:
+            overrides.errors.append(Problem(outside_message(target), Location(shown, 1)))
+            continue
+        loaded = load_yaml_file(path, shown, budget)
         overrides.errors += loaded.problems
         if loaded.data is None:
             continue

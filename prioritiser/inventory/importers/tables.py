@@ -12,6 +12,7 @@ The mapping of rows to systems is in `table_import`; this module only reads.
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,13 +127,44 @@ def read_csv_table(path: str | Path, header_row: int | None = 1) -> tuple[Table,
 
 
 def excel_sheets(path: str | Path) -> list[str]:
-    """The sheet names of a workbook (TableError if it cannot be opened)."""
+    """The sheet names of a workbook (TableError if it cannot be opened). Every workbook
+    read (xlsx, leanix, servicenow, several sources) starts here, so every one is checked
+    by `check_workbook_size` before openpyxl parses anything."""
     shown = display_path(Path(path))
+    check_workbook_size(Path(path), shown)
     try:
         with pd.ExcelFile(path) as book:
             return [str(name) for name in book.sheet_names]
     except Exception as exc:  # openpyxl raises many kinds of errors for a bad workbook
         raise TableError(f"{shown}: cannot open as an Excel workbook: {_first_line(exc)}") from exc
+
+
+def check_workbook_size(path: Path, shown: str) -> None:
+    """Refuse a workbook whose file, or whose unpacked parts, exceed the file-size limit.
+
+    An .xlsx is a zip: a 500 KB file can unpack to hundreds of MB of XML that openpyxl
+    would parse for minutes. The zip's directory states each part's size, so the limit
+    CSV and YAML files have is applied to the unpacked total before anything is parsed.
+    """
+    limit = max_file_bytes()
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise TableError(f"{shown}: cannot read file: {exc.strerror or exc}") from exc
+    if size > limit:
+        raise TableError(f"{shown}: file is {size:,} bytes, over the {limit:,}-byte limit")
+    if not zipfile.is_zipfile(path):
+        return  # not a workbook at all: pandas says so below
+    try:
+        with zipfile.ZipFile(path) as book:
+            unpacked = sum(max(info.file_size, 0) for info in book.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise TableError(f"{shown}: cannot open as an Excel workbook: {exc}") from exc
+    if unpacked > limit:
+        raise TableError(
+            f"{shown}: workbook unpacks to {unpacked:,} bytes, over the {limit:,}-byte limit "
+            "(raise it with PRIORITISER_MAX_FILE_BYTES if this is intended)"
+        )
 
 
 def find_sheet(sheets: Sequence[str], wanted: str | None, shown: str) -> str:
@@ -159,15 +191,7 @@ def read_excel_table(
     """
     path = Path(path)
     shown = display_path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise TableError(f"{shown}: cannot read file: {exc.strerror or exc}") from exc
-    if size > max_file_bytes():
-        raise TableError(
-            f"{shown}: file is {size:,} bytes, over the {max_file_bytes():,}-byte limit"
-        )
-    name = find_sheet(excel_sheets(path), sheet, shown)
+    name = find_sheet(excel_sheets(path), sheet, shown)  # sizes checked before parsing
     try:
         grid = pd.read_excel(path, sheet_name=name, dtype=str, header=None, keep_default_na=False)
     except Exception as exc:  # see excel_sheets

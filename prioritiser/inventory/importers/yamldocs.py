@@ -14,6 +14,7 @@ import yaml
 from prioritiser.inventory.problems import Location, Problem
 from prioritiser.inventory.yamlsafe import (
     MAX_DEPTH,
+    AliasBudget,
     LoadedYaml,
     _Budget,
     _Builder,
@@ -26,22 +27,26 @@ MAX_DOCUMENTS = 100_000
 
 
 def load_yaml_documents(
-    path: Path, shown: str | None = None
+    path: Path, shown: str | None = None, budget: AliasBudget | None = None
 ) -> tuple[list[LoadedYaml], list[Problem]]:
     """Every non-empty document of a YAML file, each with the line of every key and item.
 
     Problems (unreadable file, invalid YAML, refused content) are returned, never raised;
-    the documents before an invalid one are still returned.
+    the documents before an invalid one are still returned. Alias expansion is bounded by
+    one `budget` for every document (pass the same one for every file of an import).
     """
     shown = shown or str(path)
     text, problems = read_text(path, shown)
     if text is None:
         return [], problems
-    return load_yaml_documents_text(text, shown)
+    return load_yaml_documents_text(text, shown, budget)
 
 
-def load_yaml_documents_text(text: str, shown: str) -> tuple[list[LoadedYaml], list[Problem]]:
+def load_yaml_documents_text(
+    text: str, shown: str, budget: AliasBudget | None = None
+) -> tuple[list[LoadedYaml], list[Problem]]:
     """Every non-empty document of YAML text (see `load_yaml_documents`)."""
+    budget = budget if budget is not None else AliasBudget()
     documents: list[LoadedYaml] = []
     problems: list[Problem] = []
     loader = _Loader(text)
@@ -77,7 +82,7 @@ def load_yaml_documents_text(text: str, shown: str) -> tuple[list[LoadedYaml], l
                     )
                 )
                 break
-            document = _build(node, shown)
+            document = _build(node, shown, budget)
             problems.extend(document.problems)
             if document.data is not None:
                 documents.append(document)
@@ -86,9 +91,9 @@ def load_yaml_documents_text(text: str, shown: str) -> tuple[list[LoadedYaml], l
     return documents, problems
 
 
-def _build(node: yaml.Node, shown: str) -> LoadedYaml:
+def _build(node: yaml.Node, shown: str, budget: AliasBudget) -> LoadedYaml:
     document = LoadedYaml(shown, None)
-    builder = _Builder(document, _distinct_nodes(node))
+    builder = _Builder(document, _distinct_nodes(node), budget)
     try:
         document.data = builder.build(node, ())
     except _Budget as exc:
