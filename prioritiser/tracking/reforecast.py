@@ -324,15 +324,19 @@ def _previous_roadmap(
         decisions.append(
             replace(p.decision, start=axis.label(start), finish=axis.label(finish), npv=0.0)
         )
+    platforms = list(baseline.platforms)
+    # It states no values of its own (replan weighs changes, not these NPVs): its objective
+    # is what its figures add up to, as replan holds every previous roadmap to.
+    objective = sum(d.npv for d in decisions) - sum(b.cost_pv for b in platforms)
     return Roadmap(
         status="feasible",
-        objective=baseline.objective,
+        objective=objective,
         bound=None,
         gap=None,
         solver=SolverInfo(name="actuals"),
         periods=axis.labels,
         decisions=decisions,
-        platforms=list(baseline.platforms),
+        platforms=platforms,
     )
 
 
