@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from prioritiser.certify import check_consistency
 from prioritiser.errors import Problem, UsageError
 from prioritiser.inventory import Inventory
 from prioritiser.inventory.actuals import Actuals
@@ -127,10 +128,14 @@ def as_of_index(inventory: Inventory, as_of: str) -> int:
 
 
 def check_baseline(inventory: Inventory, baseline: Roadmap) -> list[str]:
-    """Why the baseline roadmap cannot be tracked against this inventory (empty: it can)."""
+    """Why the baseline roadmap cannot be tracked against this inventory (empty: it can).
+
+    Held to what replan holds `--previous` to (`check_consistency`): finite figures that
+    agree among themselves. Its NPVs are not recomputed — the inventory's estimates may have
+    moved on since the baseline was approved, and that is what tracking is about."""
     if not baseline.has_plan:
         return [f"the baseline roadmap has no plan (status '{baseline.status}')"]
-    problems = []
+    problems = [v.message for v in check_consistency(baseline)]
     for d in baseline.decisions:
         if not inventory.has_system(d.system):
             problems.append(f"the baseline's system {d.system!r} is not in the inventory")
