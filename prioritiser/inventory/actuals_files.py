@@ -19,7 +19,7 @@ from prioritiser.inventory.estate import CAPEX
 from prioritiser.inventory.messages import did_you_mean
 from prioritiser.inventory.problems import Location, Problem, display_path
 from prioritiser.inventory.raw import RawInventory
-from prioritiser.inventory.yamlsafe import LoadedYaml, load_yaml_file, read_text
+from prioritiser.inventory.yamlsafe import LoadedYaml, forbidden_character, read_text
 
 SECTION = "actuals"
 FOLDER = "actuals"
@@ -35,26 +35,21 @@ def actual_files(root: Path) -> list[Path]:
 
 
 def gather(root: Path) -> RawInventory:
-    """Every actuals row as plain data, each path located in its file (one pass)."""
-    raw = RawInventory(data={SECTION: []})
+    """Every actuals row as plain data, each path located in its file (one pass).
+
+    Read like the inventory's own files (`RawInventory.read`): a file that links outside
+    the inventory is refused, and every YAML file shares one alias-expansion budget."""
+    raw = RawInventory(data={SECTION: []}, root=root)
     shown_root = display_path(root)
-    inside = root.resolve()
     for path in actual_files(root):
         shown = f"{shown_root}/{path.relative_to(root).as_posix()}"
-        if not path.resolve().is_relative_to(inside):
-            # As for systems files: content from outside the inventory is never read.
-            raw.problems.append(
-                Problem(
-                    f"links outside the inventory (to {path.resolve()}); copy the file in instead",
-                    Location(shown, 1),
-                )
-            )
-            continue
-        raw.files.append(path)
         if path.suffix.lower() == ".csv":
-            _add_csv(raw, path, shown)
+            if raw.admit(path, shown):
+                _add_csv(raw, path, shown)
         else:
-            _add_yaml(raw, load_yaml_file(path, shown))
+            loaded = raw.read(path, shown)
+            if loaded is not None:
+                _add_yaml(raw, loaded)
     return raw
 
 
@@ -125,7 +120,11 @@ def _columns(raw: RawInventory, header: list[str], where: Location) -> list[tupl
     out: list[tuple[str, ...] | None] = []
     for name in header:
         head, dot, rest = name.partition(".")
-        if name in seen:
+        refused = _refused_text(name)
+        if refused:
+            raw.problems.append(Problem(f"a column name {refused}", where))
+            out.append(None)
+        elif name in seen:
             raw.problems.append(Problem(f"column '{name}' appears twice", where, name))
             out.append(None)
         elif (dot and head in NESTED and rest) or (not dot and name in COLUMNS):
@@ -155,6 +154,10 @@ def _csv_row(
         if key is None or not text:
             continue  # an empty cell is a field left out
         raw.locations[(*base, *key)] = where
+        refused = _refused_text(text)
+        if refused:
+            raw.problems.append(Problem(f"the cell {refused}", where, raw.display((*base, *key))))
+            continue
         value: Any = text
         if key[0] in NUMERIC:
             value = float(text) if _NUMBER.fullmatch(text) else None
@@ -174,3 +177,13 @@ def _csv_row(
             row[key[0]] = value
     raw.locations[base] = where
     return row
+
+
+def _refused_text(text: str) -> str:
+    """Why a CSV cell's text is refused ('' when it is not): the control and direction
+    characters the YAML loader refuses (`yamlsafe.forbidden_character`), in the same words."""
+    character = forbidden_character(text)
+    if character is None:
+        return ""
+    what = "a control character" if character < "U+0100" else "a direction override"
+    return f"holds {character}, {what}; remove it"
