@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from prioritiser.check import check_roadmap
+from prioritiser.certify import certify_roadmap
 from prioritiser.errors import CheckFailed
 from prioritiser.inventory import Inventory, System
 from prioritiser.inventory.money import costs_patch
@@ -146,7 +146,9 @@ def reforecast(
         "capacities of replanning from the next period (written by `prioritiser track`)."
     )
     checked = apply(combined)
-    violations = check_roadmap(checked, result.roadmap)
+    # Certified as `check` and `report` will read it back: the rules and every figure it
+    # states, recomputed from the inventory with the written overlay.
+    violations = certify_roadmap(checked, result.roadmap)
     if violations:
         raise CheckFailed(
             "internal error: the re-forecast fails the independent check against its own "
