@@ -1,4 +1,4 @@
-"""The re-forecast's folder: a full plan (`write_reports`), what changed from the baseline and
+"""The re-forecast's folder: a full plan (`report_set`), what changed from the baseline and
 why (changes.md, changes.json) and the overlay `check` re-verifies it with — or, when no
 re-forecast exists, the findings (diagnosis.md, diagnosis.json)."""
 
@@ -12,11 +12,10 @@ from typing import Any
 
 import yaml
 
-from prioritiser.atomic import write_text_atomic
 from prioritiser.inventory import SourceFile
 from prioritiser.inventory.problems import display_path
 from prioritiser.model.reasons import money
-from prioritiser.reports import write_reports
+from prioritiser.reports import ReportSet, report_set
 from prioritiser.reports.tracking.data import REFORECAST, TrackingInputs, rounded
 from prioritiser.textsafe import markdown_table, markdown_text
 from prioritiser.tracking import Tracking
@@ -32,28 +31,33 @@ def overlay_yaml(overlay: dict[str, Any]) -> str:
     return header + body
 
 
-def write_reforecast(folder: Path, t: Tracking, inputs: TrackingInputs) -> list[Path]:
-    """Write the re-forecast's files into `folder` (roadmap.json last of the plan's)."""
+def reforecast_set(folder: Path, t: Tracking, inputs: TrackingInputs) -> ReportSet | None:
+    """The re-forecast's folder as an output set (nothing is written): a full roadmap folder
+    (`report_set`: the reports, manifest.json, the copy of the inventory) with changes.md,
+    changes.json and the overlay, which the manifest records as the scenario the roadmap was
+    planned with — so `report` and `check` work from the folder alone. Without a re-forecast,
+    its findings (diagnosis.md, diagnosis.json); None when the horizon has ended."""
     future = t.reforecast
     roadmap = future.roadmap
     if roadmap is None or future.inventory is None:
         if not future.findings or future.first not in t.inventory.axis.labels:
-            return []
-        return [
-            write_text_atomic(folder / "diagnosis.md", render_diagnosis_md(t)),
-            write_text_atomic(folder / "diagnosis.json", render_diagnosis_json(t)),
-        ]
+            return None
+        files: dict[str, str | bytes] = {
+            "diagnosis.md": render_diagnosis_md(t),
+            "diagnosis.json": render_diagnosis_json(t),
+        }
+        return ReportSet(files, files, frozenset(), ())
     overlay_text = overlay_yaml(future.overlay)
+    # The overlay was applied from a scratch file; the set records it as the file it holds.
     shown = display_path(folder / OVERLAY)
     overlay_source = SourceFile(shown, hashlib.sha256(overlay_text.encode("utf-8")).hexdigest())
     inventory = replace(future.inventory, sources=(*t.inventory.sources, overlay_source))
-    written = [write_text_atomic(folder / OVERLAY, overlay_text)]
-    written += [
-        write_text_atomic(folder / "changes.json", render_changes_json(t)),
-        write_text_atomic(folder / "changes.md", render_changes_md(t, inputs)),
-    ]
-    written += write_reports(folder, inventory, roadmap, inputs.run)
-    return written
+    extra: dict[str, str | bytes] = {
+        OVERLAY: overlay_text,
+        "changes.json": render_changes_json(t),
+        "changes.md": render_changes_md(t, inputs),
+    }
+    return report_set(folder, inventory, roadmap, inputs.run, extra, overlays=(OVERLAY,))
 
 
 def changes_data(t: Tracking) -> dict[str, Any]:
@@ -119,8 +123,8 @@ def render_changes_md(t: Tracking, inputs: TrackingInputs) -> str:
     if future.result is not None and future.result.overcommitted:
         lines += ["## Work in flight beyond a capacity (carried as committed)", ""]
         lines += [
-            f"- {o.resource} in {o.period}: {o.committed:,.0f} committed, capacity "
-            f"{o.capacity:,.0f} ({', '.join(o.systems)})"
+            f"- {markdown_text(o.resource)} in {o.period}: {o.committed:,.0f} committed, "
+            f"capacity {o.capacity:,.0f} ({markdown_text(', '.join(o.systems))})"
             for o in future.result.overcommitted
         ]
         lines.append("")
