@@ -152,16 +152,18 @@ def _copied_before(outdir: Path) -> set[str]:
 
 
 def remove_stale(outdir: Path, names: Iterable[str], inputs: Iterable[Path]) -> None:
-    """Remove inputs an earlier run copied here that this one did not (a systems file since
-    deleted), so the copy holds exactly what the manifest records. manifest.json is not
-    trusted: a name is removed only when it is a plain file inside the copy's own folders,
-    and never when it is one of this run's inputs."""
+    """Remove files an earlier output set held here that this one does not (a systems file
+    since deleted from the copy; `track`'s re-forecast, now a diagnosis), so the folder
+    holds exactly what the manifest records; a folder they leave empty goes too. The
+    previous manifest is not trusted: a name is removed only when it is a plain file inside
+    a folder of `outdir`, and never when it is one of this run's inputs."""
     inputs = tuple(inputs)
     for name in sorted(names):
         path = outdir / name
         folder = outdir / _top(name)
         if (
-            not lexically_inside(folder, path)
+            folder == outdir
+            or not lexically_inside(folder, path)
             or outside(outdir, path) is not None
             or path.is_symlink()
             or not path.is_file()
@@ -169,3 +171,14 @@ def remove_stale(outdir: Path, names: Iterable[str], inputs: Iterable[Path]) -> 
         ):
             continue
         path.unlink(missing_ok=True)
+        _remove_empty(path.parent, outdir)
+
+
+def _remove_empty(folder: Path, outdir: Path) -> None:
+    """Remove `folder` and its parents below `outdir` while they are empty."""
+    while folder != outdir and lexically_inside(outdir, folder) and not folder.is_symlink():
+        try:
+            folder.rmdir()
+        except OSError:
+            return  # not empty (or not ours to remove)
+        folder = folder.parent
