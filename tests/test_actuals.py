@@ -202,3 +202,42 @@ def test_money_resources_and_the_one_off_cost_of_an_option(estate: Path) -> None
     assert money_resources(inventory) == ("capex",)
     assert one_off_costs(inventory, option) == {"capex": 200_000}
     assert costs_patch(option, {"capex": 300_000}, 3) == {"duration": 3, "cost": 300_000}
+
+
+def test_an_actuals_csv_linking_outside_the_inventory_is_refused(
+    estate: Path, tmp_path: Path
+) -> None:
+    outside = tmp_path / "elsewhere.csv"
+    outside.write_text("system,period,status\nledger,2027-Q1,in_flight\n")
+    (estate / "actuals").mkdir()
+    os.symlink(outside, estate / "actuals" / "linked.csv")
+    assert problems(estate) == [
+        f"linked.csv:1: links outside the inventory (to {outside.resolve()}); copy the file in "
+        "instead"
+    ]
+
+
+def test_one_alias_budget_spans_every_actuals_file(estate: Path) -> None:
+    """Each file expands just under what one file alone may; together they are refused."""
+    bomb = (
+        "x-a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+        "x-b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+        "x-c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+        "x-d: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+    )
+    actuals(estate, bomb + "actuals: []\n", "a-00.yaml")
+    assert not any("alias bomb" in p for p in problems(estate))  # one alone is fine
+    for i in range(1, 15):
+        actuals(estate, bomb + "actuals: []\n", f"a-{i:02d}.yaml")
+    assert any("alias bomb" in p for p in problems(estate))
+
+
+def test_a_csv_cell_holding_a_control_character_is_refused(estate: Path) -> None:
+    actuals(
+        estate,
+        "system,period,status,note\nledger,2027-Q1,in_flight,ok\x07\n",
+        "rows.csv",
+    )
+    assert problems(estate) == [
+        "rows.csv:2: actuals[0].note: the cell holds U+0007, a control character; remove it"
+    ]
