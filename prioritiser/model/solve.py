@@ -136,10 +136,14 @@ def solve(
                 model.problem.solverModel = highs  # callers read duals and bounds from it
         else:
             result = solve_cbc(data, limits, model.objective_scale)
-        if not model.via_pulp and result.status in ("optimal", "feasible"):
+        if not model.via_pulp and (
+            result.status == "feasible" or (result.status == "optimal" and result.bound is not None)
+        ):
             # Without presolve HiGHS may stop before its root LP, and CBC states no bound
             # when stopped early; every system at its best candidate is a valid bound too
-            # (the staged solve starts from it).
+            # (the staged solve starts from it). An optimal solve without a bound (CBC
+            # solving the whole model in preprocessing) needs none: optimal is its proof, and
+            # the trivial bound would state a gap that contradicts it.
             trivial = unconstrained_bound(model, data)
             result.bound = trivial if result.bound is None else min(result.bound, trivial)
     if model.via_pulp and result.columns is not None:
