@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 
 from prioritiser.check import Violation, check_roadmap, read_plan
-from prioritiser.economics import Economics
+from prioritiser.economics import Appraisal
 from prioritiser.inventory import Inventory
 from prioritiser.roadmap import Roadmap
 
@@ -62,7 +62,7 @@ def check_figures(inventory: Inventory, roadmap: Roadmap) -> list[Violation]:
     """The figures a roadmap with a plan states, recomputed from the inventory."""
     violations = _common(roadmap) + _retained_known(inventory, roadmap)
     plan, _ = read_plan(inventory, roadmap)
-    economics = Economics(inventory)
+    appraisal = Appraisal.of(inventory)  # the run's one appraisal, not the solver's figures
     actual = 0.0
     terms = 0
     for decision in roadmap.decisions:
@@ -72,7 +72,7 @@ def check_figures(inventory: Inventory, roadmap: Roadmap) -> list[Violation]:
         )
         if placed is None:
             continue  # an unknown system, option or start: rule 0 (format) says so
-        value = economics.npv(decision.system, decision.option, placed.start)
+        value = appraisal.npv(decision.system, decision.option, placed.start)
         actual += value
         terms += 1
         where = (decision.system,)
@@ -109,7 +109,7 @@ def check_figures(inventory: Inventory, roadmap: Roadmap) -> list[Violation]:
         placed_builds = plan.builds.get(build.id, [])
         if not placed_builds:
             continue  # unknown platform: rule 0 (format)
-        cost = economics.platform_cost_pv(placed_builds[0].platform, placed_builds[0].start)
+        cost = appraisal.platform_cost_pv(placed_builds[0].platform, placed_builds[0].start)
         actual -= cost
         terms += 1
         if not _close(build.cost_pv, cost):

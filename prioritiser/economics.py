@@ -18,8 +18,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Protocol
 
-from prioritiser.inventory import Inventory, Option, Platform, System
+from prioritiser.inventory import Estate, Inventory, Option, System
 
 RISK = "legacy risk removed"
 
@@ -33,7 +34,7 @@ class Discounting:
 
     def factor(self, period: float) -> float:
         """Discount factor of a flow at the start of period `period`."""
-        return (1.0 + self.rate) ** (-period / self.per_year)
+        return float((1.0 + self.rate) ** (-period / self.per_year))
 
     def annuity(self, first: int, periods: int) -> float:
         """Sum of factors for periods first .. first+periods-1 (a per-period stream of 1)."""
@@ -42,7 +43,7 @@ class Discounting:
         if self.rate == 0:
             return float(periods)
         q = (1.0 + self.rate) ** (-1.0 / self.per_year)
-        return self.factor(first) * (1.0 - q**periods) / (1.0 - q)
+        return float(self.factor(first) * (1.0 - q**periods) / (1.0 - q))
 
 
 @dataclass(frozen=True)
@@ -92,14 +93,33 @@ class OptionValue:
         return [(flow, flow.annual * factor) for flow in self.flows]
 
 
-class Economics:
-    """The value table of an inventory: (system, option, start) → NPV, built once."""
+class SetUp(Protocol):
+    """A platform's set-up as the economics read it (the file's or the resolved one)."""
+
+    @property
+    def setup_cost(self) -> float: ...
+    @property
+    def setup_duration(self) -> int: ...
+
+
+class Appraisal:
+    """The value table of an inventory: (system, option, start) → NPV, built once.
+
+    `Appraisal.of(inventory)` is the one appraisal of that inventory, shared by every stage
+    of a run (the model, explain, the reports); construct one directly only to appraise on
+    its own.
+    """
 
     def __init__(self, inventory: Inventory):
         self.inventory = inventory
         portfolio = inventory.portfolio
         self.discounting = Discounting(portfolio.discount_rate, inventory.axis.per_year)
         self.appraisal_periods = round(portfolio.appraisal_years * inventory.axis.per_year)
+
+    @classmethod
+    def of(cls, inventory: Inventory) -> Appraisal:
+        """The appraisal of `inventory`, computed once and kept with its resolved estate."""
+        return inventory.estate.derived(_appraise)
 
     @cached_property
     def _values(self) -> dict[tuple[str, str], OptionValue]:
@@ -115,7 +135,7 @@ class Economics:
     def npv(self, system: str, option: str, start: int) -> float:
         return self._values[(system, option)].npv(start)
 
-    def platform_cost_pv(self, platform: Platform, start: int) -> float:
+    def platform_cost_pv(self, platform: SetUp, start: int) -> float:
         """Discounted setup cost of a platform whose setup starts in `start`."""
         duration = max(platform.setup_duration, 1)
         return platform.setup_cost / duration * self.discounting.annuity(start, duration)
@@ -136,6 +156,10 @@ class Economics:
             discounting=self.discounting,
             appraisal_periods=self.appraisal_periods,
         )
+
+
+def _appraise(estate: Estate) -> Appraisal:
+    return Appraisal(estate.inventory)
 
 
 def legacy_risk_removed(system: System, option: Option) -> float:

@@ -28,6 +28,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
+from prioritiser.wording import plural
+
 EXIT_OK = 0
 EXIT_FAILED = 1  # check found violations; internal error
 EXIT_USAGE = 2
@@ -131,8 +133,7 @@ class InventoryError(PrioritiserError):
         self.problems = sorted((p for p in found if p.severity == "error"), key=Problem.sort_key)
         self.warnings = sorted((p for p in found if p.severity == "warning"), key=Problem.sort_key)
         self.stated = message
-        count = len(self.problems)
-        default = f"{count} problem{'s' if count != 1 else ''} in the inventory"
+        default = f"{plural(len(self.problems), 'problem')} in the inventory"
         super().__init__(message or default, details=details)
 
 

@@ -9,11 +9,24 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field, fields
+from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
-Status = Literal["optimal", "feasible", "infeasible", "no_solution"]
+
+
+class SolveStatus(StrEnum):
+    """How a solve ended: the one status vocabulary, as `roadmap.json` states it."""
+
+    OPTIMAL = "optimal"  # proven within the asked gap
+    FEASIBLE = "feasible"  # stopped (time limit, interrupt) with a roadmap; its gap is stated
+    INFEASIBLE = "infeasible"  # no roadmap satisfies every rule
+    NO_SOLUTION = "no_solution"  # stopped before any feasible roadmap was found
+
+    @property
+    def has_plan(self) -> bool:
+        return self in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
 
 
 @dataclass(frozen=True)
@@ -63,7 +76,7 @@ class SolverInfo:
 class Roadmap:
     """The plan: what is modernised, how and when, with the proof of its quality."""
 
-    status: Status
+    status: SolveStatus | str  # a roadmap read from a file may state anything
     objective: float | None
     bound: float | None
     gap: float | None
@@ -78,7 +91,7 @@ class Roadmap:
 
     @property
     def has_plan(self) -> bool:
-        return self.status in ("optimal", "feasible")
+        return self.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
 
     def decision(self, system: str) -> Decision | None:
         for decision in self.decisions:
@@ -97,7 +110,7 @@ class Roadmap:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Roadmap:
         return cls(
-            status=data["status"],
+            status=_status(data["status"]),
             objective=data.get("objective"),
             bound=data.get("bound"),
             gap=data.get("gap"),
@@ -117,6 +130,11 @@ class Roadmap:
     @classmethod
     def read(cls, path: str | Path) -> Roadmap:
         return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def _status(value: Any) -> SolveStatus | str:
+    """A known status as the enum; anything else as written (the checker reports it)."""
+    return SolveStatus(value) if value in SolveStatus.__members__.values() else value
 
 
 def _rounded(value: Any) -> Any:

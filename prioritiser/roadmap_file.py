@@ -24,7 +24,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from prioritiser.roadmap import Decision, PlatformBuild, Retained, Roadmap, SolverInfo
+from prioritiser.roadmap import Decision, PlatformBuild, Retained, Roadmap, SolverInfo, SolveStatus
+from prioritiser.wording import plural
 
 # A roadmap of 100,000 systems is about 40 MB; nothing a planner writes comes near 200 MB.
 MAX_ROADMAP_BYTES = 200 * 1024 * 1024
@@ -40,7 +41,7 @@ class RoadmapContentError(Exception):
     def __init__(self, problems: list[str]):
         self.problems = problems
         count = len(problems)
-        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the roadmap file")
+        super().__init__(f"{plural(count, 'problem')} in the roadmap file")
 
 
 class _Strict(BaseModel):
@@ -81,7 +82,7 @@ class _Solver(_Strict):
 
 
 class _RoadmapFile(_Strict):
-    status: Literal["optimal", "feasible", "infeasible", "no_solution"]
+    status: Literal["optimal", "feasible", "infeasible", "no_solution"]  # SolveStatus's values
     objective: float | None = None
     bound: float | None = None
     gap: float | None = None
@@ -155,7 +156,7 @@ def _problem(error: Any) -> str:
     elif kind in ("string_type", "str_type"):
         what = f"must be text (got {_shown(value)})"
     elif kind == "literal_error":
-        what = f"must be one of optimal, feasible, infeasible, no_solution (got {_shown(value)})"
+        what = f"must be one of {', '.join(SolveStatus)} (got {_shown(value)})"
     elif kind in ("list_type", "dict_type", "model_type"):
         noun = "a list" if kind == "list_type" else "an object"
         what = f"must be {noun} (got {_shown(value)})"
@@ -188,7 +189,7 @@ def _shown(value: Any) -> str:
 
 def _roadmap(parsed: _RoadmapFile) -> Roadmap:
     return Roadmap(
-        status=parsed.status,
+        status=SolveStatus(parsed.status),
         objective=parsed.objective,
         bound=parsed.bound,
         gap=parsed.gap,

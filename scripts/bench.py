@@ -36,9 +36,9 @@ def measure_one(inventory_dir: str, name: str, time_limit: float, seed: int, lp:
     """Runs inside the child process: plan, LP bound, greedy, checks; returns a result row."""
     from prioritiser.check import check_roadmap
     from prioritiser.inventory import load_inventory
-    from prioritiser.model import PlanOptions, Progress, formulate, plan
-    from prioritiser.model.backends import solve_relaxation
-    from prioritiser.model.solve import greedy_roadmap
+    from prioritiser.model import formulate
+    from prioritiser.solve import PlanOptions, Progress, greedy_roadmap, plan
+    from prioritiser.solve.highs import solve_relaxation
 
     solver, strategy = SOLVERS[name]
     load = os.getloadavg()[0]

@@ -4,7 +4,7 @@ It enumerates every combination of per-system choices — retain, or option o st
 period t inside the horizon — and, for each, every start of the platforms the chosen
 options need, checking DESIGN.md rules 1–7 directly on period indices. It shares no code
 with `prioritiser.model` or `prioritiser.check`: only the inventory (data and period
-arithmetic) and `Economics` (the value of a choice, tested on its own) are used.
+arithmetic) and `Appraisal` (the value of a choice, tested on its own) are used.
 
 Search is depth-first over systems with pruning: per-system windows are filtered up front,
 pairwise rules are checked as soon as both systems are assigned, per-period resources and
@@ -18,7 +18,7 @@ import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from prioritiser.economics import Economics
+from prioritiser.economics import Appraisal
 from prioritiser.inventory import Inventory, Option, Platform, System
 
 EPS = 1e-9
@@ -133,7 +133,7 @@ class BruteForce:
 
     def __init__(self, inventory: Inventory):
         self.inventory = inventory
-        self.economics = Economics(inventory)
+        self.economics = Appraisal(inventory)
         self.count = inventory.axis.count
         self.systems = list(inventory.systems)
         self.position = {s.id: i for i, s in enumerate(self.systems)}

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from prioritiser.inventory import load_inventory
-from prioritiser.model import PlanOptions, plan
 from prioritiser.reports import charts, write_reports
+from prioritiser.solve import PlanOptions, plan
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "inventories" / "demo"

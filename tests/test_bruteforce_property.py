@@ -30,10 +30,10 @@ from hypothesis import strategies as st
 
 from prioritiser.certify import certify_roadmap
 from prioritiser.check import check_roadmap
-from prioritiser.economics import Economics
+from prioritiser.economics import Appraisal
 from prioritiser.inventory import Inventory, InventoryError, load_inventory
-from prioritiser.model import PlanOptions, plan
 from prioritiser.roadmap import Roadmap
+from prioritiser.solve import PlanOptions, plan
 
 PERIODS = 4
 LABELS = ["2027-Q1", "2027-Q2", "2027-Q3", "2027-Q4"]
@@ -257,7 +257,7 @@ def roadmap_of(
 
 def recomputed_objective(inventory: Inventory, roadmap: Roadmap) -> float:
     """Sum of the decisions' NPVs minus the platforms' setup PVs, from the economics alone."""
-    economics = Economics(inventory)
+    economics = Appraisal(inventory)
     axis = inventory.axis
     value = sum(economics.npv(d.system, d.option, axis.index(d.start)) for d in roadmap.decisions)
     cost = sum(

@@ -16,10 +16,11 @@ from typing import Any
 import pytest
 
 from prioritiser.check import Violation, check_roadmap
-from prioritiser.economics import Economics
+from prioritiser.economics import Appraisal
 from prioritiser.inventory import Inventory, load_inventory
-from prioritiser.model import PlanOptions, plan
-from prioritiser.roadmap import Roadmap
+from prioritiser.roadmap import Roadmap, SolveStatus
+from prioritiser.roadmap_file import RoadmapContentError, parse_roadmap
+from prioritiser.solve import PlanOptions, plan
 
 FIXTURE = Path(__file__).parent / "fixtures" / "check"
 SCENARIOS = FIXTURE / "scenarios"
@@ -421,7 +422,7 @@ def with_true_figures(data: dict[str, Any], scenarios: tuple[Path, ...] = ()) ->
     """`data` with the NPVs, platform costs and objective the inventory gives (what `check`
     certifies on top of the rules)."""
     inventory = load_inventory(FIXTURE, scenarios)
-    economics = Economics(inventory)
+    economics = Appraisal.of(inventory)
     axis = inventory.axis
     decisions = [
         d | {"npv": economics.npv(d["system"], d["option"], axis.index(d["start"]))}
@@ -480,6 +481,16 @@ def test_cli_rejects_a_bad_roadmap_file_with_exit_2(
     assert result.stdout == ""
     assert len(result.stderr.splitlines()) == 1
     assert message in result.stderr
+
+
+def test_a_roadmap_file_states_its_status_in_the_one_solve_status_vocabulary() -> None:
+    roadmap = parse_roadmap(json.dumps({"status": "feasible"}))
+    assert roadmap.status is SolveStatus.FEASIBLE and roadmap.has_plan
+    with pytest.raises(RoadmapContentError) as caught:
+        parse_roadmap(json.dumps({"status": "solved"}))
+    assert caught.value.problems == [
+        'status: must be one of optimal, feasible, infeasible, no_solution (got "solved")'
+    ]
 
 
 def test_cli_exits_3_on_an_invalid_inventory(tmp_path: Path, run_cli: Callable[..., Any]) -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from prioritiser.inventory import load_inventory
-from prioritiser.model import PlanOptions
 from prioritiser.reports.comparison import render_json, render_markdown
 from prioritiser.roadmap import Decision
 from prioritiser.scenarios.compare import BASELINE, classify, compare
+from prioritiser.solve import PlanOptions
 
 ROOT = Path(__file__).parent.parent
 DEMO = ROOT / "inventories" / "demo"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prioritiser.model.reasons import currency_symbol, money
 from prioritiser.reports.excel import money_format
+from prioritiser.wording import currency_symbol, money
 
 USD = {
     "portfolio": {"name": "Dollar estate", "currency": "USD", "start": "2027-Q1", "periods": 2},

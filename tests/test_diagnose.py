@@ -17,10 +17,10 @@ from click.testing import CliRunner
 
 from prioritiser.cli import main
 from prioritiser.cli.common import EXIT_INFEASIBLE
+from prioritiser.diagnose import Diagnosis, Relaxation, diagnose
 from prioritiser.explain import diagnosis_markdown, diagnosis_text
 from prioritiser.inventory import load_inventory
-from prioritiser.model import PlanOptions, plan
-from prioritiser.model.diagnose import Diagnosis, Relaxation, diagnose
+from prioritiser.solve import PlanOptions, plan
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from prioritiser.economics import RISK, Economics
+from prioritiser.economics import RISK, Appraisal
 from prioritiser.inventory import Inventory, load_inventory
 
 R = 0.035
@@ -88,17 +88,17 @@ SYSTEM: dict[str, Any] = {
 PLATFORM = {"id": "cloud", "setup_cost": 600_000, "setup_duration": 3}
 
 
-def economics(write_inventory: Callable[..., Path], tmp_path: Path, **settings: Any) -> Economics:
+def economics(write_inventory: Callable[..., Path], tmp_path: Path, **settings: Any) -> Appraisal:
     """The economics of the fixture estate under these portfolio settings."""
     root = write_inventory(
         tmp_path / "inv", portfolio=portfolio(**settings), systems=[SYSTEM], platforms=[PLATFORM]
     )
     inventory: Inventory = load_inventory(root)
-    return Economics(inventory)
+    return Appraisal(inventory)
 
 
 @pytest.fixture
-def quarterly(write_inventory: Callable[..., Path], tmp_path: Path) -> Economics:
+def quarterly(write_inventory: Callable[..., Path], tmp_path: Path) -> Appraisal:
     return economics(write_inventory, tmp_path)
 
 
@@ -108,7 +108,7 @@ def test_quarterly_discount_factors_are_the_quarter_roots_of_the_annual_rate() -
     assert factor(4) == pytest.approx(1 / 1.035)
 
 
-def test_cost_is_spread_evenly_over_the_duration_and_discounted(quarterly: Economics) -> None:
+def test_cost_is_spread_evenly_over_the_duration_and_discounted(quarterly: Appraisal) -> None:
     # 800,000 over 2 quarters = 400,000 in each of periods 1 and 2:
     # 400,000 × (0.991437 + 0.982946) = 400,000 × 1.974383 = 789,753.16
     assert quarterly.npv("benefits", "cost-only", 1) == pytest.approx(-789_753.16, abs=0.01)
@@ -120,7 +120,7 @@ def test_cost_is_spread_evenly_over_the_duration_and_discounted(quarterly: Econo
 
 
 def test_saving_runs_from_the_period_after_completion_for_the_appraisal_years(
-    quarterly: Economics,
+    quarterly: Appraisal,
 ) -> None:
     # Done in period 0, so 100,000 a quarter from period 1 to 40 (10 years):
     # 100,000 × Σ_{t=1..40} 1.035^(-t/4) = 100,000 × 33.6999 = 3,369,991.39
@@ -129,7 +129,7 @@ def test_saving_runs_from_the_period_after_completion_for_the_appraisal_years(
     assert quarterly.npv("benefits", "saving", 0) == pytest.approx(expected, rel=1e-12)
 
 
-def test_a_later_or_longer_project_starts_saving_later(quarterly: Economics) -> None:
+def test_a_later_or_longer_project_starts_saving_later(quarterly: Appraisal) -> None:
     # Started in period 2 and 2 quarters long: savings from period 4 to 43.
     expected = 100_000 * sum(factor(t) for t in range(4, 44))
     assert quarterly.npv("benefits", "long-saving", 2) == pytest.approx(expected, rel=1e-12)
@@ -140,7 +140,7 @@ def test_a_later_or_longer_project_starts_saving_later(quarterly: Economics) -> 
 
 
 def test_cross_department_benefits_count_and_are_kept_by_department(
-    quarterly: Economics,
+    quarterly: Appraisal,
 ) -> None:
     annuity = 0.25 * sum(factor(t) for t in range(1, 41))  # PV of 1 a year, from period 1
     assert quarterly.npv("benefits", "benefits", 0) == pytest.approx(
@@ -156,7 +156,7 @@ def test_cross_department_benefits_count_and_are_kept_by_department(
     }
 
 
-def test_risk_removed_is_valued_per_point_per_year(quarterly: Economics) -> None:
+def test_risk_removed_is_valued_per_point_per_year(quarterly: Appraisal) -> None:
     # 0.5 × 21 points × 10,000 a point = 105,000 a year, to the owning department.
     annuity = 0.25 * sum(factor(t) for t in range(1, 41))
     assert quarterly.npv("benefits", "risk", 0) == pytest.approx(105_000 * annuity, rel=1e-12)
@@ -169,7 +169,7 @@ def test_risk_removed_is_valued_per_point_per_year(quarterly: Economics) -> None
     )
 
 
-def test_all_terms_add_up(quarterly: Economics) -> None:
+def test_all_terms_add_up(quarterly: Appraisal) -> None:
     # Started in period 1, 2 quarters: cost in periods 1–2, yearly flows from period 3 to 42.
     yearly = 400_000 + 200_000 + 105_000
     expected = yearly * 0.25 * sum(factor(t) for t in range(3, 43)) - 400_000 * (Q1 + Q2)
@@ -177,7 +177,7 @@ def test_all_terms_add_up(quarterly: Economics) -> None:
 
 
 def test_an_appraised_npv_replaces_the_computed_value_whatever_the_start(
-    quarterly: Economics,
+    quarterly: Appraisal,
 ) -> None:
     for start in range(6):
         assert quarterly.npv("benefits", "appraised", start) == 1_234_567
@@ -222,7 +222,7 @@ def test_monthly_periods_discount_by_twelfths(
     assert monthly.npv("benefits", "saving", 0) == pytest.approx(expected, rel=1e-12)
 
 
-def test_platform_setup_cost_is_spread_and_discounted(quarterly: Economics) -> None:
+def test_platform_setup_cost_is_spread_and_discounted(quarterly: Appraisal) -> None:
     platform = quarterly.inventory.platform("cloud")
     # 600,000 over 3 quarters from period 2: 200,000 × (1.035^-0.5 + 1.035^-0.75 + 1.035^-1)
     expected = 200_000 * (factor(2) + factor(3) + factor(4))

@@ -18,8 +18,8 @@ from prioritiser.cli import main
 from prioritiser.explain import decision_reasons, explain_system
 from prioritiser.explain.forcing import force_in
 from prioritiser.inventory import load_inventory
-from prioritiser.model import PlanOptions, plan
 from prioritiser.roadmap import Roadmap
+from prioritiser.solve import PlanOptions, plan
 
 SMALL = Path(__file__).parent / "fixtures" / "explain-small"
 CONTRACT = {

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from prioritiser.cli import main
 from prioritiser.inventory import load_inventory
-from prioritiser.model import PlanOptions, plan
+from prioritiser.solve import PlanOptions, plan
 
 DEMO = Path(__file__).parent.parent / "inventories" / "demo"
 

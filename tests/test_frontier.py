@@ -12,12 +12,12 @@ import pytest
 
 from prioritiser.check import check_roadmap
 from prioritiser.inventory import load_inventory
-from prioritiser.model import PlanOptions
 from prioritiser.reports import frontier as frontier_report
 from prioritiser.reports.frontier import CSV_COLUMNS, render_chart, render_csv
 from prioritiser.scenarios import frontier as frontier_module
 from prioritiser.scenarios.frontier import frontier, frontier_scales
 from prioritiser.scenarios.variants import capacity_total, scale_resource
+from prioritiser.solve import PlanOptions
 
 ROOT = Path(__file__).parent.parent
 DEMO = ROOT / "inventories" / "demo"

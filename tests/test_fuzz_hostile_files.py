@@ -26,8 +26,8 @@ from hypothesis import strategies as st
 from prioritiser.certify import certify_roadmap
 from prioritiser.inventory import load_inventory
 from prioritiser.inventory.importers.backstage import import_backstage
-from prioritiser.model import PlanOptions, plan
 from prioritiser.roadmap_file import RoadmapContentError, RoadmapFileError, parse_roadmap
+from prioritiser.solve import PlanOptions, plan
 
 FIXTURE = Path(__file__).parent / "fixtures" / "tiny"
 FUZZ = settings(

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from prioritiser.check import check_roadmap
 from prioritiser.cli import cli
-from prioritiser.economics import Economics
+from prioritiser.economics import Appraisal
 from prioritiser.inventory import Inventory, check_inventory, load_inventory
 from prioritiser.inventory.generate import GeneratorSettings, generate_estate
 from prioritiser.inventory.writer import write_inventory
@@ -159,7 +159,7 @@ def test_skills_pools_are_scarce_and_retire_candidates_are_unused(estate: Invent
 
 
 def test_capex_binds_at_35_to_50_percent_of_positive_npv_demand(estate: Inventory) -> None:
-    economics = Economics(estate)
+    economics = Appraisal(estate)
     demand = 0.0
     for system in estate.systems:
         best = max(system.options, key=lambda o: economics.npv(system.id, o.id, 0))
@@ -174,7 +174,7 @@ def test_capex_binds_at_35_to_50_percent_of_positive_npv_demand(estate: Inventor
 
 
 def test_planner_finds_a_roadmap_on_a_generated_estate(tmp_path: Path) -> None:
-    from prioritiser.model import PlanOptions, plan
+    from prioritiser.solve import PlanOptions, plan
 
     inventory = generated(tmp_path, systems=40, seed=3)
     roadmap = plan(inventory, PlanOptions(time_limit=30))

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from prioritiser.inventory import load_inventory
-from prioritiser.model import PlanOptions, formulate, plan
+from prioritiser.model import formulate
 from prioritiser.model.candidates import option_starts
-from prioritiser.model.solve import greedy_roadmap
+from prioritiser.solve import PlanOptions, greedy_roadmap, plan
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -42,7 +42,7 @@ def test_starts_outside_windows_are_pruned_before_variables_exist(tmp_path: Path
     # earliest Q2 (index 1); finish by 2028-Q1 (index 4), so starts 1..3.
     assert list(option_starts(inventory, system, system.options[0])) == [1, 2, 3]
     model = formulate(inventory)
-    assert len(model.start) == 3
+    assert len(model.start_col) == 3
 
 
 def test_locked_system_has_exactly_its_locked_start(tmp_path: Path) -> None:
@@ -69,9 +69,7 @@ def test_constraint_families_are_named_after_the_rules() -> None:
     assert "one_option[identity]" in names
     assert "resource_capacity[engineers,2027-Q1]" in names
     assert any(n.startswith("after[payments,identity,") for n in names)
-    assert "high_risk_in_flight" not in model.families or all(
-        len(k) == 1 for k in model.families["high_risk_in_flight"]
-    )
+    assert all(len(k) == 1 for k in model.row_keys("high_risk_in_flight"))
 
 
 def test_consumer_waits_for_provider_to_finish() -> None:

@@ -19,10 +19,11 @@ from hypothesis import strategies as st
 from test_bruteforce_property import COMMON, Pick, Spec, as_yaml, load, random_inventory
 
 from prioritiser.check import check_roadmap
-from prioritiser.economics import Economics
+from prioritiser.economics import Appraisal
 from prioritiser.inventory import load_inventory
-from prioritiser.model import PlanOptions, formulate, plan
+from prioritiser.model import formulate
 from prioritiser.model.presolve import dominated_options
+from prioritiser.solve import PlanOptions, plan
 
 
 def write(tmp_path: Path, options: str, extra: str = "") -> Path:
@@ -40,7 +41,7 @@ def write(tmp_path: Path, options: str, extra: str = "") -> Path:
 
 def dominated(root: Path) -> set[tuple[str, str]]:
     inventory = load_inventory(root)
-    return dominated_options(inventory, Economics(inventory))
+    return dominated_options(inventory.estate, Appraisal.of(inventory))
 
 
 def test_longer_costlier_less_valuable_option_is_dominated(tmp_path: Path) -> None:
@@ -164,5 +165,5 @@ def test_the_twins_do_exercise_dominance() -> None:
     for seed in range(20):
         rnd = random.Random(seed)
         inventory = load(with_twins(random_inventory(Pick(rnd)), rnd))
-        hits += bool(dominated_options(inventory, Economics(inventory)))
+        hits += bool(dominated_options(inventory.estate, Appraisal.of(inventory)))
     assert hits >= 10

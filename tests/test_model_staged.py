@@ -11,15 +11,16 @@ import numpy as np
 import pytest
 
 from prioritiser.check import check_roadmap
-from prioritiser.economics import Economics
 from prioritiser.inventory import Inventory, load_inventory
 from prioritiser.inventory.generate import GeneratorSettings, generate_estate
 from prioritiser.inventory.writer import write_inventory
-from prioritiser.model import PlanOptions, formulate, plan
-from prioritiser.model.backends import solve_relaxation
-from prioritiser.model.greedy import Greedy
-from prioritiser.model.solve import assemble_roadmap
+from prioritiser.model import formulate
 from prioritiser.roadmap import Roadmap, SolverInfo
+from prioritiser.solve import PlanOptions, SolveStatus, greedy_roadmap, plan
+from prioritiser.solve.greedy import Greedy
+from prioritiser.solve.highs import solve_relaxation
+from prioritiser.solve.plan import assemble_roadmap
+from prioritiser.solve.result import Stage
 
 DEMO = Path(__file__).parent.parent / "inventories" / "demo"
 
@@ -59,10 +60,9 @@ def test_stated_bound_is_no_better_than_the_lp_relaxation(
 
 
 def test_lp_guided_rounding_is_feasible_and_beats_the_ranking(estate: Inventory) -> None:
-    economics = Economics(estate)
-    model = formulate(estate, economics, presolve=True)
+    model = formulate(estate, presolve=True)
     data = model.solver_input()
-    from prioritiser.model.backends import load_highs
+    from prioritiser.solve.highs import load_highs
 
     highs = load_highs(data, mip=False)
     highs.run()
@@ -72,11 +72,11 @@ def test_lp_guided_rounding_is_feasible_and_beats_the_ranking(estate: Inventory)
     def roadmap_of(placed: tuple[list, list] | None):
         assert placed is not None
         return assemble_roadmap(
-            estate, economics, model.candidates, *placed, "feasible", None, info
+            model.estate, model.candidates, *placed, SolveStatus.FEASIBLE, None, info
         )
 
-    guided = roadmap_of(Greedy(estate, economics, model.candidates).run_guided(weight))
-    ranked = roadmap_of(Greedy(estate, economics, model.candidates).run())
+    guided = roadmap_of(Greedy(model.estate, model.graph, model.candidates).run_guided(weight))
+    ranked = roadmap_of(Greedy(model.estate, model.graph, model.candidates).run())
     assert check_roadmap(estate, guided) == []
     assert guided.objective is not None and ranked.objective is not None
     assert guided.objective >= ranked.objective
@@ -105,7 +105,7 @@ def test_the_background_path_on_a_small_estate_keeps_every_promise(
     estate: Inventory, reference: Roadmap, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Force the large-estate path (LP on another core, coarse relaxation, departments)."""
-    from prioritiser.model import staged
+    from prioritiser.solve import staged
 
     monkeypatch.setattr(staged, "FOREGROUND_NONZEROS", 0)
     began = time.monotonic()
@@ -119,15 +119,15 @@ def test_the_background_path_on_a_small_estate_keeps_every_promise(
     assert other.objective is not None and other.bound is not None
     assert roadmap.bound >= other.objective * (1 - 1e-9) - 1e-3
     assert other.bound >= roadmap.objective * (1 - 1e-9) - 1e-3
-    greedy = Greedy(estate, Economics(estate)).run()
-    assert greedy is not None
-    assert roadmap.objective >= sum(c.npv for c in greedy[0]) - sum(b.cost_pv for b in greedy[1])
+    greedy = greedy_roadmap(estate)
+    assert greedy.objective is not None
+    assert roadmap.objective >= greedy.objective
 
 
 def test_department_search_runs_when_the_lp_cannot_finish(
     estate: Inventory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from prioritiser.model import staged
+    from prioritiser.solve import staged
 
     monkeypatch.setattr(staged, "FOREGROUND_NONZEROS", 0)
     monkeypatch.setattr(staged, "expected_lp_seconds", lambda nonzeros: 1e9)
@@ -141,21 +141,21 @@ def test_department_search_runs_when_the_lp_cannot_finish(
 
 
 def test_a_background_lp_stops_when_cancelled() -> None:
-    from prioritiser.model import staged
+    from prioritiser.solve import staged
 
     inventory = load_inventory(DEMO)
     model = formulate(inventory, presolve=False)
-    details: dict = {}
+    details: list[Stage] = []
     background = staged._Background(
         staged._lp(model.solver_input()), model.objective_scale, 30.0, details
     )
     background.cancel()
     assert background.finished()
-    assert "lp" in details
+    assert any(stage.name == "lp" for stage in details)
 
 
 def test_presolve_and_sub_mips_are_off_only_for_large_free_models_under_a_limit() -> None:
-    from prioritiser.model import backends
+    from prioritiser.solve import highs as backends
 
     inventory = load_inventory(DEMO)
     data = formulate(inventory, presolve=False).solver_input()
@@ -181,7 +181,7 @@ def test_presolve_and_sub_mips_are_off_only_for_large_free_models_under_a_limit(
 def test_cbc_is_stopped_when_it_ignores_its_time_limit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from prioritiser.model import backends
+    from prioritiser.solve import cbc as backends
 
     monkeypatch.setattr(backends, "CBC_GRACE", 0.3)
     began = time.monotonic()
@@ -193,7 +193,7 @@ def test_cbc_is_stopped_when_it_ignores_its_time_limit(
 
 def test_branch_and_bound_states_at_least_the_every_system_at_its_best_bound() -> None:
     """CBC states no bound of its own when stopped early; the trivial one is still valid."""
-    from prioritiser.model.staged import unconstrained_bound
+    from prioritiser.solve.staged import unconstrained_bound
 
     inventory = load_inventory(DEMO)
     roadmap = plan(inventory, PlanOptions(solver="cbc", strategy="mip", time_limit=2))

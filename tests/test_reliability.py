@@ -143,8 +143,8 @@ def test_cbc_proving_optimality_states_the_objective_as_its_bound(tmp_path: Path
     contradicted `optimal` and failed `check` on the roadmap as written."""
     from prioritiser.certify import certify_roadmap
     from prioritiser.inventory import load_inventory
-    from prioritiser.model import PlanOptions, plan
     from prioritiser.roadmap import Roadmap
+    from prioritiser.solve import PlanOptions, plan
 
     inventory = load_inventory(TINY)
     roadmap = plan(inventory, PlanOptions(solver="cbc", gap=0.0))

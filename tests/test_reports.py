@@ -284,7 +284,7 @@ UNUSUAL = {
 def test_reports_render_for_unusual_estates(
     case: str, tmp_path: Path, write_inventory: object
 ) -> None:
-    from prioritiser.model import PlanOptions, plan
+    from prioritiser.solve import PlanOptions, plan
 
     spec = dict(UNUSUAL[case])
     systems = spec.pop("systems", None)

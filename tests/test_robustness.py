@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from prioritiser.inventory import load_inventory
-from prioritiser.model import PlanOptions, plan
 from prioritiser.model.candidates import option_starts
 from prioritiser.reports.robustness import details_data, render_chart, robustness_data
 from prioritiser.roadmap import Roadmap
@@ -22,6 +21,7 @@ from prioritiser.scenarios.robustness import (
     robustness,
     sample_inventory,
 )
+from prioritiser.solve import PlanOptions, plan
 
 ROOT = Path(__file__).parent.parent
 DEMO = ROOT / "inventories" / "demo"

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from prioritiser.diagnose import Diagnosis
 from prioritiser.errors import Infeasible, InventoryError, UsageError
 from prioritiser.inventory.importers import ImportInvalid
-from prioritiser.model import PlanOptions
-from prioritiser.model.diagnose import Diagnosis
 from prioritiser.reports.manifest import Manifest, ManifestUnreadable, RunOptions, read_manifest
 from prioritiser.roadmap import Roadmap
+from prioritiser.solve import PlanOptions
 from prioritiser.tasks import (
     BackstageReading,
     CompareRequest,

@@ -27,8 +27,8 @@ import yaml
 
 from prioritiser.check import check_roadmap
 from prioritiser.inventory import load_inventory
-from prioritiser.model import PlanOptions, plan
 from prioritiser.roadmap import Roadmap
+from prioritiser.solve import PlanOptions, plan
 from prioritiser.tasks import PlanRequest, TrackRequest, plan_estate, track_estate
 from prioritiser.tracking.forecast import remaining_periods
 

@@ -10,6 +10,7 @@ from prioritiser.cli.common import EXIT_FAILED, EXIT_OK
 from prioritiser.cli.options import inventory_argument, scenario_option
 from prioritiser.cli.terminal import TerminalListener
 from prioritiser.tasks import check_roadmap_file
+from prioritiser.wording import plural
 
 
 @click.command()
@@ -23,11 +24,8 @@ def check(inventory: Path, roadmap: Path, scenarios: tuple[Path, ...]) -> int:
     for violation in outcome.violations:
         click.echo(violation.render())
     if not outcome.feasible:
-        count = len(outcome.violations)
-        click.echo(f"roadmap is not feasible: {count} violation{'s' if count != 1 else ''}")
+        click.echo(f"roadmap is not feasible: {plural(len(outcome.violations), 'violation')}")
         return EXIT_FAILED
     count = len(outcome.roadmap.decisions) if outcome.roadmap is not None else 0
-    click.echo(
-        f"roadmap is feasible: {count} decision{'s' if count != 1 else ''} satisfy rules 1–7"
-    )
+    click.echo(f"roadmap is feasible: {plural(count, 'decision')} satisfy rules 1–7")
     return EXIT_OK

@@ -1,4 +1,5 @@
-"""What every command shares: exit codes, writing to stderr, problems and plurals."""
+"""What every command shares: exit codes, writing to stderr, problems and the inventory's
+one-line summary."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from prioritiser.errors import (
     Problem,
 )
 from prioritiser.inventory import Inventory
+from prioritiser.wording import plural
 
 __all__ = [
     "EXIT_BROKEN_PIPE",
@@ -28,7 +30,6 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USAGE",
     "Line",
-    "count_of",
     "echo_lines",
     "err",
     "inventory_summary",
@@ -72,14 +73,9 @@ def show_problems(problems: Sequence[Problem]) -> None:
         err(problem.render())
     if errors:
         err(
-            f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
-            + (f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else "")
+            plural(len(errors), "error")
+            + (f", {plural(len(warnings), 'warning')}" if warnings else "")
         )
-
-
-def count_of(number: int, singular: str, plural: str | None = None) -> str:
-    """`1 system`, `3 systems`, `2 dependencies`."""
-    return f"{number:,} {singular if number == 1 else plural or singular + 's'}"
 
 
 def inventory_summary(inventory: Inventory) -> str:
@@ -87,10 +83,10 @@ def inventory_summary(inventory: Inventory) -> str:
     options = sum(len(s.options) for s in inventory.systems)
     return ", ".join(
         [
-            count_of(len(inventory.systems), "system"),
-            count_of(options, "option"),
-            count_of(len(inventory.platforms), "platform"),
-            count_of(len(inventory.resources), "resource"),
-            f"{count_of(inventory.axis.count, 'period')} from {inventory.axis.label(0)}",
+            plural(len(inventory.systems), "system"),
+            plural(options, "option"),
+            plural(len(inventory.platforms), "platform"),
+            plural(len(inventory.resources), "resource"),
+            f"{plural(inventory.axis.count, 'period')} from {inventory.axis.label(0)}",
         ]
     )

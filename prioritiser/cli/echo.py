@@ -7,7 +7,6 @@ from pathlib import Path
 
 from prioritiser.cli.common import Line, inventory_summary
 from prioritiser.inventory.writer import Written
-from prioritiser.model.reasons import money
 from prioritiser.roadmap import Roadmap
 from prioritiser.tasks import (
     CompareOutcome,
@@ -18,6 +17,7 @@ from prioritiser.tasks import (
     RobustnessOutcome,
     TrackOutcome,
 )
+from prioritiser.wording import form, money
 
 
 def headline(roadmap: Roadmap, currency: str) -> str:
@@ -116,9 +116,9 @@ def import_report(prepared: PreparedImport, verbose: bool) -> list[Line]:
     kinds = Counter(m.what for m in result.mapped if m.system in planned)
     where = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()) if k != "row")
     count = len(systems)
-    line = f"imported {count} system{'s' if count != 1 else ''}" + (f" ({where})" if where else "")
+    line = f"imported {count} {form(count, 'system')}" + (f" ({where})" if where else "")
     deps = sum(len(s.depends_on) for s in systems)
-    line += f" and {deps} dependenc{'ies' if deps != 1 else 'y'} from {result.source}"
+    line += f" and {deps} {form(deps, 'dependency', 'dependencies')} from {result.source}"
     if result.context:
         line += "; read for context: " + ", ".join(f"{n} {k}" for k, n in result.context.items())
     lines: list[Line] = [(line, False)]

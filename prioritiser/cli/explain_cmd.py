@@ -11,7 +11,7 @@ import click
 from prioritiser.cli.options import inventory_argument, scenario_option, solver_options
 from prioritiser.cli.terminal import TerminalListener
 from prioritiser.explain import explanation_text
-from prioritiser.model import PlanOptions
+from prioritiser.solve import PlanOptions
 from prioritiser.tasks import ExplainRequest, explain_decision
 
 

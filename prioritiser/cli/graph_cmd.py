@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 
-from prioritiser.cli.common import count_of
 from prioritiser.cli.options import inventory_argument
 from prioritiser.cli.params import OutputFile
 from prioritiser.cli.terminal import TerminalListener
@@ -23,6 +22,7 @@ from prioritiser.graph import (
 )
 from prioritiser.graph.formats import SUFFIX_FORMATS
 from prioritiser.tasks import analyse_graph, graph_export
+from prioritiser.wording import plural
 
 
 @click.command()
@@ -119,11 +119,11 @@ def summary_lines(analysis: GraphAnalysis, top: int = 10) -> list[str]:
     dependencies = len(dependency_edges(graph))
     layer_count = 1 + max((m.layer for m in analysis.metrics.values()), default=-1)
     lines = [
-        f"{graph.graph.get('name') or 'estate'}: {count_of(len(analysis.metrics), 'system')}, "
-        f"{count_of(dependencies, 'dependency', 'dependencies')}, "
-        f"{count_of(len(platforms(graph)), 'platform')} "
-        f"({count_of(len(platform_edges(graph)), 'system–platform link')}), "
-        f"{count_of(layer_count, 'layer')}"
+        f"{graph.graph.get('name') or 'estate'}: {plural(len(analysis.metrics), 'system')}, "
+        f"{plural(dependencies, 'dependency', 'dependencies')}, "
+        f"{plural(len(platforms(graph)), 'platform')} "
+        f"({plural(len(platform_edges(graph)), 'system–platform link')}), "
+        f"{plural(layer_count, 'layer')}"
     ]
     hub_list = analysis.hubs(top)
     lines += [

@@ -10,7 +10,6 @@ import click
 from prioritiser.cli.common import (
     EXIT_INVALID,
     EXIT_OK,
-    count_of,
     err,
     inventory_summary,
     show_problems,
@@ -18,6 +17,7 @@ from prioritiser.cli.common import (
 from prioritiser.cli.options import inventory_argument, scenario_option
 from prioritiser.inventory.jsonschema import inventory_json_schema
 from prioritiser.tasks import init_inventory, validate_inventory
+from prioritiser.wording import plural
 
 
 @click.command()
@@ -35,7 +35,7 @@ def validate(inventory: Path, scenarios: tuple[Path, ...]) -> int:
         show_problems(errors)
     if not outcome.valid:
         return EXIT_INVALID
-    warnings = f" ({count_of(len(outcome.warnings), 'warning')})" if outcome.warnings else ""
+    warnings = f" ({plural(len(outcome.warnings), 'warning')})" if outcome.warnings else ""
     click.echo(f"{inventory}: valid — {inventory_summary(outcome.inventory)}{warnings}")
     return EXIT_OK
 

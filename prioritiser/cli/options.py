@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from prioritiser.cli.params import FiniteFloat
-from prioritiser.model import DEFAULT_GAP, SOLVERS, PlanOptions
+from prioritiser.solve import DEFAULT_GAP, SOLVERS, PlanOptions
 from prioritiser.tasks.imports import ImportRequest, TableReading
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -14,7 +14,7 @@ from prioritiser.cli.options import (
     solver_options,
 )
 from prioritiser.cli.terminal import TerminalListener
-from prioritiser.model import PlanOptions
+from prioritiser.solve import PlanOptions
 from prioritiser.tasks import PlanRequest, plan_estate
 
 

@@ -16,7 +16,7 @@ from prioritiser.cli.options import (
 from prioritiser.cli.params import FiniteFloat
 from prioritiser.cli.terminal import TerminalListener
 from prioritiser.errors import Infeasible
-from prioritiser.model import PlanOptions
+from prioritiser.solve import PlanOptions
 from prioritiser.tasks import (
     CompareRequest,
     FrontierRequest,

@@ -20,15 +20,14 @@ import click
 
 from prioritiser.cli.common import echo_lines, err
 from prioritiser.cli.echo import headline, import_report
+from prioritiser.diagnose import Diagnosis
 from prioritiser.explain import diagnosis_text
 from prioritiser.inventory import Problem
-from prioritiser.model import PlanOptions, Progress
-from prioritiser.model.diagnose import Diagnosis
-from prioritiser.model.reasons import money
-from prioritiser.model.solve import ProgressFn
 from prioritiser.roadmap import Roadmap
+from prioritiser.solve import PlanOptions, Progress, ProgressFn
 from prioritiser.tasks import ImportListener, PreparedImport
 from prioritiser.tasks.listener import Advance
+from prioritiser.wording import money
 
 
 class Interruptible:

@@ -9,7 +9,7 @@ import click
 from prioritiser.cli.echo import track_lines
 from prioritiser.cli.options import inventory_argument, output_option, solver_options
 from prioritiser.cli.terminal import TerminalListener
-from prioritiser.model import PlanOptions
+from prioritiser.solve import PlanOptions
 from prioritiser.tasks import TrackRequest, track_estate
 
 

@@ -4,7 +4,7 @@
   the cost of forcing a retained system in).
 - `decision_reasons`: a one-line "why" per decision, for reports (no solving).
 - `diagnosis_text` / `diagnosis_markdown`: the infeasibility diagnosis of
-  `prioritiser.model.diagnose` in words, for the terminal and for `diagnosis.md`.
+  `prioritiser.diagnose` in words, for the terminal and for `diagnosis.md`.
 """
 
 from prioritiser.explain.binding import Binding

@@ -13,17 +13,17 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from prioritiser.explain.binding import Binding, binding, conflicts
+from prioritiser.explain.binding import Binding, binding
+from prioritiser.explain.conflicts import conflicts
 from prioritiser.explain.forcing import Forcing, force, why_not
 from prioritiser.explain.view import RoadmapView
 from prioritiser.inventory import Inventory, System
 from prioritiser.inventory.provenance import run_cost_is_estimate
-from prioritiser.model import PlanOptions
 from prioritiser.model.candidates import Candidate
-from prioritiser.model.diagnose import names, quantity
-from prioritiser.model.reasons import currency_symbol, money, retained_reasons
-from prioritiser.model.solve import ProgressFn
+from prioritiser.model.reasons import retained_reasons
 from prioritiser.roadmap import Decision, Roadmap
+from prioritiser.solve import PlanOptions, ProgressFn, plan
+from prioritiser.wording import form, money, names
 
 MAX_LISTED = 6
 # Limits on the whole portfolio: they bind every decision alike, so one-liners omit them.
@@ -125,7 +125,7 @@ def estimates_caveat(system: System) -> str:
         )
     others = [f.replace("_", " ") for f in system.estimated if f != "annual_run_cost"]
     if others:
-        parts.append(f"its {' and '.join(others)} {'is' if len(others) == 1 else 'are'} assumed")
+        parts.append(f"its {' and '.join(others)} {form(len(others), 'is', 'are')} assumed")
     if not parts:
         return ""
     return "Its figures are estimates, not appraised: " + "; ".join(parts) + "."
@@ -137,8 +137,6 @@ def _baseline(
     exact = roadmap.status == "optimal" and (roadmap.gap or 0.0) <= max(options.gap, 1e-9)
     if exact and roadmap.objective is not None:
         return roadmap.objective
-    from prioritiser.model import plan
-
     again = plan(inventory, options, progress)
     return again.objective if again.has_plan else roadmap.objective
 
@@ -176,8 +174,8 @@ def unit_value(view: RoadmapView, c: Candidate) -> tuple[str, str] | None:
     inventory = view.inventory
     currency = inventory.portfolio.currency
     ratio = c.npv / amount
-    one = quantity(inventory, resource, 1.0)
-    if one.startswith(currency_symbol(currency)):  # money per unit of money: show pence
+    one = view.estate.quantity(resource, 1.0)
+    if view.estate.resources[resource].is_money:  # money per unit of money: show pence
         value = money(ratio, currency, decimals=0 if abs(ratio) >= 1000 else 2)
         return value, f"{one} of {resource}"
     unit = inventory.resources[resource].unit or "unit"
@@ -217,10 +215,10 @@ def _explain_decision(view: RoadmapView, decision: Decision) -> Explanation:
     waiting = sorted(
         e.consumer
         for e in view.consumers(decision.system)
-        if e.constraint in ("after", "requires") and e.consumer in view.chosen
+        if e.constraint.orders and e.consumer in view.chosen
     )
     if waiting:
-        reasons.append(f"{names(waiting)} wait{'s' if len(waiting) == 1 else ''} for it to finish.")
+        reasons.append(f"{names(waiting)} {form(len(waiting), 'waits', 'wait')} for it to finish.")
     if others:
         reasons.append(_best_alternative(view, c, others[0]))
     else:
@@ -269,7 +267,7 @@ def _explain_retained(
     system = inventory.system(system_id)
     reason = next((r.reason for r in view.roadmap.retained if r.system == system_id), None)
     if reason is None:
-        reason = retained_reasons(inventory, view.economics, view.candidates)[system_id]
+        reason = retained_reasons(view.estate, view.candidates)[system_id]
     reasons = [f"{system_id} is retained as it is: {reason}."]
     others = alternatives(view, system_id, None)
     blocking: list[Binding] = []

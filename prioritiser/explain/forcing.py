@@ -14,13 +14,11 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import pulp
-
+from prioritiser.diagnose import Diagnosis, diagnose
 from prioritiser.inventory import Inventory
-from prioritiser.model import Formulation, PlanOptions, plan
-from prioritiser.model.diagnose import Diagnosis, diagnose
-from prioritiser.model.solve import ProgressFn
+from prioritiser.model import Formulation, adjust
 from prioritiser.roadmap import Decision, Roadmap
+from prioritiser.solve import PlanOptions, ProgressFn, plan
 
 # Objectives within this relative distance are equal (solver tolerances, penny rounding).
 RELATIVE_TOLERANCE = 1e-6
@@ -29,11 +27,10 @@ RELATIVE_TOLERANCE = 1e-6
 def force_in(system_id: str) -> Callable[[Formulation], None]:
     """A `plan(adjust=...)` hook: the system must be modernised (one option, exactly)."""
 
-    def adjust(model: Formulation) -> None:
-        row = model.families["one_option"][(system_id,)]
-        row.sense = pulp.LpConstraintEQ
+    def forced(model: Formulation) -> None:
+        adjust.force_in(model, system_id)
 
-    return adjust
+    return forced
 
 
 @dataclass(frozen=True)
@@ -127,7 +124,10 @@ def displacement(baseline: Roadmap, forced: Roadmap, system_id: str) -> Displace
     for after in forced.decisions:
         if after.system != system_id and baseline.decision(after.system) is None:
             added.append(after)
-    key = lambda d: (-abs(d.npv), d.system)  # noqa: E731 - a sort key
+
+    def key(d: Decision) -> tuple[float, str]:
+        return (-abs(d.npv), d.system)
+
     return Displacement(
         tuple(sorted(dropped, key=key)),
         tuple(sorted(delayed, key=lambda p: key(p[0]))),

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from prioritiser.diagnose import Diagnosis, Relaxation
 from prioritiser.explain.explanation import Explanation
 from prioritiser.inventory import Inventory
-from prioritiser.model.diagnose import Diagnosis, Relaxation
-from prioritiser.model.reasons import money
 from prioritiser.textsafe import markdown_text
+from prioritiser.wording import money
 
 SHOWN_ALTERNATIVES = 5
 LISTED_BELOW = ("Binding: ", "Blocked: ")
@@ -47,8 +47,8 @@ def explanation_text(explanation: Explanation, currency: str = "GBP") -> str:
             lines.append(f"  … and {hidden} more (--format json lists them all)")
     if e.decision is None:
         delta = e.forced_objective_delta
-        shown = "not possible" if delta is None else money(delta, currency)
-        lines += ["", f"Change in total NPV if forced in: {shown}"]
+        cost = "not possible" if delta is None else money(delta, currency)
+        lines += ["", f"Change in total NPV if forced in: {cost}"]
     return "\n".join(lines) + "\n"
 
 

@@ -7,12 +7,18 @@ reason and the number it quotes always come from the same place.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
 
-from prioritiser.economics import Economics
-from prioritiser.inventory import Inventory
-from prioritiser.model.candidates import Candidate, CandidateSet, enumerate_candidates
+from prioritiser.economics import Appraisal
+from prioritiser.graph import EstateGraph
+from prioritiser.inventory import Inventory, Link
+from prioritiser.model.candidates import (
+    Candidate,
+    CandidateSet,
+    enumerate_candidates,
+    place,
+    placed,
+)
 from prioritiser.roadmap import Decision, Roadmap
 
 TOLERANCE = 1e-6
@@ -28,76 +34,50 @@ def over(use: float, capacity: float) -> bool:
     return use > capacity + TOLERANCE * max(abs(capacity), 1.0) + 0.01
 
 
-@dataclass(frozen=True)
-class Edge:
-    """`consumer depends_on provider` with a constraint other than `none`."""
-
-    consumer: str
-    provider: str
-    constraint: str
-    kind: str
-
-
 class RoadmapView:
     """The roadmap's decisions as candidates, with per-period totals of every limit."""
 
-    def __init__(self, inventory: Inventory, roadmap: Roadmap, economics: Economics | None = None):
+    def __init__(self, inventory: Inventory, roadmap: Roadmap):
         self.inventory = inventory
         self.roadmap = roadmap
+        self.estate = inventory.estate
         self.axis = inventory.axis
-        self.economics = economics or Economics(inventory)
-        self.candidates: CandidateSet = enumerate_candidates(inventory, self.economics)
+        self.graph = EstateGraph.of(self.estate)
+        self.appraisal = Appraisal.of(inventory)
+        self.candidates: CandidateSet = enumerate_candidates(self.estate, self.appraisal)
+        self.placed = placed(self.estate, self.appraisal, roadmap)
         self.chosen: dict[str, Candidate] = {}
-        for decision in roadmap.decisions:
-            if inventory.has_system(decision.system):
-                self.chosen[decision.system] = self.candidate(decision)
-        self.ready: dict[str, int] = {p.id: self.axis.index(p.ready) for p in roadmap.platforms}
+        for decision in self.placed.decisions:
+            self.chosen[decision.system] = self._windowed(decision)
+        self.ready: dict[str, int] = {b.platform: b.ready for b in self.placed.builds}
 
     def label(self, period: int) -> str:
         return self.axis.label(period)
 
+    def _windowed(self, c: Candidate) -> Candidate:
+        """The model's own candidate for a decision when its windows allow it."""
+        for own in self.candidates.of(c.system):
+            if own.option == c.option and own.start == c.start:
+                return own
+        return c
+
     def candidate(self, decision: Decision) -> Candidate:
         """The candidate of a decision (built directly, so any start the roadmap names works)."""
-        start = self.axis.index(decision.start)
+        start = self.estate.period(decision.start)
         for c in self.candidates.of(decision.system):
             if c.option == decision.option and c.start == start:
                 return c
-        return self.make(decision.system, decision.option, start)
+        return place(self.estate, self.appraisal, decision.system, decision.option, start)
 
-    def make(self, system_id: str, option_id: str, start: int) -> Candidate:
-        system = self.inventory.system(system_id)
-        option = system.option(option_id)
-        return Candidate(
-            index=-1,
-            system=system_id,
-            option=option_id,
-            kind=option.kind,
-            start=start,
-            finish=start + option.duration - 1,
-            npv=self.economics.npv(system_id, option_id, start),
-            use=tuple(sorted(self.inventory.option_resource_use(option).items())),
-            delivery_risk=option.delivery_risk,
-            department=system.department,
-            platforms=tuple(sorted(set(option.requires_platforms))),
-        )
+    @property
+    def edges(self) -> list[Link]:
+        return self.graph.links()
 
-    @cached_property
-    def edges(self) -> list[Edge]:
-        return sorted(
-            (
-                Edge(s.id, d.system, d.constraint, d.kind)
-                for s in self.inventory.systems
-                for d in s.depends_on
-                if d.constraint != "none" and self.inventory.has_system(d.system)
-            ),
-            key=lambda e: (e.consumer, e.provider, e.constraint),
-        )
+    def providers(self, system_id: str) -> list[Link]:
+        return self.graph.providers(system_id)
 
-    def providers(self, system_id: str) -> list[Edge]:
-        return [e for e in self.edges if e.consumer == system_id]
-
-    def consumers(self, system_id: str) -> list[Edge]:
-        return [e for e in self.edges if e.provider == system_id]
+    def consumers(self, system_id: str) -> list[Link]:
+        return self.graph.consumers(system_id)
 
     # --- per-period totals, with or without one system's own work ------------------------
 
@@ -107,13 +87,8 @@ class RoadmapView:
         use = {r: [0.0] * self.axis.count for r in self.inventory.resources}
         for c in self.chosen.values():
             self._add(use, c.use, c.start, c.finish, 1.0)
-        for build in self.roadmap.platforms:
-            if build.id not in {p.id for p in self.inventory.platforms}:
-                continue
-            platform = self.inventory.platform(build.id)
-            start = self.axis.index(build.start)
-            amounts = tuple(self.inventory.platform_resource_use(platform).items())
-            self._add(use, amounts, start, start + platform.setup_duration - 1, 1.0)
+        for build in self.placed.builds:
+            self._add(use, build.use, build.start, build.finish, 1.0)
         return use
 
     def _add(
@@ -141,7 +116,7 @@ class RoadmapView:
         return sum((use or self.use)[resource])
 
     def capacity(self, resource: str, period: int) -> float:
-        return self.inventory.capacity(resource, period)
+        return self.estate.capacity(resource, period)
 
     def high_risk(self, without: str | None = None) -> list[int]:
         threshold = self.inventory.risk.high_risk_threshold
@@ -175,6 +150,6 @@ class RoadmapView:
         """Use over the horizon as a share of capacity (or of the total, when tighter)."""
         spec = self.inventory.resources[resource]
         used = self.total(resource)
-        capacity = sum(self.capacity(resource, t) for t in range(self.axis.count))
+        capacity = sum(self.estate.resources[resource].capacity)
         share = used / capacity if capacity > 0 else 0.0
         return max(share, used / spec.total) if spec.total else share

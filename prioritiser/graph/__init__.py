@@ -1,5 +1,6 @@
 """Graph stage: the estate as a NetworkX DiGraph, its analytics and its exports.
 
+    estate = EstateGraph.of(inventory.estate)  # what the planning stages read
     graph = build_graph(inventory)          # A → B when A depends_on B; platforms as nodes
     blast_radius(graph, SystemId("identity"))
     analysis = analyse(graph, inventory)    # every metric at once
@@ -43,6 +44,7 @@ from prioritiser.graph.build import (
     systems,
 )
 from prioritiser.graph.diagrams import to_dot, to_mermaid
+from prioritiser.graph.estate_graph import EstateGraph
 from prioritiser.graph.export import graph_to_graphml_text, graphml_graph, to_graphml, to_json
 from prioritiser.graph.formats import FORMAT_NAMES, format_for_path, is_markdown, render
 from prioritiser.inventory.schema import SystemId
@@ -54,6 +56,7 @@ __all__ = [
     "PLATFORM",
     "SYSTEM",
     "TOGETHER",
+    "EstateGraph",
     "Exposure",
     "GraphAnalysis",
     "SystemId",

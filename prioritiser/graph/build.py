@@ -12,15 +12,15 @@ from typing import Any
 
 import networkx as nx
 
-from prioritiser.inventory import Inventory
+from prioritiser.inventory import DependencyConstraint, Inventory
 from prioritiser.inventory.schema import PlatformId, SystemId
 
 SYSTEM = "system"
 PLATFORM = "platform"
 DEPENDENCY = "dependency"
 
-ORDERING = ("after", "requires")
-TOGETHER = "together"
+ORDERING = tuple(c.value for c in DependencyConstraint if c.orders)
+TOGETHER = DependencyConstraint.TOGETHER.value
 # When a system lists the same dependency twice, the edge keeps the strongest constraint.
 CONSTRAINT_STRENGTH = {"requires": 3, "after": 2, "together": 1, "none": 0}
 PLATFORM_PREFIX = "platform:"

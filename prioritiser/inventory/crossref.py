@@ -13,10 +13,10 @@ from prioritiser.inventory.messages import did_you_mean
 from prioritiser.inventory.periods import Granularity, axis_from, parse_period
 from prioritiser.inventory.problems import Problem
 from prioritiser.inventory.raw import RawInventory
+from prioritiser.inventory.resolved import DependencyConstraint
 from prioritiser.inventory.schema import Platform, PortfolioFile, System
 from prioritiser.inventory.yamlsafe import Path_
 
-ORDERING = ("after", "requires")
 MAX_YEAR = 9999
 _NOUN = {Granularity.YEAR: "year", Granularity.QUARTER: "quarter", Granularity.MONTH: "month"}
 # Letters of other scripts that look like Latin ones (the ones seen in spoofed names; the
@@ -350,7 +350,7 @@ class CrossChecker:
         for located in self.systems:
             where.setdefault(located.item.id, located.path)
             for dep in located.item.depends_on:
-                if dep.constraint in ORDERING and dep.system != located.item.id:
+                if DependencyConstraint(dep.constraint).orders and dep.system != located.item.id:
                     graph.add_edge(located.item.id, dep.system)
         for component in sorted(
             sorted(c) for c in nx.strongly_connected_components(graph) if len(c) > 1

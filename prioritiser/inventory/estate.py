@@ -7,6 +7,7 @@ from functools import cached_property
 
 from prioritiser.inventory.periods import PeriodAxis, parse_period
 from prioritiser.inventory.problems import Problem
+from prioritiser.inventory.resolved import CAPEX, Estate, resolve
 from prioritiser.inventory.schema import (
     Objective,
     Option,
@@ -19,7 +20,7 @@ from prioritiser.inventory.schema import (
     Uncertainty,
 )
 
-CAPEX = "capex"
+__all__ = ["CAPEX", "Inventory", "SourceFile"]
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,11 @@ class Inventory:
     @cached_property
     def axis(self) -> PeriodAxis:
         return PeriodAxis(parse_period(self.portfolio.start), self.portfolio.periods)
+
+    @cached_property
+    def estate(self) -> Estate:
+        """The estate resolved once: period indices, draws and links (`resolved.py`)."""
+        return resolve(self)
 
     @cached_property
     def _systems_by_id(self) -> dict[str, System]:

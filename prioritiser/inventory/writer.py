@@ -35,6 +35,7 @@ from prioritiser.inventory.schema import (
     PortfolioFile,
     System,
 )
+from prioritiser.wording import form
 
 
 class InventoryExistsError(UsageError):
@@ -173,7 +174,7 @@ def render_inventory(draft: InventoryDraft) -> dict[str, str]:
             departments[name].append(system.department)
     for name in sorted(by_file):
         systems = by_file[name]
-        count = f"{len(systems)} system{'s' if len(systems) != 1 else ''}"
+        count = f"{len(systems)} {form(len(systems), 'system')}"
         note = f"{', '.join(departments[name])}: {count}"
         files[name] = _document(draft.header, note, {"systems": [system_data(s) for s in systems]})
     return dict(sorted(files.items()))

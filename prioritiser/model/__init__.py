@@ -1,6 +1,14 @@
-"""Model stage: the time-indexed MILP (formulation), solving, and infeasibility diagnosis."""
+"""Model stage: what the roadmap must satisfy, as a time-indexed MILP held as arrays.
 
-from prioritiser.model.formulation import Formulation, formulate
-from prioritiser.model.solve import DEFAULT_GAP, SOLVERS, PlanOptions, Progress, plan
+- `candidates`: every option at every start its windows allow (and platform set-ups);
+- `matrix`, `formulation`: the model itself, labelled columns and rule-named rows;
+- `rules`: one `add_*` function per rule of DESIGN.md;
+- `adjust`: the named changes later stages make (forcing, stability, elastic slack).
 
-__all__ = ["DEFAULT_GAP", "SOLVERS", "Formulation", "PlanOptions", "Progress", "formulate", "plan"]
+How it is solved is the `prioritiser.solve` stage's business.
+"""
+
+from prioritiser.model.formulation import Formulation
+from prioritiser.model.rules import formulate
+
+__all__ = ["Formulation", "formulate"]

@@ -11,8 +11,9 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from prioritiser.economics import Economics
-from prioritiser.inventory import Inventory, Option, System
+from prioritiser.economics import Appraisal
+from prioritiser.inventory import Estate, Inventory, Option, System
+from prioritiser.roadmap import Roadmap
 
 
 @dataclass(frozen=True)
@@ -72,27 +73,12 @@ class CandidateSet:
 
 def option_starts(inventory: Inventory, system: System, option: Option) -> range:
     """Start periods of `option` that respect the system's windows (rule 2) and platforms."""
-    horizon = inventory.axis.count
-    if system.locked is not None:
-        if system.locked.option != option.id:
-            return range(0)
-        start = inventory.lock_start_index(system)
-        assert start is not None
-        return range(start, start + 1)
-    earliest = inventory.earliest_start_index(system)
-    for platform_id in option.requires_platforms:
-        # The platform must be set up (from period 0 at the earliest) before the option starts.
-        earliest = max(earliest, inventory.platform(platform_id).setup_duration)
-    last_finish = horizon - 1
-    deadline = inventory.deadline_index(system)
-    if deadline is not None:
-        last_finish = min(last_finish, deadline)
-    return range(earliest, last_finish - option.duration + 2)
+    return inventory.estate.system(system.id).option(option.id).starts
 
 
 def enumerate_candidates(
-    inventory: Inventory,
-    economics: Economics,
+    estate: Estate,
+    appraisal: Appraisal,
     skip: Collection[tuple[str, str]] = (),
 ) -> CandidateSet:
     """Every (system, option, start) the windows allow, plus every platform build start.
@@ -100,13 +86,12 @@ def enumerate_candidates(
     Options listed in `skip` as (system, option) get no candidates (see `presolve`).
     """
     out = CandidateSet()
-    for system in inventory.systems:
+    for system in estate.systems:
         for option in system.options:
             if (system.id, option.id) in skip:
                 continue
-            use = tuple(sorted(inventory.option_resource_use(option).items()))
-            value = economics.option(system.id, option.id)
-            for start in option_starts(inventory, system, option):
+            value = appraisal.option(system.id, option.id)
+            for start in option.starts:
                 candidate = Candidate(
                     index=len(out.candidates),
                     system=system.id,
@@ -115,21 +100,20 @@ def enumerate_candidates(
                     start=start,
                     finish=start + option.duration - 1,
                     npv=value.npv(start),
-                    use=use,
+                    use=option.draws,
                     delivery_risk=option.delivery_risk,
                     department=system.department,
-                    platforms=tuple(sorted(set(option.requires_platforms))),
+                    platforms=option.platforms,
                 )
                 out.candidates.append(candidate)
                 out.by_system[system.id].append(candidate)
                 for period in range(candidate.start, candidate.finish + 1):
                     out.in_flight[period].append(candidate)
     needed = {p for c in out.candidates for p in c.platforms}
-    horizon = inventory.axis.count
-    for platform in inventory.platforms:
+    horizon = estate.horizon
+    for platform in estate.platforms:
         if platform.id not in needed:
             continue
-        use = tuple(sorted(inventory.platform_resource_use(platform).items()))
         # Built in time for an option starting inside the horizon: ready <= horizon - 1.
         for start in range(0, horizon - platform.setup_duration):
             build = Build(
@@ -137,11 +121,107 @@ def enumerate_candidates(
                 platform=platform.id,
                 start=start,
                 ready=start + platform.setup_duration,
-                cost_pv=economics.platform_cost_pv(platform, start),
-                use=use,
+                cost_pv=appraisal.platform_cost_pv(platform, start),
+                use=platform.draws,
             )
             out.builds.append(build)
             out.by_platform[platform.id].append(build)
             for period in range(build.start, build.ready):
                 out.builds_in_flight[period].append(build)
     return out
+
+
+def place(estate: Estate, appraisal: Appraisal, system: str, option: str, start: int) -> Candidate:
+    """Option `option` of `system` at any start (a roadmap's decision, windows or not)."""
+    resolved = estate.system(system)
+    chosen = resolved.option(option)
+    return Candidate(
+        index=-1,
+        system=resolved.id,
+        option=chosen.id,
+        kind=chosen.kind,
+        start=start,
+        finish=start + chosen.duration - 1,
+        npv=appraisal.npv(system, option, start),
+        use=chosen.draws,
+        delivery_risk=chosen.delivery_risk,
+        department=resolved.department,
+        platforms=chosen.platforms,
+    )
+
+
+def place_build(estate: Estate, appraisal: Appraisal, platform: str, start: int) -> Build:
+    """A set-up of `platform` from any start (a roadmap's platform build)."""
+    resolved = estate.platform(platform)
+    return Build(
+        index=-1,
+        platform=resolved.id,
+        start=start,
+        ready=start + resolved.setup_duration,
+        cost_pv=appraisal.platform_cost_pv(resolved, start),
+        use=resolved.draws,
+    )
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A roadmap resolved against an estate: its decisions as candidates and its platform
+    set-ups as builds, in period indices, valued and drawn as the estate says."""
+
+    decisions: tuple[Candidate, ...]
+    builds: tuple[Build, ...]
+
+    def decision(self, system: str) -> Candidate | None:
+        for c in self.decisions:
+            if c.system == system:
+                return c
+        return None
+
+
+def placed(estate: Estate, appraisal: Appraisal, roadmap: Roadmap) -> Placed:
+    """`roadmap`'s decisions and set-ups on `estate` (those naming an unknown system, option
+    or platform are left out: see `placement_problems`)."""
+    decisions = tuple(
+        place(estate, appraisal, d.system, d.option, estate.period(d.start))
+        for d in roadmap.decisions
+        if estate.has_system(d.system) and _has_option(estate, d.system, d.option)
+    )
+    known = {p.id for p in estate.platforms}
+    builds = tuple(
+        place_build(estate, appraisal, b.id, estate.period(b.start))
+        for b in roadmap.platforms
+        if b.id in known
+    )
+    return Placed(decisions, builds)
+
+
+def placement_problems(estate: Estate, roadmap: Roadmap) -> list[str]:
+    """Why `roadmap` does not speak about `estate`: unknown systems, options, platforms or
+    period labels, one message each."""
+    problems = []
+    for d in roadmap.decisions:
+        if not estate.has_system(d.system):
+            problems.append(f"the previous roadmap's system {d.system!r} is not in the inventory")
+            continue
+        if not _has_option(estate, d.system, d.option):
+            problems.append(
+                f"{d.system} has no option {d.option!r} (named in the previous roadmap)"
+            )
+        try:
+            estate.period(d.start)
+        except ValueError:
+            problems.append(f"{d.system}: start {d.start!r} is not a period label")
+    known = {p.id for p in estate.platforms}
+    for build in roadmap.platforms:
+        try:
+            estate.period(build.start)
+            ok = build.id in known
+        except ValueError:
+            ok = False
+        if not ok:
+            problems.append(f"the previous roadmap's platform set-up {build.id!r} is unknown")
+    return problems
+
+
+def _has_option(estate: Estate, system: str, option: str) -> bool:
+    return any(o.id == option for o in estate.system(system).options)

@@ -21,26 +21,25 @@ penalty when replanning) must not drop options.
 
 from __future__ import annotations
 
-from prioritiser.economics import Economics
-from prioritiser.inventory import Inventory, Option, System
-from prioritiser.model.candidates import option_starts
+from prioritiser.economics import Appraisal
+from prioritiser.inventory import Estate, ResolvedOption
 
 TOLERANCE = 1e-9
 
 
-def dominated_options(inventory: Inventory, economics: Economics) -> set[tuple[str, str]]:
+def dominated_options(estate: Estate, appraisal: Appraisal) -> set[tuple[str, str]]:
     """(system, option) pairs that another option of the same system dominates."""
     out: set[tuple[str, str]] = set()
-    for system in inventory.systems:
-        if system.locked is not None or len(system.options) < 2:
+    for system in estate.systems:
+        if system.lock is not None or len(system.options) < 2:
             continue
-        kept: list[Option] = []
+        kept: list[ResolvedOption] = []
         for option in system.options:
-            if any(_dominates(inventory, economics, system, b, option) for b in kept):
+            if any(_dominates(appraisal, b, option) for b in kept):
                 out.add((system.id, option.id))
                 continue
             # Options already kept that this one dominates (strictly, or later duplicates).
-            beaten = [a for a in kept if _dominates(inventory, economics, system, option, a)]
+            beaten = [a for a in kept if _dominates(appraisal, option, a)]
             for a in beaten:
                 out.add((system.id, a.id))
                 kept.remove(a)
@@ -48,22 +47,18 @@ def dominated_options(inventory: Inventory, economics: Economics) -> set[tuple[s
     return out
 
 
-def _dominates(
-    inventory: Inventory, economics: Economics, system: System, b: Option, a: Option
-) -> bool:
+def _dominates(appraisal: Appraisal, b: ResolvedOption, a: ResolvedOption) -> bool:
     """True when option `b` is never worse than option `a` (see the module docstring)."""
-    if (a.kind == "retire") != (b.kind == "retire"):
+    if a.retires != b.retires:
         return False
     if b.duration > a.duration or b.delivery_risk > a.delivery_risk:
         return False
-    if not set(b.requires_platforms) <= set(a.requires_platforms):
+    if not set(b.platforms) <= set(a.platforms):
         return False
-    use_a, use_b = inventory.option_resource_use(a), inventory.option_resource_use(b)
-    if any(amount > use_a.get(resource, 0.0) + TOLERANCE for resource, amount in use_b.items()):
+    if any(amount > a.draw(resource) + TOLERANCE for resource, amount in b.draws):
         return False
-    starts_a = option_starts(inventory, system, a)
-    starts_b = option_starts(inventory, system, b)
+    starts_a, starts_b = a.starts, b.starts
     if not set(starts_a) <= set(starts_b):
         return False
-    value_a, value_b = economics.option(system.id, a.id), economics.option(system.id, b.id)
+    value_a, value_b = appraisal.option(a.system, a.id), appraisal.option(b.system, b.id)
     return all(value_b.npv(t) >= value_a.npv(t) - TOLERANCE for t in starts_a)

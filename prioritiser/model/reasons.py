@@ -2,41 +2,16 @@
 
 from __future__ import annotations
 
-from prioritiser.economics import Economics
-from prioritiser.inventory import Inventory
+from prioritiser.inventory import Estate
 from prioritiser.model.candidates import CandidateSet
-
-CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
-
-
-def currency_symbol(currency: str) -> str:
-    """`£` for GBP, `$` for USD, `€` for EUR; any other currency by its code (`CHF `)."""
-    return CURRENCY_SYMBOLS.get(currency.upper(), f"{currency} ")
+from prioritiser.wording import money
 
 
-def money(value: float, currency: str = "GBP", decimals: int = 0) -> str:
-    """£1.2m / £350k / -£40k style amounts (`decimals` for small amounts: £2.40).
-
-    The one place money becomes text: every report, message and chart label calls it
-    with the portfolio's currency, so no output shows a currency the estate is not in.
-    """
-    symbol = currency_symbol(currency)
-    sign = "-" if value < 0 else ""
-    value = abs(value)
-    if value >= 1e6:
-        return f"{sign}{symbol}{value / 1e6:.1f}m"
-    if value >= 1e3:
-        return f"{sign}{symbol}{value / 1e3:.0f}k"
-    return f"{sign}{symbol}{value:.{decimals}f}"
-
-
-def retained_reasons(
-    inventory: Inventory, economics: Economics, candidates: CandidateSet
-) -> dict[str, str]:
+def retained_reasons(estate: Estate, candidates: CandidateSet) -> dict[str, str]:
     """Why each system would be retained if the roadmap leaves it out."""
-    currency = inventory.portfolio.currency
-    reasons = {}
-    for system in inventory.systems:
+    currency = estate.inventory.portfolio.currency
+    reasons: dict[str, str] = {}
+    for system in estate.systems:
         mine = candidates.of(system.id)
         if not system.options:
             reasons[system.id] = "no modernisation options are recorded for it"

@@ -8,10 +8,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from prioritiser.economics import Economics
+from prioritiser.economics import Appraisal
 from prioritiser.explain import decision_reasons
 from prioritiser.inventory import CAPEX, Inventory, System
 from prioritiser.inventory.provenance import Provenance, provenance
+from prioritiser.model.candidates import Placed, placed
+from prioritiser.reports.assumptions import Assumption, assumptions_of, estimates_of
 from prioritiser.roadmap import Roadmap
 
 RETAINED = "retained"
@@ -120,19 +122,6 @@ class CrossFlow:
     cashable: bool
 
 
-@dataclass(frozen=True)
-class Assumption:
-    """One setting behind the roadmap, for the Assumptions sheet and section.
-
-    `kind` says how to show `value`: "money", "percent", "number" or "text".
-    """
-
-    group: str
-    label: str
-    value: str | float | int | None
-    kind: str = "text"
-
-
 @dataclass
 class Analysis:
     """Headline numbers, spend, benefits by department and risk over time."""
@@ -218,7 +207,9 @@ class Analysis:
 def analyse(inventory: Inventory, roadmap: Roadmap) -> Analysis:
     """Compute the report figures for `roadmap`."""
     axis = inventory.axis
-    economics = Economics(inventory)
+    estate = inventory.estate
+    appraisal = Appraisal.of(inventory)
+    placement = placed(estate, appraisal, roadmap)
     out = Analysis(
         currency=inventory.portfolio.currency,
         periods=axis.labels,
@@ -234,13 +225,12 @@ def analyse(inventory: Inventory, roadmap: Roadmap) -> Analysis:
     by_year: dict[int, float] = defaultdict(float)
     departments: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     risk_removed_at = [0.0] * axis.count
-    for decision in roadmap.decisions:
-        system = inventory.system(decision.system)
-        option = system.option(decision.option)
-        start = axis.index(decision.start)
-        finish = axis.index(decision.finish)
+    for placed_decision in placement.decisions:
+        system = inventory.system(placed_decision.system)
+        option = system.option(placed_decision.option)
+        start, finish = placed_decision.start, placed_decision.finish
         out.one_off_spend += option.cost
-        value = economics.option(system.id, option.id)
+        value = appraisal.option(system.id, option.id)
         departments[system.department]["pays_pv"] += value.cost_pv(start)
         for flow, pv in value.flows_pv(start):
             departments[flow.department]["benefits_pv"] += pv
@@ -282,114 +272,23 @@ def analyse(inventory: Inventory, roadmap: Roadmap) -> Analysis:
                 name=name,
                 unit=spec.unit,
                 use=[round(use.get(label, 0.0), 4) for label in axis.labels],
-                capacity=[inventory.capacity(name, t) for t in range(axis.count)],
+                capacity=list(estate.resources[name].capacity),
                 total_cap=spec.total,
             )
         )
-    _add_rows(out, inventory, roadmap, economics)
+    _add_rows(out, inventory, roadmap, appraisal, placement)
     _add_spend(out, inventory, roadmap)
     out.provenance = provenance(inventory)
-    out.assumptions = _estimates(out.provenance) + _assumptions(inventory, roadmap)
+    out.assumptions = estimates_of(out.provenance) + assumptions_of(inventory, roadmap)
     out.period_noun = {1: "year", 4: "quarter", 12: "month"}.get(axis.per_year, "period")
     return out
 
 
-def _estimates(p: Provenance) -> list[Assumption]:
-    """The "Estimates" rows that open the assumptions when any figure is an estimate."""
-    if not p.any:
-        return []
-    rows = [
-        Assumption(
-            "Estimates", "Options that are estimates", f"{p.options_estimated} of {p.options}"
-        ),
-        Assumption(
-            "Estimates",
-            "Run costs that are estimates (assumed or unknown)",
-            f"{p.run_costs_estimated} of {p.systems}",
-        ),
-    ]
-    rows += [
-        Assumption(
-            "Estimates",
-            f"Systems whose {name.replace('_', ' ')} is an estimate",
-            f"{count} of {p.systems}",
-        )
-        for name, count in p.fields.items()
-    ]
-    return rows
-
-
-def _assumptions(inventory: Inventory, roadmap: Roadmap) -> list[Assumption]:
-    """The portfolio settings, limits and solver facts behind the roadmap (no timings)."""
-    p = inventory.portfolio
-    rows = [
-        Assumption("Portfolio", "Name", p.name),
-        Assumption("Portfolio", "Currency", p.currency),
-        Assumption("Portfolio", "First period", p.start),
-        Assumption("Portfolio", "Periods in the horizon", p.periods, "number"),
-        Assumption("Portfolio", "Discount rate (annual, real)", p.discount_rate, "percent"),
-        Assumption(
-            "Portfolio", "Appraisal period (years of benefits)", p.appraisal_years, "number"
-        ),
-        Assumption(
-            "Portfolio",
-            "Value of legacy risk removed (per point a year)",
-            inventory.objective.risk_value_per_point,
-            "money",
-        ),
-        Assumption("Portfolio", "Scenarios applied", ", ".join(roadmap.scenarios) or "none"),
-    ]
-    for name in sorted(inventory.resources):
-        spec = inventory.resources[name]
-        kind = "money" if name == CAPEX or spec.unit.upper() == p.currency.upper() else "number"
-        unit = f" ({spec.unit})" if spec.unit else ""
-        rows.append(Assumption("Resources", f"{name}{unit} per period", spec.per_period, kind))
-        for label, value in sorted(spec.overrides.items()):
-            rows.append(Assumption("Resources", f"{name}{unit} in {label}", value, kind))
-        if spec.total is not None:
-            rows.append(Assumption("Resources", f"{name}{unit} in total", spec.total, kind))
-    risk = inventory.risk
-    rows += [
-        Assumption(
-            "Risk appetite",
-            "High-risk threshold (delivery risk)",
-            risk.high_risk_threshold,
-            "number",
-        ),
-        Assumption(
-            "Risk appetite",
-            "Most high-risk options at once",
-            risk.max_concurrent_high_risk,
-            "number",
-        ),
-        Assumption(
-            "Risk appetite", "Most total delivery risk", risk.max_total_delivery_risk, "number"
-        ),
-        Assumption(
-            "Risk appetite",
-            "Most changes at once per department",
-            risk.max_concurrent_per_department,
-            "number",
-        ),
-    ]
-    solver = roadmap.solver
-    rows += [
-        Assumption("Solver", "Solver", f"{solver.name} {solver.version}".strip()),
-        Assumption("Solver", "Status", roadmap.status),
-        Assumption("Solver", "Objective (total NPV)", roadmap.objective, "money"),
-        Assumption("Solver", "Best bound", roadmap.bound, "money"),
-        Assumption("Solver", "Optimality gap", roadmap.gap, "percent"),
-        Assumption("Solver", "Gap asked for", solver.gap_limit, "percent"),
-        Assumption("Solver", "Time limit (seconds)", solver.time_limit, "number"),
-        Assumption("Solver", "Threads", solver.threads, "number"),
-        Assumption("Solver", "Random seed", solver.seed, "number"),
-    ]
-    return rows
-
-
-def _decision_row(inventory: Inventory, system: System, roadmap: Roadmap) -> SystemRow:
-    axis = inventory.axis
-    eos = inventory.end_of_support_index(system)
+def _decision_row(
+    inventory: Inventory, system: System, roadmap: Roadmap, placement: Placed
+) -> SystemRow:
+    resolved = inventory.estate.system(system.id)
+    eos = resolved.end_of_support
     common = {
         "system": system.id,
         "name": system.name,
@@ -399,10 +298,11 @@ def _decision_row(inventory: Inventory, system: System, roadmap: Roadmap) -> Sys
         "end_of_support": system.end_of_support,
         "must_modernise_by": system.must_modernise_by,
         "end_of_support_index": eos,
-        "deadline_index": inventory.deadline_index(system),
+        "deadline_index": resolved.deadline,
     }
     decision = roadmap.decision(system.id)
-    if decision is None:
+    where = placement.decision(system.id)
+    if decision is None or where is None:
         return SystemRow(kind=RETAINED, **common)  # type: ignore[arg-type]
     option = system.option(decision.option)
     return SystemRow(
@@ -417,15 +317,17 @@ def _decision_row(inventory: Inventory, system: System, roadmap: Roadmap) -> Sys
         risk_removed=round(option.risk_reduction * system.legacy_risk.points, 4),
         locked=system.locked is not None,
         estimated=option.estimated,
-        start_index=axis.index(decision.start),
-        finish_index=axis.index(decision.finish),
+        start_index=where.start,
+        finish_index=where.finish,
         **common,  # type: ignore[arg-type]
     )
 
 
-def _add_rows(out: Analysis, inventory: Inventory, roadmap: Roadmap, economics: Economics) -> None:
+def _add_rows(
+    out: Analysis, inventory: Inventory, roadmap: Roadmap, appraisal: Appraisal, placement: Placed
+) -> None:
     """Every system's row, the platforms, dependencies and cross-department value."""
-    rows = [_decision_row(inventory, s, roadmap) for s in inventory.systems]
+    rows = [_decision_row(inventory, s, roadmap, placement) for s in inventory.systems]
     done = [r for r in rows if r.modernised]
     kept = [r for r in rows if not r.modernised]
     done.sort(key=lambda r: (r.start_index, r.department, r.system))
@@ -441,17 +343,17 @@ def _add_rows(out: Analysis, inventory: Inventory, roadmap: Roadmap, economics: 
     ]
     out.dependencies = sorted(
         (
-            DependencyEdge(system.id, dep.system, dep.constraint, dep.kind)
-            for system in inventory.systems
+            DependencyEdge(link.consumer, link.provider, link.constraint.value, link.kind)
+            for system in inventory.estate.systems
             if system.id in modernised
-            for dep in system.depends_on
-            if dep.system in modernised
+            for link in system.links
+            if link.provider in modernised
         ),
         key=lambda e: (e.system, e.on),
     )
     flows: dict[tuple[str, str, bool], list[float]] = defaultdict(lambda: [0.0, 0.0])
     for row in done:
-        value = economics.option(row.system, row.option or "")
+        value = appraisal.option(row.system, row.option or "")
         for flow, pv in value.flows_pv(row.start_index or 0):
             if flow.department != row.department:
                 key = (row.department, flow.department, flow.cashable)
@@ -462,9 +364,10 @@ def _add_rows(out: Analysis, inventory: Inventory, roadmap: Roadmap, economics: 
         for (payer, beneficiary, cashable), (annual, pv) in sorted(flows.items())
     ]
     axis = inventory.axis
+    starts = {b.platform: b.start for b in placement.builds}
     for build in roadmap.platforms:
         platform = inventory.platform(build.id)
-        start = axis.index(build.start)
+        start = starts[build.id]
         finish = start + max(platform.setup_duration, 1) - 1
         users = tuple(
             sorted(
@@ -481,7 +384,7 @@ def _add_rows(out: Analysis, inventory: Inventory, roadmap: Roadmap, economics: 
                 finish=axis.label(finish),
                 ready=build.ready,
                 cost=platform.setup_cost,
-                cost_pv=round(economics.platform_cost_pv(platform, start), 2),
+                cost_pv=round(appraisal.platform_cost_pv(platform, start), 2),
                 start_index=start,
                 finish_index=finish,
                 users=users,
@@ -507,14 +410,14 @@ def _add_spend(out: Analysis, inventory: Inventory, roadmap: Roadmap) -> None:
             continue
         option = inventory.system(row.system).option(row.option or "")
         _spread(spend, row.start_index, row.finish_index, option.cost / option.duration)
-        for name, amount in inventory.option_resource_use(option).items():
+        for name, amount in inventory.estate.system(row.system).option(option.id).draws:
             lanes = split[name].setdefault(row.department, [0.0] * count)
             _spread(lanes, row.start_index, row.finish_index, amount)
     for build in out.platforms:
         platform = inventory.platform(build.id)
         duration = build.finish_index - build.start_index + 1
         _spread(spend, build.start_index, build.finish_index, platform.setup_cost / duration)
-        for name, amount in inventory.platform_resource_use(platform).items():
+        for name, amount in inventory.estate.platform(platform.id).draws:
             lanes = split[name].setdefault(PLATFORMS, [0.0] * count)
             _spread(lanes, build.start_index, build.finish_index, amount)
     out.spend_by_period = [round(v, 2) for v in spend]

@@ -15,9 +15,9 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
-from prioritiser.model.reasons import currency_symbol, money
 from prioritiser.reports.analysis import PLATFORMS, RETAINED, Analysis, ResourceRow, SystemRow
 from prioritiser.textsafe import plotly_text
+from prioritiser.wording import currency_symbol, money
 
 # Option kinds in the order a reader meets them, with colour-blind-safe (Okabe-Ito) colours.
 KIND_COLOURS: dict[str, str] = {

@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from prioritiser.atomic import write_output_set
-from prioritiser.model.reasons import money
 from prioritiser.roadmap import Roadmap
 from prioritiser.scenarios.compare import CHANGE_KINDS, Comparison, ScenarioRun
 from prioritiser.scenarios.variants import describe, rounded
 from prioritiser.textsafe import markdown_table, markdown_text
+from prioritiser.wording import money
 
 # --- comparison.json -----------------------------------------------------------------------
 

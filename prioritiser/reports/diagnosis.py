@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from prioritiser.atomic import write_output_set
+from prioritiser.diagnose import Diagnosis
 from prioritiser.explain import diagnosis_markdown
 from prioritiser.inventory import Inventory
-from prioritiser.model.diagnose import Diagnosis
 
 
 def write_diagnosis(outdir: Path, diagnosis: Diagnosis, inventory: Inventory) -> list[Path]:

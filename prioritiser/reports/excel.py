@@ -18,11 +18,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from prioritiser.inventory import Inventory
-from prioritiser.model.reasons import currency_symbol
 from prioritiser.reports.analysis import Analysis, Assumption
 from prioritiser.reports.charts import KIND_COLOURS
 from prioritiser.roadmap import Roadmap
 from prioritiser.textsafe import spreadsheet_cell
+from prioritiser.wording import currency_symbol, plural
 
 SHEETS = ("Roadmap", "Budget by period", "Benefits by department", "Retained", "Assumptions")
 FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
@@ -211,8 +211,7 @@ def roadmap_sheet(sheet: Worksheet, a: Analysis, money: str) -> None:
                 0.0,
                 None,
                 "",
-                f"shared platform used by {len(platform.users)} modernised system"
-                + ("" if len(platform.users) == 1 else "s"),
+                f"shared platform used by {plural(len(platform.users), 'modernised system')}",
                 *["" for _ in a.periods],
             ]
         )

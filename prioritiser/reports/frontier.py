@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from prioritiser.atomic import write_output_set
-from prioritiser.model.reasons import money
 from prioritiser.reports.chart_page import figure_html
 from prioritiser.scenarios.frontier import Frontier
 from prioritiser.scenarios.variants import rounded
 from prioritiser.textsafe import markdown_text, plotly_text, spreadsheet_csv
+from prioritiser.wording import money
 
 CSV_COLUMNS = (
     "capacity_scale",

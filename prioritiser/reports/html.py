@@ -18,11 +18,11 @@ from plotly.offline import get_plotlyjs
 
 from prioritiser import __version__
 from prioritiser.inventory import Inventory
-from prioritiser.model.reasons import money
 from prioritiser.reports import charts
 from prioritiser.reports import markdown as words
 from prioritiser.reports.analysis import Analysis
 from prioritiser.roadmap import Roadmap
+from prioritiser.wording import money
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ from collections.abc import Sequence
 
 from prioritiser.inventory import Inventory
 from prioritiser.inventory.provenance import Provenance
-from prioritiser.model.reasons import money
 from prioritiser.reports.analysis import Analysis, Assumption, SystemRow
 from prioritiser.roadmap import Roadmap
 from prioritiser.textsafe import markdown_cell, markdown_table, markdown_text
+from prioritiser.wording import form, money, names, plural
 
 # --- words shared by the reports ---------------------------------------------------------------
 
@@ -109,9 +109,9 @@ def estimates_text(p: Provenance | None) -> str:
     if p.run_costs_estimated:
         parts.append(_share(p.run_costs_estimated, p.systems, "run cost", "run costs"))
     for name, count in p.fields.items():
-        plural = _FIELD_PLURALS.get(name, name.replace("_", " "))
-        parts.append(_share(count, p.systems, name.replace("_", " "), plural))
-    joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+        many = _FIELD_PLURALS.get(name, name.replace("_", " "))
+        parts.append(_share(count, p.systems, name.replace("_", " "), many))
+    joined = names(parts)
     single = len(parts) == 1 and (parts[0].startswith("every ") or parts[0].startswith("1 of "))
     verb = "is an estimate" if single else "are estimates"
     return (
@@ -223,8 +223,8 @@ def render_summary(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -
         lines += [
             "",
             "> [!WARNING]",
-            f"> **Risk accepted:** {count} retained system{'s' if count != 1 else ''} "
-            f"pass{'es' if count == 1 else ''} end of support within the plan: "
+            f"> **Risk accepted:** {plural(count, 'retained system')} "
+            f"{form(count, 'passes', 'pass')} end of support within the plan: "
             + text("; ".join(warnings))
             + ".",
         ]

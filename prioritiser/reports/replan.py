@@ -17,16 +17,11 @@ import yaml
 
 from prioritiser.atomic import write_output_set
 from prioritiser.inventory import Inventory
-from prioritiser.model.reasons import money
-from prioritiser.scenarios.replan import (
-    CATEGORIES,
-    Replan,
-    ReplanInfeasible,
-    quantity,
-    replan_overlay,
-)
+from prioritiser.scenarios.changes import resource_amount
+from prioritiser.scenarios.replan import CATEGORIES, Replan, ReplanInfeasible, replan_overlay
 from prioritiser.scenarios.variants import describe, rounded
 from prioritiser.textsafe import markdown_cell, markdown_text
+from prioritiser.wording import money, plural
 
 
 def changes_data(result: Replan, previous_path: str = "") -> dict[str, Any]:
@@ -71,7 +66,7 @@ def render_changes_md(result: Replan) -> str:
         f"| Previous NPV | {money(old, currency)} |",
         f"| New NPV | **{money(new, currency)}** ({'+' if new >= old else ''}"
         f"{money(new - old, currency)}) |",
-        f"| Work in flight kept | {len(in_flight)} decision{'s' if len(in_flight) != 1 else ''} |",
+        f"| Work in flight kept | {plural(len(in_flight), 'decision')} |",
         f"| Other decisions kept | {len(kept) - len(in_flight)} |",
         f"| Changed / dropped / added | {len(result.of('changed'))} / "
         f"{len(result.of('dropped'))} / {len(result.of('added'))} |",
@@ -93,9 +88,9 @@ def render_changes_md(result: Replan) -> str:
             cells = [
                 o.resource,
                 o.period,
-                quantity(inventory, o.resource, o.committed),
-                quantity(inventory, o.resource, o.capacity),
-                quantity(inventory, o.resource, o.committed - o.capacity),
+                resource_amount(inventory, o.resource, o.committed),
+                resource_amount(inventory, o.resource, o.capacity),
+                resource_amount(inventory, o.resource, o.committed - o.capacity),
                 ", ".join(o.systems),
             ]
             lines.append("| " + " | ".join(markdown_cell(markdown_text(c)) for c in cells) + " |")

@@ -20,10 +20,10 @@ from typing import Any
 
 from prioritiser.atomic import write_output_set
 from prioritiser.inventory.schema import OPTION_KINDS
-from prioritiser.model.reasons import money
 from prioritiser.reports.chart_page import figure_html
 from prioritiser.scenarios.robustness import DIMENSIONS, Robustness
 from prioritiser.textsafe import markdown_text, plotly_text, spreadsheet_csv
+from prioritiser.wording import money
 
 
 def robustness_data(result: Robustness) -> dict[str, Any]:

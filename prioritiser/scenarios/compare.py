@@ -14,7 +14,6 @@ from typing import Any
 from prioritiser.errors import UsageError
 from prioritiser.inventory import Inventory, PeriodAxis, parse_period
 from prioritiser.inventory.yamlsafe import load_yaml_file
-from prioritiser.model import PlanOptions, plan
 from prioritiser.roadmap import Decision, Roadmap
 from prioritiser.scenarios.variants import (
     decision_summary,
@@ -22,6 +21,8 @@ from prioritiser.scenarios.variants import (
     spend_by_period,
     verified,
 )
+from prioritiser.solve import PlanOptions, plan
+from prioritiser.wording import form
 
 BASELINE = "baseline"
 CHANGE_KINDS = ("added", "dropped", "delayed", "brought forward", "option changed")
@@ -50,13 +51,23 @@ class Change:
     baseline: Decision | None
     scenario: Decision | None
 
-    def text(self, axis: PeriodAxis) -> str:
+    @property
+    def shift(self) -> int:
+        """Periods the start moved by (later is positive); 0 unless delayed or brought forward."""
+        if self.baseline is None or self.scenario is None:
+            return 0
+        # Both starts are labels of the same horizon: the difference of their ordinals.
+        return (
+            parse_period(self.scenario.start).ordinal()
+            - parse_period(self.baseline.start).ordinal()
+        )
+
+    def text(self, axis: PeriodAxis | None = None) -> str:
+        """`a: replace 2027-Q3–2028-Q2 → replace 2028-Q1–2028-Q4 (+2 periods)`."""
         was, now = describe(self.baseline), describe(self.scenario)
         if self.kind in ("delayed", "brought forward"):
-            assert self.baseline is not None and self.scenario is not None
-            shift = axis.index(self.scenario.start) - axis.index(self.baseline.start)
-            unit = "period" if abs(shift) == 1 else "periods"
-            return f"{self.system}: {was} → {now} ({shift:+d} {unit})"
+            shift = self.shift
+            return f"{self.system}: {was} → {now} ({shift:+d} {form(abs(shift), 'period')})"
         return f"{self.system}: {was} → {now}"
 
 

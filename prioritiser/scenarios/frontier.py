@@ -28,9 +28,9 @@ from itertools import pairwise
 from prioritiser.check import check_roadmap
 from prioritiser.errors import UsageError
 from prioritiser.inventory import Inventory
-from prioritiser.model import PlanOptions, plan
-from prioritiser.roadmap import Roadmap
+from prioritiser.roadmap import Roadmap, SolveStatus
 from prioritiser.scenarios.variants import capacity_total, scale_resource, verified
+from prioritiser.solve import PlanOptions, plan
 
 
 @dataclass(frozen=True)
@@ -144,4 +144,5 @@ def _carry_forward(inventory: Inventory, previous: Roadmap, solved: Roadmap) -> 
     if bound is not None:
         bound = max(bound, objective)
     gap = None if bound is None else max(0.0, bound - objective) / max(abs(objective), 1.0)
-    return replace(previous, status="feasible", bound=bound, gap=gap, solver=solved.solver)
+    status = SolveStatus.FEASIBLE
+    return replace(previous, status=status, bound=bound, gap=gap, solver=solved.solver)

@@ -63,13 +63,12 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 
-from prioritiser.economics import Economics
 from prioritiser.errors import UsageError
 from prioritiser.inventory import CAPEX, Inventory, Option, System
 from prioritiser.inventory.schema import OPTION_KINDS
-from prioritiser.model import PlanOptions, plan
 from prioritiser.roadmap import Roadmap
-from prioritiser.scenarios.variants import resource_use_of, verified
+from prioritiser.scenarios.variants import placed_on, resource_use_of, verified
+from prioritiser.solve import PlanOptions, plan
 
 Bounds = tuple[float, float]
 DIMENSIONS = ("cost", "duration", "benefit")
@@ -199,17 +198,8 @@ def _benefit(annual: float, factor: float) -> float:
 
 def _window(inventory: Inventory, system: System, option: Option) -> int:
     """The longest duration with which `option` still fits its system's window."""
-    last = inventory.axis.count - 1
-    if system.locked is not None:
-        start = inventory.lock_start_index(system) or 0
-        return last - start + 1
-    deadline = inventory.deadline_index(system)
-    if deadline is not None:
-        last = min(last, deadline)
-    earliest = inventory.earliest_start_index(system)
-    for platform in option.requires_platforms:
-        earliest = max(earliest, inventory.platform(platform).setup_duration)
-    return last - earliest + 1
+    resolved = inventory.estate.system(system.id).option(option.id)
+    return resolved.last_finish - resolved.first_start + 1
 
 
 # --- one sample ------------------------------------------------------------------------------
@@ -261,20 +251,19 @@ def evaluate(
     inventory: Inventory, roadmap: Roadmap
 ) -> tuple[float, tuple[tuple[str, tuple[str, ...]], ...]]:
     """NPV of `roadmap`'s decisions on `inventory`'s figures, and the capacities it breaches."""
-    economics = Economics(inventory)
-    axis = inventory.axis
+    estate = inventory.estate
+    placement = placed_on(inventory, roadmap)
     npv = 0.0
-    for decision in roadmap.decisions:
-        npv += economics.npv(decision.system, decision.option, axis.index(decision.start))
-    for build in roadmap.platforms:
-        npv -= economics.platform_cost_pv(inventory.platform(build.id), axis.index(build.start))
-    use = resource_use_of(inventory, roadmap.decisions, roadmap.platforms)
+    for c in placement.decisions:
+        npv += c.npv
+    for build in placement.builds:
+        npv -= build.cost_pv
+    use = resource_use_of(estate, [*placement.decisions, *placement.builds])
     breaches = []
     for name, row in use.items():
-        over = [
-            axis.label(t) for t, used in enumerate(row) if _over(used, inventory.capacity(name, t))
-        ]
-        total = inventory.resources[name].total
+        capacity = estate.resources[name].capacity
+        over = [estate.label(t) for t, used in enumerate(row) if _over(used, capacity[t])]
+        total = estate.resources[name].total
         if total is not None and _over(sum(row), total):
             over.append(TOTAL)
         if over:

@@ -13,9 +13,11 @@ from dataclasses import replace
 
 from prioritiser.certify import certify_roadmap
 from prioritiser.check import Violation
+from prioritiser.economics import Appraisal
 from prioritiser.errors import CheckFailed
-from prioritiser.inventory import Inventory, System
-from prioritiser.roadmap import Decision, PlatformBuild, Roadmap
+from prioritiser.inventory import Estate, Inventory, System
+from prioritiser.model.candidates import Build, Candidate, Placed, placed
+from prioritiser.roadmap import Decision, Roadmap
 
 
 class RoadmapCheckFailed(CheckFailed):
@@ -62,49 +64,43 @@ def scale_resource(inventory: Inventory, resource: str, factor: float) -> Invent
 
 def capacity_total(inventory: Inventory, resource: str) -> float:
     """Capacity of `resource` over the whole horizon: per-period capacities, capped by `total`."""
-    horizon = sum(inventory.capacity(resource, t) for t in range(inventory.axis.count))
-    total = inventory.resources[resource].total
-    return horizon if total is None else min(horizon, total)
+    spec = inventory.estate.resources[resource]
+    horizon = sum(spec.capacity)
+    return horizon if spec.total is None else min(horizon, spec.total)
 
 
-def resource_use_of(
-    inventory: Inventory, decisions: Iterable[Decision], builds: Iterable[PlatformBuild] = ()
-) -> dict[str, list[float]]:
-    """Use of every resource in every period (by index) by these decisions and set-ups,
-    with the durations and costs of `inventory` (work past the horizon is not counted)."""
-    axis = inventory.axis
-    use = {name: [0.0] * axis.count for name in sorted(inventory.resources)}
-    for decision in decisions:
-        option = inventory.system(decision.system).option(decision.option)
-        amounts = inventory.option_resource_use(option)
-        _draw(use, amounts, axis.index(decision.start), option.duration)
-    for build in builds:
-        platform = inventory.platform(build.id)
-        amounts = inventory.platform_resource_use(platform)
-        _draw(use, amounts, axis.index(build.start), platform.setup_duration)
+def placed_on(inventory: Inventory, roadmap: Roadmap) -> Placed:
+    """`roadmap` resolved against `inventory`: its decisions and set-ups in period indices,
+    with the durations, draws and values of `inventory`."""
+    return placed(inventory.estate, Appraisal.of(inventory), roadmap)
+
+
+def resource_use_of(estate: Estate, items: Iterable[Candidate | Build]) -> dict[str, list[float]]:
+    """Use of every resource in every period (by index) by these placed decisions and
+    set-ups (work past the horizon is not counted)."""
+    use = {name: [0.0] * estate.horizon for name in sorted(estate.resources)}
+    for item in items:
+        for resource, amount in item.use:
+            row = use.get(resource)
+            if row is not None:
+                for period in range(max(item.start, 0), min(item.finish + 1, len(row))):
+                    row[period] += amount
     return use
-
-
-def _draw(use: dict[str, list[float]], amounts: dict[str, float], start: int, length: int) -> None:
-    for resource, amount in amounts.items():
-        row = use.get(resource)
-        if row is not None:
-            for period in range(max(start, 0), min(start + length, len(row))):
-                row[period] += amount
 
 
 def spend_by_period(inventory: Inventory, roadmap: Roadmap) -> dict[str, float]:
     """One-off spend in each period: option costs and platform set-up costs, spread evenly
     (unrounded; round when writing)."""
-    axis = inventory.axis
-    spend = [0.0] * axis.count
-    for decision in roadmap.decisions:
-        option = inventory.system(decision.system).option(decision.option)
-        _spread(spend, axis.index(decision.start), option.duration, option.cost)
-    for build in roadmap.platforms:
-        platform = inventory.platform(build.id)
-        _spread(spend, axis.index(build.start), platform.setup_duration, platform.setup_cost)
-    return {axis.label(t): value for t, value in enumerate(spend)}
+    estate = inventory.estate
+    spend = [0.0] * estate.horizon
+    placement = placed_on(inventory, roadmap)
+    for c in placement.decisions:
+        option = estate.system(c.system).option(c.option)
+        _spread(spend, c.start, option.duration, option.cost)
+    for b in placement.builds:
+        platform = estate.platform(b.platform)
+        _spread(spend, b.start, platform.setup_duration, platform.setup_cost)
+    return {estate.label(t): value for t, value in enumerate(spend)}
 
 
 def _spread(spend: list[float], start: int, duration: int, cost: float) -> None:

@@ -7,6 +7,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from prioritiser.diagnose import diagnose
 from prioritiser.errors import (
     CheckFailed,
     Infeasible,
@@ -16,12 +17,11 @@ from prioritiser.errors import (
     UsageError,
 )
 from prioritiser.inventory import Inventory, load_inventory, parse_period
-from prioritiser.model import PlanOptions, plan
-from prioritiser.model.diagnose import diagnose
 from prioritiser.reports.diagnosis import write_diagnosis
-from prioritiser.roadmap import Roadmap
+from prioritiser.roadmap import Roadmap, SolveStatus
 from prioritiser.roadmap_file import RoadmapContentError, RoadmapFileError, read_roadmap
 from prioritiser.scenarios.variants import RoadmapCheckFailed
+from prioritiser.solve import PlanOptions, plan
 from prioritiser.tasks.listener import Listener
 
 RULES = "deadlines, locks, resources, dependencies, risk limits"
@@ -124,9 +124,9 @@ def require_plan(
     what: str,
 ) -> None:
     """Raise `Infeasible` (diagnosed) or `NoSolution` unless `roadmap` holds a plan."""
-    if roadmap.status == "infeasible":
+    if roadmap.status == SolveStatus.INFEASIBLE:
         raise diagnosed(inventory, options, listener, outdir)
-    if roadmap.status == "no_solution":
+    if roadmap.status == SolveStatus.NO_SOLUTION:
         raise time_limit_error(options, what)
 
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from prioritiser.errors import UsageError
-from prioritiser.model import PlanOptions
 from prioritiser.reports.comparison import write_comparison
 from prioritiser.scenarios import compare as compare_stage
 from prioritiser.scenarios.variants import RoadmapCheckFailed
+from prioritiser.solve import PlanOptions
 from prioritiser.tasks.common import (
     default_output,
     load,

@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from prioritiser.diagnose import diagnose
 from prioritiser.errors import Infeasible, UsageError
 from prioritiser.explain import Explanation, explain_system
 from prioritiser.inventory import Inventory
 from prioritiser.inventory.messages import did_you_mean
-from prioritiser.model import PlanOptions, plan
-from prioritiser.model.diagnose import diagnose
-from prioritiser.model.solve import ProgressFn
-from prioritiser.roadmap import Roadmap
+from prioritiser.roadmap import Roadmap, SolveStatus
+from prioritiser.solve import PlanOptions, ProgressFn, plan
 from prioritiser.tasks.common import load, read_roadmap_file, time_limit_error
 from prioritiser.tasks.listener import SILENT, Listener
 
@@ -76,7 +75,7 @@ def _planned(
     inventory: Inventory, options: PlanOptions, progress: ProgressFn | None, listener: Listener
 ) -> Roadmap:
     roadmap = plan(inventory, options, progress)
-    if roadmap.status == "infeasible":
+    if roadmap.status == SolveStatus.INFEASIBLE:
         diagnosis = diagnose(inventory, options.solver, options.time_limit or 60.0)
         listener.diagnosis(diagnosis)
         raise Infeasible(
@@ -84,6 +83,6 @@ def _planned(
             "`prioritiser plan` writes the diagnosis",
             diagnosis,
         )
-    if roadmap.status == "no_solution":
+    if roadmap.status == SolveStatus.NO_SOLUTION:
         raise time_limit_error(options)
     return roadmap

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from prioritiser.errors import UsageError
-from prioritiser.model import PlanOptions
 from prioritiser.reports.frontier import write_frontier
 from prioritiser.scenarios import frontier as frontier_stage
 from prioritiser.scenarios.variants import RoadmapCheckFailed
+from prioritiser.solve import PlanOptions
 from prioritiser.tasks.common import default_output, load, output_folder, self_check_failed
 from prioritiser.tasks.listener import SILENT, Listener
 

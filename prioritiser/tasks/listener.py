@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from prioritiser.diagnose import Diagnosis
 from prioritiser.inventory import Problem
-from prioritiser.model import PlanOptions, Progress
-from prioritiser.model.diagnose import Diagnosis
-from prioritiser.model.solve import ProgressFn
 from prioritiser.roadmap import Roadmap
+from prioritiser.solve import PlanOptions, Progress, ProgressFn
 
 Advance = Callable[[], None]
 

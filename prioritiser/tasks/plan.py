@@ -8,10 +8,10 @@ from pathlib import Path
 from prioritiser.certify import certify_roadmap
 from prioritiser.errors import CheckFailed, Interrupted
 from prioritiser.inventory import Inventory
-from prioritiser.model import PlanOptions
 from prioritiser.reports import write_reports
 from prioritiser.reports.manifest import RunOptions
 from prioritiser.roadmap import Roadmap
+from prioritiser.solve import PlanOptions
 from prioritiser.tasks.common import (
     default_output,
     load,

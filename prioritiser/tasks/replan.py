@@ -7,13 +7,13 @@ from pathlib import Path
 
 from prioritiser.errors import Infeasible, UsageError
 from prioritiser.inventory import Inventory
-from prioritiser.model import PlanOptions
 from prioritiser.reports import replan as replan_report
 from prioritiser.reports import write_reports
 from prioritiser.reports.manifest import RunOptions
-from prioritiser.roadmap import Roadmap
+from prioritiser.roadmap import Roadmap, SolveStatus
 from prioritiser.scenarios import replan as replan_stage
 from prioritiser.scenarios.variants import RoadmapCheckFailed
+from prioritiser.solve import PlanOptions
 from prioritiser.tasks.common import (
     RULES,
     default_output,
@@ -126,12 +126,12 @@ def _infeasible(error: replan_stage.ReplanInfeasible, as_of: str, outdir: Path) 
 
 def _require_plan(result: replan_stage.Replan, options: PlanOptions) -> None:
     """Raise unless the replan holds a roadmap."""
-    if result.roadmap.status == "infeasible":
+    if result.roadmap.status == SolveStatus.INFEASIBLE:
         raise Infeasible(
             f"infeasible: no roadmap for the replan satisfies every rule ({RULES}); relax a "
             "deadline or a capacity"
         )
-    if result.roadmap.status == "no_solution":
+    if result.roadmap.status == SolveStatus.NO_SOLUTION:
         raise time_limit_error(options, "the replan")
 
 

@@ -16,6 +16,7 @@ from prioritiser.reports import write_reports
 from prioritiser.reports.manifest import Manifest, ManifestUnreadable, RunOptions, read_manifest
 from prioritiser.tasks.common import load, output_folder, read_roadmap_file
 from prioritiser.tasks.listener import SILENT, Listener
+from prioritiser.wording import plural
 
 SHOWN = 10  # violations listed before "... and N more"
 
@@ -68,7 +69,7 @@ def rebuild_reports(request: ReportRequest, listener: Listener = SILENT) -> Repo
         more = [f"... and {len(violations) - SHOWN} more"] if len(violations) > SHOWN else []
         raise CheckFailed(
             f"{folder / 'roadmap.json'} does not fit the inventory {root} "
-            f"({len(violations)} violation{'s' if len(violations) != 1 else ''}); "
+            f"({plural(len(violations), 'violation')}); "
             "reports were not rebuilt — re-plan, or pass the inventory it was planned from",
             details=[*(v.render() for v in violations[:SHOWN]), *more],
         )

@@ -11,11 +11,11 @@ from pathlib import Path
 from prioritiser.certify import certify_roadmap
 from prioritiser.errors import CheckFailed, PrioritiserError, UsageError
 from prioritiser.inventory import Inventory
-from prioritiser.model import PlanOptions
 from prioritiser.reports.robustness import write_robustness
 from prioritiser.roadmap import Roadmap
 from prioritiser.scenarios import robustness as robustness_stage
 from prioritiser.scenarios.variants import RoadmapCheckFailed
+from prioritiser.solve import PlanOptions
 from prioritiser.tasks.common import (
     default_output,
     load,
@@ -26,6 +26,7 @@ from prioritiser.tasks.common import (
     solve,
 )
 from prioritiser.tasks.listener import SILENT, Listener
+from prioritiser.wording import plural
 
 SHOWN = 10  # violations of a --roadmap listed
 
@@ -88,7 +89,7 @@ def _where(request: RobustnessRequest, count: int) -> str:
         return f"Dask scheduler {request.dask_scheduler}"
     if count > 1 and request.samples > 1:
         processes = min(count, request.samples)
-        return f"{processes} worker process{'es' if processes != 1 else ''}"
+        return plural(processes, "worker process", "worker processes")
     return "this process"
 
 

@@ -11,11 +11,11 @@ from typing import Any
 from prioritiser.errors import CheckFailed, Infeasible, InventoryError, UsageError
 from prioritiser.inventory import Inventory, load_inventory
 from prioritiser.inventory.actuals import check_actuals
-from prioritiser.model import PlanOptions
 from prioritiser.reports.manifest import RunOptions
 from prioritiser.reports.tracking import REFORECAST, TrackingInputs, overlay_yaml, write_tracking
 from prioritiser.scenarios.replan import stability_weight
 from prioritiser.scenarios.variants import RoadmapCheckFailed
+from prioritiser.solve import PlanOptions
 from prioritiser.tasks.common import (
     default_output,
     load,

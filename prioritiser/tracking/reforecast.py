@@ -33,9 +33,7 @@ from prioritiser.certify import certify_roadmap
 from prioritiser.errors import CheckFailed
 from prioritiser.inventory import Inventory, System
 from prioritiser.inventory.money import costs_patch
-from prioritiser.model import PlanOptions
 from prioritiser.model.candidates import option_starts
-from prioritiser.model.reasons import money
 from prioritiser.roadmap import Decision, Roadmap, SolverInfo
 from prioritiser.scenarios.replan import (
     Replan,
@@ -44,6 +42,7 @@ from prioritiser.scenarios.replan import (
     replan,
     replan_overlay,
 )
+from prioritiser.solve import PlanOptions
 from prioritiser.tracking.forecast import Forecast
 from prioritiser.tracking.history import (
     History,
@@ -53,6 +52,7 @@ from prioritiser.tracking.history import (
     risk_relaxations,
 )
 from prioritiser.tracking.progress import Planned, Progress
+from prioritiser.wording import money
 
 # Applies a scenario overlay (as a mapping) to the inventory on disk, exactly as
 # `--scenario FILE` would: the re-forecast plans what `check` will read back.

@@ -11,8 +11,8 @@ from prioritiser.errors import Problem, UsageError
 from prioritiser.inventory import Inventory
 from prioritiser.inventory.actuals import Actuals
 from prioritiser.inventory.periods import parse_period
-from prioritiser.model import PlanOptions
 from prioritiser.roadmap import Roadmap
+from prioritiser.solve import PlanOptions
 from prioritiser.tracking.earned import (
     Benefits,
     EarnedValue,

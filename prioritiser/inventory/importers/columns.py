@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from prioritiser.inventory.importers.tables import Table, TableError, column_letter
 from prioritiser.inventory.importers.vocab import word
 from prioritiser.inventory.messages import did_you_mean
+from prioritiser.wording import CURRENCY_OF_SYMBOL
 
 RISK_DIMENSIONS = ("security", "supportability", "skills", "data", "resilience")
 SYSTEM_FIELDS = (
@@ -34,7 +35,6 @@ UNIT_WORDS = {
     "m": 1e6, "mn": 1e6, "mm": 1e6, "million": 1e6, "millions": 1e6,
     "bn": 1e9, "b": 1e9, "billion": 1e9, "billions": 1e9,
 }  # fmt: skip
-_SIGNS = {"£": "GBP", "$": "USD", "€": "EUR"}
 # "(£k)", "($M)", "($000s)", "(USD millions)", "($ in millions)", "in thousands of pounds".
 _HEADER_UNIT = re.compile(
     r"(?:\(|\[|\bin\s+)\s*(?P<cur>[£$€]|usd|gbp|eur)?\s*(?:in\s+)?"
@@ -274,11 +274,13 @@ def header_unit(header: str) -> HeaderUnit:
     if match:
         factor = UNIT_WORDS.get(match["unit"].lower(), 1.0)
         if match["cur"]:
-            currency = _SIGNS.get(match["cur"], match["cur"].upper())
+            currency = CURRENCY_OF_SYMBOL.get(match["cur"], match["cur"].upper())
         elif match["curword"]:
             currency = {"pounds": "GBP", "dollars": "USD", "euros": "EUR"}[match["curword"].lower()]
     if currency is None:
         sign = _HEADER_CURRENCY.search(header)
         if sign:
-            currency = _SIGNS.get(sign["cur"] or "", (sign["code"] or "").upper() or None)
+            currency = CURRENCY_OF_SYMBOL.get(
+                sign["cur"] or "", (sign["code"] or "").upper() or None
+            )
     return HeaderUnit(factor, currency)

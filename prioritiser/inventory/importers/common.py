@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from prioritiser.inventory.periods import is_period_label, parse_period
 from prioritiser.inventory.problems import Location, Problem
 from prioritiser.inventory.schema import CRITICALITIES, MAX_MONEY, System
+from prioritiser.wording import CURRENCY_OF_SYMBOL
 
 MAX_ID_LENGTH = 120
 
@@ -147,7 +148,8 @@ def unique_id(base: str, taken: set[str]) -> str:
     return candidate
 
 
-CURRENCY_SIGNS = {"£": "GBP", "$": "USD", "€": "EUR", "us$": "USD"}
+# The symbols money is written with (`prioritiser.wording`, read back), and `US$`.
+CURRENCY_SIGNS = {**CURRENCY_OF_SYMBOL, "us$": "USD"}
 # ISO codes accepted next to an amount; a closed list, so that `tbc` is never a currency.
 CURRENCY_CODES = (
     "GBP", "USD", "EUR", "CHF", "JPY", "CAD", "AUD", "NZD", "SEK", "NOK", "DKK", "INR",

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from prioritiser.model.reasons import currency_symbol, money
 from prioritiser.reports.charts import BAD, GOOD, INK, MUTED, TEMPLATE
 from prioritiser.textsafe import plotly_text
 from prioritiser.tracking import Tracking
+from prioritiser.wording import currency_symbol, money
 
 S_CURVE = "chart-s-curve"
 BENEFITS = "chart-benefits"

@@ -16,13 +16,13 @@ from plotly.offline import get_plotlyjs
 
 from prioritiser import __version__
 from prioritiser.inventory.schema import RatioBands
-from prioritiser.model.reasons import money
 from prioritiser.reports.charts import PLOT_CONFIG, figure_json
 from prioritiser.reports.html import Kpi, script_json
 from prioritiser.reports.tracking import charts, words
 from prioritiser.reports.tracking.data import REFORECAST, TrackingInputs
 from prioritiser.tracking import SystemTracking, Tracking
 from prioritiser.tracking.rag import RANK
+from prioritiser.wording import money
 
 SORT_LAST = 1e18  # where an undefined index sorts
 # What a reader looks for first among the re-forecast's changes.

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from prioritiser.model.reasons import money
 from prioritiser.reports.tracking import words
 from prioritiser.reports.tracking.data import EAC_FORMULA, REFORECAST, TrackingInputs
 from prioritiser.textsafe import markdown_table, markdown_text
 from prioritiser.tracking import SystemTracking, Tracking
 from prioritiser.tracking.rag import RANK
+from prioritiser.wording import money
 
 RAG_MARK = {"red": "🔴 red", "amber": "🟠 amber", "green": "🟢 green"}
 

@@ -14,12 +14,12 @@ import yaml
 
 from prioritiser.inventory import SourceFile
 from prioritiser.inventory.problems import display_path
-from prioritiser.model.reasons import money
 from prioritiser.reports import ReportSet, report_set
 from prioritiser.reports.tracking.data import REFORECAST, TrackingInputs, rounded
 from prioritiser.textsafe import markdown_table, markdown_text
 from prioritiser.tracking import Tracking
 from prioritiser.tracking.reforecast import CATEGORIES
+from prioritiser.wording import money
 
 OVERLAY = f"{REFORECAST}-overlay.yaml"
 

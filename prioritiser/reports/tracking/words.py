@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from prioritiser.model.reasons import money
 from prioritiser.tracking import SystemTracking, Tracking
+from prioritiser.wording import money
 
 STATUS = {
     "not_started": "not started",

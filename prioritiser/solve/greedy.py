@@ -12,20 +12,16 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import networkx as nx
-
-from prioritiser.economics import Economics
-from prioritiser.inventory import Inventory
-from prioritiser.model.candidates import Build, Candidate, CandidateSet, enumerate_candidates
-
-ORDERED = ("after", "requires")
+from prioritiser.graph import EstateGraph
+from prioritiser.inventory import Estate, Link
+from prioritiser.model.candidates import Build, Candidate, CandidateSet
 
 
 @dataclass
 class _Ledger:
     """What has been placed so far, and what it uses."""
 
-    inventory: Inventory
+    estate: Estate
     use: dict[str, list[float]]
     total_use: dict[str, float]
     placed: dict[str, Candidate] = field(default_factory=dict)
@@ -35,18 +31,18 @@ class _Ledger:
     delivery_risk: float = 0.0
 
     @classmethod
-    def empty(cls, inventory: Inventory) -> _Ledger:
-        horizon = inventory.axis.count
+    def empty(cls, estate: Estate) -> _Ledger:
+        horizon = estate.horizon
         ledger = cls(
-            inventory,
-            use={r: [0.0] * horizon for r in inventory.resources},
-            total_use=dict.fromkeys(inventory.resources, 0.0),
+            estate,
+            use={r: [0.0] * horizon for r in estate.resources},
+            total_use=dict.fromkeys(estate.resources, 0.0),
         )
         ledger.high_risk = [0] * horizon
         return ledger
 
     def fits_resources(self, items: list[Candidate | Build]) -> bool:
-        inventory = self.inventory
+        estate = self.estate
         extra: dict[tuple[str, int], float] = defaultdict(float)
         extra_total: dict[str, float] = defaultdict(float)
         for item in items:
@@ -55,22 +51,22 @@ class _Ledger:
                     extra[(resource, period)] += amount
                 extra_total[resource] += amount * (item.finish - item.start + 1)
         for (resource, period), amount in extra.items():
-            cap = inventory.capacity(resource, period)
+            cap = estate.capacity(resource, period)
             if self.use[resource][period] + amount > cap * (1 + 1e-9) + 1e-9:
                 return False
         for resource, amount in extra_total.items():
-            total = inventory.resources[resource].total
+            total = estate.resources[resource].total
             if total is not None and self.total_use[resource] + amount > total * (1 + 1e-9) + 1e-9:
                 return False
         return True
 
     def fits_risk(self, items: list[Candidate]) -> bool:
-        risk = self.inventory.risk
+        risk = self.estate.inventory.risk
         if risk.max_total_delivery_risk is not None:
             added = sum(c.delivery_risk for c in items)
             if self.delivery_risk + added > risk.max_total_delivery_risk + 1e-9:
                 return False
-        horizon = self.inventory.axis.count
+        horizon = self.estate.horizon
         if risk.max_concurrent_high_risk is not None:
             extra = [0] * horizon
             for c in items:
@@ -93,13 +89,14 @@ class _Ledger:
         return True
 
     def commit(self, items: list[Candidate], builds: list[Build]) -> None:
-        horizon = self.inventory.axis.count
-        for item in [*items, *builds]:
+        horizon = self.estate.horizon
+        placed: list[Candidate | Build] = [*items, *builds]
+        for item in placed:
             for resource, amount in item.use:
                 for period in range(item.start, item.finish + 1):
                     self.use[resource][period] += amount
                 self.total_use[resource] += amount * (item.finish - item.start + 1)
-        threshold = self.inventory.risk.high_risk_threshold
+        threshold = self.estate.inventory.risk.high_risk_threshold
         for c in items:
             self.placed[c.system] = c
             self.delivery_risk += c.delivery_risk
@@ -116,42 +113,27 @@ class _Ledger:
 class Greedy:
     """Place options in rank order, each as early as every rule allows."""
 
-    def __init__(
-        self,
-        inventory: Inventory,
-        economics: Economics | None = None,
-        candidates: CandidateSet | None = None,
-    ):
-        self.inventory = inventory
-        self.economics = economics or Economics(inventory)
-        self.candidates: CandidateSet = candidates or enumerate_candidates(
-            inventory, self.economics
-        )
-        self.ledger = _Ledger.empty(inventory)
-        self.providers: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        self.consumers: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        together = nx.Graph()
-        for system in inventory.systems:
-            together.add_node(system.id)
-            for dep in system.depends_on:
-                if not inventory.has_system(dep.system) or dep.constraint == "none":
-                    continue
-                self.providers[system.id].append((dep.system, dep.constraint))
-                self.consumers[dep.system].append((system.id, dep.constraint))
-                if dep.constraint == "together":
-                    together.add_edge(system.id, dep.system)
-        self.group = {
-            member: sorted(component)
-            for component in nx.connected_components(together)
-            for member in component
-        }
+    def __init__(self, estate: Estate, graph: EstateGraph, candidates: CandidateSet):
+        self.estate = estate
+        self.graph = graph
+        self.candidates = candidates
+        self.ledger = _Ledger.empty(estate)
+        self.providers: dict[str, list[Link]] = {}
+        self.consumers: dict[str, list[Link]] = {}
+        self.group: dict[str, list[str]] = {}
+        for system in estate.systems:
+            self.providers[system.id] = graph.providers(system.id)
+            self.consumers[system.id] = graph.consumers(system.id)
+        for members in graph.move_groups():
+            for member in members:
+                self.group[member] = list(members)
 
     # --- ranking -----------------------------------------------------------------------
 
     def scarcest_resource(self) -> str | None:
         """The resource most over-demanded by the best option of every system."""
         demand: dict[str, float] = defaultdict(float)
-        for system in self.inventory.systems:
+        for system in self.estate.systems:
             mine = self.candidates.of(system.id)
             if not mine:
                 continue
@@ -159,9 +141,8 @@ class Greedy:
             for resource, amount in best.use:
                 demand[resource] += amount * (best.finish - best.start + 1)
         ratios = {}
-        horizon = self.inventory.axis.count
         for resource, need in demand.items():
-            capacity = sum(self.inventory.capacity(resource, t) for t in range(horizon))
+            capacity = sum(self.estate.resources[resource].capacity)
             ratios[resource] = need / capacity if capacity > 0 else float("inf")
         return max(sorted(ratios), key=lambda r: ratios[r]) if ratios else None
 
@@ -169,7 +150,7 @@ class Greedy:
         """(system, option) pairs, best value per unit of the scarcest resource first."""
         scarce = self.scarcest_resource()
         scored = []
-        for system in self.inventory.systems:
+        for system in self.estate.systems:
             for option in system.options:
                 mine = [c for c in self.candidates.of(system.id) if c.option == option.id]
                 if not mine:
@@ -188,23 +169,24 @@ class Greedy:
 
     def dependencies_allow(self, c: Candidate) -> bool:
         placed = self.ledger.placed
-        for provider, constraint in self.providers[c.system]:
-            other = placed.get(provider)
-            if constraint in ORDERED and not c.retires:
+        for link in self.providers[c.system]:
+            constraint = link.constraint
+            other = placed.get(link.provider)
+            if constraint.orders and not c.retires:
                 if constraint == "requires" and (other is None or other.retires):
                     return False
                 if other is not None and not other.retires and c.start <= other.finish:
                     return False
             if other is not None and other.retires and c.finish >= other.start:
                 return False  # rule 5: must finish before the provider is switched off
-        for consumer, constraint in self.consumers[c.system]:
-            other = placed.get(consumer)
+        for link in self.consumers[c.system]:
+            other = placed.get(link.consumer)
             if c.retires:
                 # Retiring: every consumer must already be placed and finished before.
                 if other is None or other.finish >= c.start:
                     return False
             elif (
-                constraint in ORDERED
+                link.constraint.orders
                 and other is not None
                 and not other.retires
                 and other.start <= c.finish
@@ -214,7 +196,7 @@ class Greedy:
 
     def platforms_for(self, c: Candidate, pending: list[Build]) -> list[Build] | None:
         """Builds needed for `c` (earliest that fit), or None when a platform can't be ready."""
-        needed = []
+        needed: list[Build] = []
         for platform in c.platforms:
             if platform in self.ledger.builds or any(b.platform == platform for b in pending):
                 existing = self.ledger.builds.get(platform) or next(
@@ -292,18 +274,12 @@ class Greedy:
 
     def place_mandatory(self, preferred: Sequence[Candidate] = ()) -> bool:
         """Place locked and deadlined systems first (at a `preferred` candidate if it fits)."""
-        mandatory = [
-            s
-            for s in self.inventory.systems
-            if s.locked is not None or s.must_modernise_by is not None
-        ]
+        mandatory = [s for s in self.estate.systems if s.mandatory]
         ids = {s.id for s in mandatory}
         for c in preferred:
             if c.system in ids and c.system not in self.ledger.placed:
                 self.place_exactly(c)
-        mandatory.sort(
-            key=lambda s: (s.locked is None, self.inventory.deadline_index(s) or 0, s.id)
-        )
+        mandatory.sort(key=lambda s: (s.lock is None, s.deadline or 0, s.id))
         for system in mandatory:
             if system.id in self.ledger.placed:
                 continue

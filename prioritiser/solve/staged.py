@@ -33,19 +33,20 @@ from typing import Any
 
 import numpy as np
 
-from prioritiser.economics import Economics
-from prioritiser.model.backends import (
+from prioritiser.model.formulation import Formulation
+from prioritiser.model.matrix import Matrix, SolverInput
+from prioritiser.solve.greedy import Greedy
+from prioritiser.solve.highs import highs_version, load_highs, solve_highs
+from prioritiser.solve.result import (
     Limits,
     Progress,
     ProgressFn,
     SolveResult,
+    SolveStatus,
+    Stage,
     finite,
-    highs_version,
-    load_highs,
-    solve_highs,
 )
-from prioritiser.model.formulation import Formulation, Matrix, SolverInput
-from prioritiser.model.greedy import Greedy
+from prioritiser.solve.warm import columns_of, verified
 
 COUPLING_SHARE = 0.8  # of the time left, for the relaxation of the shared rows
 LP_SHARE = 0.8  # of the time left, for the LP relaxation when it is waited for
@@ -66,7 +67,7 @@ def expected_lp_seconds(nonzeros: int) -> float:
     (1,000 x 16), 41 s at 1.33m (3,000 x 12), 72 s at 2.0m (3,000 x 16), over 120 s at
     3.3m (5,000 x 16).
     """
-    return 12.0 * (nonzeros / 663_667) ** 1.65
+    return float(12.0 * (nonzeros / 663_667) ** 1.65)
 
 
 RINS_SHARE = 0.6  # of the time left after rounding, when branch and bound follows
@@ -89,13 +90,13 @@ class Best:
     columns: np.ndarray | None = None
     objective: float = -np.inf
     bound: float = np.inf
-    log: list[str] = field(default_factory=list)
+    log: list[Stage] = field(default_factory=list)
 
     def offer(self, columns: np.ndarray | None, objective: float, source: str) -> bool:
         if columns is None or objective <= self.objective:
             return False
         self.columns, self.objective = columns, objective
-        self.log.append(f"{source}: {objective:,.0f}")
+        self.log.append(Stage(source, "improved", detail=f"{objective:,.0f}"))
         return True
 
     def gap(self) -> float:
@@ -130,30 +131,29 @@ class Clock:
 
 def solve_staged(
     model: Formulation,
-    economics: Economics,
     limits: Limits,
     progress: ProgressFn | None = None,
     began: float | None = None,
 ) -> SolveResult:
-    """Solve `model` (untouched by PuLP) in the stages of this module's docstring."""
+    """Solve a plain model (see `Formulation.plain`) in the stages of this module's docstring."""
     began = time.monotonic() if began is None else began
     clock = Clock(began, limits.time_limit, limits)
     data = model.solver_input()
     scale = model.objective_scale
     best = Best(bound=unconstrained_bound(model, data))
-    details: dict[str, Any] = {"stages": best.log}
+    details = best.log
 
     def report(phase: str) -> None:
         if progress:
             incumbent = best.objective if best.columns is not None else None
             progress(Progress(clock.elapsed(), incumbent, finite(best.bound), phase))
 
-    greedy = Greedy(model.inventory, economics, model.candidates).run()
+    greedy = Greedy(model.estate, model.graph, model.candidates).run()
     if greedy is not None:
-        best.offer(*verified(data, _columns(data, *greedy), scale), "greedy")
+        best.offer(*verified(data, columns_of(data, *greedy), scale), "greedy")
     report("greedy start")
 
-    search = _Search(model, economics, data, best, limits, clock, scale, report, details)
+    search = _Search(model, data, best, limits, clock, scale, report, details)
     background: _Background | None = None
     if clock.deadline is None or data.matrix.nonzeros <= FOREGROUND_NONZEROS:
         # Small enough to wait for (and, without a time limit, the same run every time).
@@ -181,20 +181,21 @@ def solve_staged(
     proven = False
     if wanted and not (_done(best, limits) or clock.out(1.0)):
         result = _branch_and_bound(data, best, limits, clock.left(), scale, progress, began)
-        details["branch_and_bound"] = result.details
+        details += result.stages
         if result.columns is not None:
             best.offer(*verified(data, result.columns, scale), "branch and bound")
         if result.bound is not None:
             best.bound = min(best.bound, max(result.bound, best.objective))
         # HiGHS proved its roadmap optimal within the gap (in its own terms); ours is as good.
-        proven = result.status == "optimal" and best.columns is not None
-        infeasible = infeasible or result.status == "infeasible"
+        proven = result.status is SolveStatus.OPTIMAL and best.columns is not None
+        infeasible = infeasible or result.status is SolveStatus.INFEASIBLE
     version = highs_version()
     if best.columns is None:
-        status = "infeasible" if infeasible else "no_solution"
-        return SolveResult(status, None, None, 0.0, version, details)
-    status = "optimal" if proven or _done(best, limits) else "feasible"
-    return SolveResult(status, best.columns, finite(best.bound), 0.0, version, details)
+        status = SolveStatus.INFEASIBLE if infeasible else SolveStatus.NO_SOLUTION
+        return SolveResult(status, None, None, 0.0, version, data.start, data.build, details)
+    status = SolveStatus.OPTIMAL if proven or _done(best, limits) else SolveStatus.FEASIBLE
+    bound = finite(best.bound)
+    return SolveResult(status, best.columns, bound, 0.0, version, data.start, data.build, details)
 
 
 @dataclass
@@ -202,14 +203,13 @@ class _Search:
     """The heuristic stages between the greedy start and branch and bound."""
 
     model: Formulation
-    economics: Economics
     data: SolverInput
     best: Best
     limits: Limits
     clock: Clock
     scale: float
     report: Callable[[str], None]
-    details: dict[str, Any]
+    details: list[Stage]
     lp: _Relaxation | None = None
     between: _Background | None = None
 
@@ -240,10 +240,11 @@ class _Search:
         if _done(best, self.limits) or clock.out():
             return
         weight = guide.columns[data.start]
-        rounded = Greedy(self.model.inventory, self.economics, self.model.candidates)
+        model = self.model
+        rounded = Greedy(model.estate, model.graph, model.candidates)
         placed = rounded.run_guided(weight)
         if placed is not None:
-            best.offer(*verified(data, _columns(data, *placed), self.scale), "rounding")
+            best.offer(*verified(data, columns_of(data, *placed), self.scale), "rounding")
         self.report("rounding")
         if best.columns is None or _done(best, self.limits) or clock.out(1.0):
             return
@@ -291,7 +292,7 @@ class _Search:
 
     def infeasible(self) -> bool:
         failed = ("Infeasible", "Primal infeasible")
-        return any(self.details.get(k, {}).get("status") in failed for k in ("coupling", "lp"))
+        return any(s.name in ("coupling", "lp") and s.status in failed for s in self.details)
 
 
 COUPLING = (
@@ -327,11 +328,10 @@ def unconstrained_bound(model: Formulation, data: SolverInput) -> float:
     """Every system at its most valuable candidate, no rule but one option each: a bound."""
     cost = data.matrix.cost[data.start] if len(data.start) else np.zeros(0)
     total = 0.0
-    for system in model.inventory.systems:
+    for system in model.estate.systems:
         mine = [cost[c.index] for c in model.candidates.of(system.id)]
-        mandatory = system.must_modernise_by is not None or system.locked is not None
         if mine:
-            total += max(mine) if mandatory else max(0.0, max(mine))
+            total += max(mine) if system.mandatory else max(0.0, max(mine))
     return total / model.objective_scale
 
 
@@ -363,50 +363,6 @@ def _done(best: Best, limits: Limits) -> bool:
     return best.gap() <= limits.gap + 1e-12
 
 
-def _objective(data: SolverInput, columns: np.ndarray, scale: float) -> float:
-    return float(data.matrix.cost @ columns) / scale
-
-
-def _columns(data: SolverInput, picks: list, builds: list) -> np.ndarray:
-    """Integer column values of a roadmap (step variables left at 0 for `_verified`)."""
-    columns = np.zeros(data.matrix.num_col)
-    columns[data.start[[c.index for c in picks]]] = 1.0
-    columns[data.build[[b.index for b in builds]]] = 1.0
-    return columns
-
-
-def verified(
-    data: SolverInput, columns: np.ndarray, scale: float
-) -> tuple[np.ndarray | None, float]:
-    """Fix the integer columns at `columns`, let HiGHS set the rest; None if a row breaks.
-
-    Returns the completed column values and their objective (money).
-    """
-    import highspy
-
-    matrix = data.matrix
-    fixed = np.round(columns)
-    lower = np.where(matrix.integer, fixed, matrix.lower)
-    upper = np.where(matrix.integer, fixed, matrix.upper)
-    highs = load_highs(data, mip=False)
-    highs.changeColsBounds(matrix.num_col, np.arange(matrix.num_col, dtype=np.int32), lower, upper)
-    highs.run()
-    if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        return None, -np.inf
-    full = np.asarray(highs.getSolution().col_value, dtype=np.float64)
-    full[matrix.integer] = fixed[matrix.integer]
-    activity = _activity(matrix, full)
-    slack = np.maximum(matrix.row_lower - activity, activity - matrix.row_upper)
-    if len(slack) and float(slack.max()) > FEASIBILITY:
-        return None, -np.inf
-    return full, _objective(data, full, scale)
-
-
-def _activity(matrix: Any, columns: np.ndarray) -> np.ndarray:
-    rows = np.repeat(np.arange(matrix.num_row), np.diff(matrix.starts))
-    return np.bincount(rows, weights=matrix.value * columns[matrix.index], minlength=matrix.num_row)
-
-
 def _lp(data: SolverInput) -> Any:
     """HiGHS holding the relaxation of `data`, to be solved by interior point.
 
@@ -427,7 +383,7 @@ class _Relaxation:
 
 
 def _relaxation(
-    highs: Any, scale: float, time_limit: float | None, details: dict[str, Any], key: str
+    highs: Any, scale: float, time_limit: float | None, details: list[Stage], key: str
 ) -> _Relaxation | None:
     """Solve the LP held by `highs`; None when it does not finish in `time_limit`."""
     import highspy
@@ -440,7 +396,7 @@ def _relaxation(
     highs.run()
     seconds = time.monotonic() - began
     status = highs.getModelStatus()
-    details[key] = {"seconds": round(seconds, 2), "status": highs.modelStatusToString(status)}
+    details.append(Stage(key, highs.modelStatusToString(status), round(seconds, 2)))
     if status != highspy.HighsModelStatus.kOptimal:
         return None
     columns = np.asarray(highs.getSolution().col_value, dtype=np.float64)
@@ -451,7 +407,7 @@ def _relaxation(
 class _Background:
     """An LP solved on another thread (HiGHS releases the GIL), cancelled when not needed."""
 
-    def __init__(self, highs: Any, scale: float, time_limit: float | None, details: dict):
+    def __init__(self, highs: Any, scale: float, time_limit: float | None, details: list[Stage]):
         self.highs = highs
         self.highs.HandleUserInterrupt = True  # so that `cancelSolve` is heard
         self.result: _Relaxation | None = None
@@ -460,7 +416,7 @@ class _Background:
         )
         self.thread.start()
 
-    def _run(self, scale: float, time_limit: float | None, details: dict) -> None:
+    def _run(self, scale: float, time_limit: float | None, details: list[Stage]) -> None:
         self.result = _relaxation(self.highs, scale, time_limit, details, "lp")
 
     def finished(self) -> bool:

@@ -1,0 +1,36 @@
+"""Solve stage: how the model is solved — back ends, staged search, greedy, warm starts.
+
+- `plan`: an inventory to a Roadmap (formulate, solve, read back); `plan_solved` keeps the
+  solver's result beside it;
+- `solve`: any model (plain or changed by `prioritiser.model.adjust`) with the chosen solver;
+- `highs`, `cbc`: the back ends; `staged`: the staged search; `greedy`: the ranking
+  baseline and rounding; `warm`: starts checked against every row;
+- `result`: the typed `SolveResult` and the one `SolveStatus` vocabulary.
+"""
+
+from prioritiser.solve.plan import (
+    DEFAULT_GAP,
+    SOLVERS,
+    Planned,
+    PlanOptions,
+    greedy_roadmap,
+    plan,
+    plan_solved,
+    solve,
+)
+from prioritiser.solve.result import Progress, ProgressFn, SolveResult, SolveStatus
+
+__all__ = [
+    "DEFAULT_GAP",
+    "SOLVERS",
+    "PlanOptions",
+    "Planned",
+    "Progress",
+    "ProgressFn",
+    "SolveResult",
+    "SolveStatus",
+    "greedy_roadmap",
+    "plan",
+    "plan_solved",
+    "solve",
+]
