@@ -11,7 +11,7 @@ import pytest
 from prioritiser.errors import InventoryError
 from prioritiser.inventory import load_inventory
 from prioritiser.inventory.actuals import check_actuals, load_actuals
-from prioritiser.inventory.money import costs_patch, money_resources, one_off_costs
+from prioritiser.tracking.reforecast import costs_patch
 
 SYSTEMS = [
     {
@@ -196,12 +196,32 @@ def test_unsafe_yaml_is_refused_as_everywhere_else(estate: Path) -> None:
     assert any("is not allowed" in p for p in problems(estate))
 
 
-def test_money_resources_and_the_one_off_cost_of_an_option(estate: Path) -> None:
-    inventory = load_inventory(estate)
-    option = inventory.system("ledger").option("move")
-    assert money_resources(inventory) == ("capex",)
-    assert one_off_costs(inventory, option) == {"capex": 200_000}
-    assert costs_patch(option, {"capex": 300_000}, 3) == {"duration": 3, "cost": 300_000}
+def test_the_estate_resolves_the_one_off_money_of_each_option_per_money_resource(
+    tmp_path: Path, write_inventory: Any
+) -> None:
+    free = {"id": "free", "kind": "rehost", "duration": 1, "cost": 0}
+    systems = [{**SYSTEMS[0], "options": [*SYSTEMS[0]["options"], free]}]
+    resolved = load_inventory(write_inventory(tmp_path / "estate", systems=systems)).estate
+    assert resolved.money_resources == ("capex",)
+    move, free_option = (resolved.system("ledger").option(o) for o in ("move", "free"))
+    assert (move.costs, move.one_off_cost) == ((("capex", 200_000),), 200_000)
+    assert (free_option.costs, free_option.one_off_cost) == ((), 0)  # no money, no entry
+
+
+def test_a_forecast_cost_is_written_back_as_the_option_fields_that_give_it(
+    tmp_path: Path, write_inventory: Any
+) -> None:
+    drawn = {**SYSTEMS[0]["options"][0], "id": "drawn", "resource_use": {"capex": 100_000}}
+    systems = [{**SYSTEMS[0], "options": [*SYSTEMS[0]["options"], drawn]}]
+    ledger = load_inventory(write_inventory(tmp_path / "estate", systems=systems)).estate
+    move, named = ledger.system("ledger").option("move"), ledger.system("ledger").option("drawn")
+    assert costs_patch(move, {"capex": 300_000}, 3) == {"duration": 3, "cost": 300_000}
+    # An option that names its money draw in resource_use has that draw restated too.
+    assert costs_patch(named, {"capex": 300_000}, 3) == {
+        "duration": 3,
+        "cost": 300_000,
+        "resource_use": {"capex": 100_000},
+    }
 
 
 def test_an_actuals_csv_linking_outside_the_inventory_is_refused(

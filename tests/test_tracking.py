@@ -323,6 +323,34 @@ def test_work_past_its_deadline_is_red_and_the_lock_keeps_it_in(tmp_path: Path) 
     assert overlay["systems"]["ledger"]["must_modernise_by"] is None
 
 
+@pytest.mark.parametrize(
+    ("system", "patch", "as_of"),
+    [
+        # Not started by 2027-Q4: from 2028-Q1 its 3 quarters cannot end by 2028-Q2.
+        ("batch", {"must_modernise_by": "2028-Q2"}, "2027-Q4"),
+        # Locked to start in 2027-Q2 but not started by 2027-Q3: the lock is lifted, and from
+        # 2027-Q4 its 2 quarters cannot end by 2027-Q4.
+        ("portal", {"locked": {"option": "rebuild", "start": "2027-Q2"}}, "2027-Q3"),
+    ],
+)
+def test_a_deadline_work_not_started_can_no_longer_meet_moves_to_the_horizon_end(
+    tmp_path: Path, system: str, patch: dict[str, Any], as_of: str
+) -> None:
+    root = copy_without_actuals(SMALL, tmp_path / "estate")
+    systems = yaml.safe_load((root / "systems" / "estate.yaml").read_text())
+    entry = next(s for s in systems["systems"] if s["id"] == system)
+    entry.update({"must_modernise_by": "2027-Q4", **patch})
+    (root / "systems" / "estate.yaml").write_text(yaml.safe_dump(systems))
+    write_actuals(root, [{"system": system, "period": as_of, "status": "not_started"}])
+    data = track(root, SMALL / "baseline.json", as_of, tmp_path / "out")
+    out = tmp_path / "out" / "reforecast"
+    overlay = yaml.safe_load((out / "reforecast-overlay.yaml").read_text())
+    assert overlay["systems"][system]["must_modernise_by"] == "2028-Q4"
+    assert by_system(data)[system]["forecast_finish"] is not None
+    checked = load_inventory(root, [out / "reforecast-overlay.yaml"])
+    assert check_roadmap(checked, Roadmap.read(out / "roadmap.json")) == []
+
+
 def test_history_that_broke_a_together_pair_is_relaxed_and_reported(
     tmp_path: Path, write_inventory: Any
 ) -> None:

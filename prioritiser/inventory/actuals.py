@@ -32,7 +32,6 @@ from pydantic import BeforeValidator, Field, ValidationError
 from prioritiser.inventory.actuals_files import SECTION, gather
 from prioritiser.inventory.estate import CAPEX, Inventory, SourceFile
 from prioritiser.inventory.messages import did_you_mean, problems_from_validation
-from prioritiser.inventory.money import money_resources
 from prioritiser.inventory.periods import parse_period
 from prioritiser.inventory.problems import InventoryError, Location, Problem
 from prioritiser.inventory.raw import RawInventory
@@ -43,6 +42,7 @@ from prioritiser.inventory.schema import (
     SignedMoney,
     StrictModel,
 )
+from prioritiser.wording import plural
 
 Status = Literal["not_started", "in_flight", "done", "stopped"]
 STARTED: tuple[Status, ...] = ("in_flight", "done", "stopped")
@@ -163,7 +163,7 @@ def check_actuals(
             problems += problems_from_validation(exc, ActualRow, path, raw)
             continue
         found = list(_row_problems(inventory, row, path, raw))
-        index = inventory.axis.index(row.period) if not found else 0
+        index = inventory.estate.period(row.period) if not found else 0
         if not found and as_of is not None and index > as_of:
             if ignore_later:
                 continue
@@ -198,8 +198,7 @@ def load_actuals(
 
 
 def _count(problems: list[Problem]) -> str:
-    n = sum(1 for p in problems if p.severity == "error")
-    return f"{n} problem{'s' if n != 1 else ''}"
+    return plural(sum(1 for p in problems if p.severity == "error"), "problem")
 
 
 def _where(raw: RawInventory, path: tuple[str | int, ...]) -> Location:
@@ -235,7 +234,7 @@ def _row_problems(
                 "realised_benefits",
             )
     yield from _period_problems(inventory, row, problem)
-    money = money_resources(inventory)
+    money = inventory.estate.money_resources
     for resource in sorted(set(row.spend) - set(money)):
         if resource in inventory.resources:
             unit = inventory.resources[resource].unit or "units"
@@ -259,7 +258,7 @@ def _period_problems(
             "period",
         )
         return
-    index = axis.index(label)
+    index = inventory.estate.period(label)
     if index < 0:
         yield problem(f"period {label} is before the plan's first period {axis.label(0)}", "period")
     elif index >= axis.count:

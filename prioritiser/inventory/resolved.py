@@ -10,6 +10,12 @@ them from labels. `check.py` reads the inventory on its own, on purpose.
 
 `Inventory.estate` builds the estate once per inventory; `Estate.derived` keeps the views
 later stages build from it (its graph, its appraisal), so those too are built once.
+
+One-off money is defined here too: which resources it is spent on (`Estate.money_resources`)
+and each option's one-off cost on each of them (`ResolvedOption.costs`, undiscounted cash).
+Earned value, the actuals' `spend:` and the re-forecast read it from here, so that when
+options carry one-off costs on several money resources (DESIGN.md "Appraisal v2": `costs:
+{capex: …, rdel: …}`) only `_money_resources` and `_one_off_costs` change.
 """
 
 from __future__ import annotations
@@ -80,10 +86,16 @@ class ResolvedOption:
     last_finish: int  # latest last period in flight (horizon end, or the deadline)
     starts: range  # every start the windows allow (empty for an option a lock excludes)
     source: Option
+    costs: Draws = ()  # one-off money per money resource (undiscounted cash), by resource
 
     @property
     def retires(self) -> bool:
         return self.kind == "retire"
+
+    @property
+    def one_off_cost(self) -> float:
+        """The one-off money cost over every money resource (undiscounted cash)."""
+        return sum(amount for _, amount in self.costs)
 
     def draw(self, resource: str) -> float:
         """Use of `resource` in each period in flight (0 when it draws none)."""
@@ -156,6 +168,7 @@ class Estate:
     platforms: tuple[ResolvedPlatform, ...]
     resources: Mapping[str, ResolvedResource]
     links: tuple[Link, ...]  # every depends_on entry on a known system, in inventory order
+    money_resources: tuple[str, ...] = (CAPEX,)  # what one-off money is spent on, in order
     _systems: dict[str, ResolvedSystem] = field(default_factory=dict, repr=False)
     _platforms: dict[str, ResolvedPlatform] = field(default_factory=dict, repr=False)
     _derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -188,6 +201,14 @@ class Estate:
         the horizon.
         """
         return self.axis.index(label, edge)
+
+    def starts_within(self, option: ResolvedOption, earliest: int, deadline: int | None) -> range:
+        """The starts rule 2 allows `option` with its system unlocked, its earliest start at
+        `earliest` and its deadline at `deadline` (None: none): the estate's own windows
+        (`ResolvedOption.starts`) asked of a system whose windows a re-forecast moves."""
+        setups = [self.platform(p).setup_duration for p in option.platforms]
+        first, last = _window(earliest, setups, deadline, self.horizon)
+        return range(first, last - option.duration + 2)
 
     def quantity(self, resource: str, amount: float) -> str:
         """An amount of a resource in its unit: `£1.5m`, `10 FTE`."""
@@ -240,9 +261,37 @@ def resolve(inventory: Inventory) -> Estate:
         platforms=platforms,
         resources=resources,
         links=tuple(link for s in systems for link in s.links),
+        money_resources=_money_resources(inventory),
         _systems={s.id: s for s in systems},
         _platforms={p.id: p for p in platforms},
     )
+
+
+def _money_resources(inventory: Inventory) -> tuple[str, ...]:
+    """The resources one-off money is spent on, in a fixed order: `capex` (rule 3), whether
+    or not the inventory declares a capacity for it. (Appraisal v2: every resource whose unit
+    is the portfolio currency.)"""
+    del inventory
+    return (CAPEX,)
+
+
+def _one_off_costs(inventory: Inventory, option: Option) -> Draws:
+    """The one-off money cost of `option` per money resource, zero amounts left out: its
+    `cost`, on `capex` (rule 3)."""
+    costs = {CAPEX: option.cost}
+    return tuple(
+        (name, costs[name]) for name in _money_resources(inventory) if costs.get(name, 0.0) > 0
+    )
+
+
+def _window(
+    earliest: int, setups: list[int], deadline: int | None, horizon: int
+) -> tuple[int, int]:
+    """An unlocked option's window (rule 2): its first start (the system's earliest start,
+    and every platform it needs set up from period 0) and its last period in flight (the
+    horizon's end, or the deadline)."""
+    last_finish = horizon - 1 if deadline is None else min(horizon - 1, deadline)
+    return max([earliest, *setups]), last_finish
 
 
 def _is_money(name: str, unit: str, currency: str) -> bool:
@@ -299,16 +348,12 @@ def _option(
 ) -> ResolvedOption:
     """The option's window (rule 2): a lock fixes its start; otherwise from the earliest
     start (and its platforms' set-up from period 0) to a finish by the deadline."""
-    last_finish = horizon - 1
     if lock is not None:
-        first_start = lock.start
+        first_start, last_finish = lock.start, horizon - 1
         starts = range(lock.start, lock.start + 1) if lock.option == option.id else range(0)
     else:
-        first_start = earliest
-        for platform_id in option.requires_platforms:
-            first_start = max(first_start, setup[platform_id])
-        if deadline is not None:
-            last_finish = min(last_finish, deadline)
+        setups = [setup[p] for p in option.requires_platforms]
+        first_start, last_finish = _window(earliest, setups, deadline, horizon)
         starts = range(first_start, last_finish - option.duration + 2)
     return ResolvedOption(
         system=system,
@@ -323,4 +368,5 @@ def _option(
         last_finish=last_finish,
         starts=starts,
         source=option,
+        costs=_one_off_costs(inventory, option),
     )

@@ -1,7 +1,7 @@
 """Earned value and benefits to date, exactly as DESIGN.md "Benefits tracking" defines them.
 
 Money here is undiscounted cash in the portfolio's currency, summed over every money
-resource (`prioritiser.inventory.money`):
+resource (`Estate.money_resources`, `ResolvedOption.costs`):
 
 - BAC = the baseline's one-off cost of the option;
 - PV  = the baseline's cost planned up to and including as-of (drawn evenly over the
@@ -15,7 +15,8 @@ computed from those sums (not averaged).
 
 Benefits planned to date are the baseline option's yearly savings and benefits from the
 period after its planned finish up to as-of, a `per_year`-th of the annual amount per
-period (as the appraisal counts them; legacy-risk value is not cash and is left out).
+period (the appraisal's flows, counted as it counts them; legacy-risk value is not cash and
+is left out).
 Realised benefits are what the actuals report: `realised_saving` lands, cashable, in the
 owning department; `realised_benefits` in the department named, cashable or not as the
 option's benefit to that department is (split pro rata when it plans both).
@@ -26,7 +27,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from prioritiser.inventory import Inventory
+from prioritiser.economics import RISK, Appraisal, Flow
+from prioritiser.inventory import Estate
 from prioritiser.inventory.actuals import Actual, Actuals
 from prioritiser.tracking.progress import Planned, Progress, progress_of
 
@@ -94,20 +96,18 @@ class SCurve:
     actual: tuple[float, ...]
 
 
-def s_curve(inventory: Inventory, planned: list[Planned], actuals: Actuals, as_of: int) -> SCurve:
+def s_curve(estate: Estate, planned: list[Planned], actuals: Actuals, as_of: int) -> SCurve:
     """The portfolio S-curve of the baseline's decisions."""
-    axis = inventory.axis
-    periods = range(axis.count)
+    periods = range(estate.horizon)
     cumulative_pv = [sum(p.bac * p.planned_share(t) for p in planned) for t in periods]
     earned, actual = [], []
-    for t in range(min(as_of + 1, axis.count)):
+    for t in range(min(as_of + 1, estate.horizon)):
         values = [
-            earned_value(p, progress_of(inventory, p.id, _rows(actuals, p.id, t)), t)
-            for p in planned
+            earned_value(p, progress_of(estate, p.id, _rows(actuals, p.id, t)), t) for p in planned
         ]
         earned.append(sum(v.ev for v in values))
         actual.append(sum(v.ac for v in values))
-    return SCurve(tuple(axis.labels), tuple(cumulative_pv), tuple(earned), tuple(actual))
+    return SCurve(tuple(estate.axis.labels), tuple(cumulative_pv), tuple(earned), tuple(actual))
 
 
 def _rows(actuals: Actuals, system: str, period: int) -> tuple[Actual, ...]:
@@ -143,22 +143,23 @@ class Benefits:
         )
 
 
-def planned_flows(planned: Planned) -> list[tuple[str, float, bool]]:
-    """The option's yearly money flows: (department, annual amount, cashable)."""
-    option = planned.option
-    flows = [(planned.system.department, option.annual_saving, True)]
-    flows += [(b.department, b.annual, b.cashable) for b in option.benefits]
-    return [f for f in flows if f[1]]
+def planned_flows(estate: Estate, planned: Planned) -> list[Flow]:
+    """The option's yearly money flows as the appraisal values them (its saving to the
+    owner, then its benefits), without legacy-risk value."""
+    value = Appraisal.of(estate.inventory).option(planned.id, planned.option.id)
+    return [f for f in value.flows if f.source != RISK]
 
 
 def benefits_by_department(
-    inventory: Inventory, planned: Planned, progress: Progress, as_of: int
+    estate: Estate, planned: Planned, progress: Progress, as_of: int
 ) -> dict[str, Benefits]:
     """Planned and realised benefits to date of one decision, by the department they land in."""
-    per_year = inventory.axis.per_year
+    per_year = estate.axis.per_year
     periods = max(0, as_of - planned.finish)  # benefits start the period after the finish
     out: dict[str, Benefits] = defaultdict(Benefits)
-    for department, annual, cashable in planned_flows(planned):
+    flows = planned_flows(estate, planned)
+    for flow in flows:
+        department, annual, cashable = flow.department, flow.annual, flow.cashable
         amount = annual / per_year * periods
         out[department] += Benefits(
             cashable_planned=amount if cashable else 0.0,
@@ -167,21 +168,21 @@ def benefits_by_department(
     owner = planned.system.department
     out[owner] += Benefits(cashable_realised=progress.realised_saving)
     for department, amount in progress.realised_benefits.items():
-        share = _cashable_share(planned, department)
+        share = _cashable_share(flows, department)
         out[department] += Benefits(
             cashable_realised=amount * share, non_cashable_realised=amount * (1 - share)
         )
     return {d: b for d, b in sorted(out.items()) if b != Benefits()}
 
 
-def _cashable_share(planned: Planned, department: str) -> float:
+def _cashable_share(flows: list[Flow], department: str) -> float:
     """The cashable share of what the option plans to land in `department` (its
     `benefits:` only; the owner's saving is `realised_saving`)."""
-    flows = [b for b in planned.option.benefits if b.department == department]
-    whole = sum(abs(b.annual) for b in flows)
+    mine = [f for f in flows if f.source == "benefit" and f.department == department]
+    whole = sum(abs(f.annual) for f in mine)
     if not whole:
         return 0.0
-    return sum(abs(b.annual) for b in flows if b.cashable) / whole
+    return sum(abs(f.annual) for f in mine if f.cashable) / whole
 
 
 __all__ = [

@@ -21,11 +21,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from prioritiser.inventory import Inventory, Option, System
+from prioritiser.graph import EstateGraph
+from prioritiser.inventory import DependencyConstraint, Estate, Link, ResolvedOption
 from prioritiser.roadmap import Roadmap
 from prioritiser.tracking.forecast import Forecast
-
-ORDERED = ("after", "requires")
 
 
 @dataclass(frozen=True)
@@ -44,33 +43,33 @@ class Relaxation:
 class History:
     """Where each system stands: started work (its forecast and option) and stopped work."""
 
-    inventory: Inventory
+    estate: Estate
     started: dict[str, Forecast]
-    options: dict[str, Option]  # the option of each started system
+    options: dict[str, ResolvedOption]  # the option of each started system
     stopped: frozenset[str]
 
     def label(self, index: int) -> str:
-        return self.inventory.axis.label(index)
+        return self.estate.label(index)
 
     def retires(self, system: str) -> bool:
         """Whether `system` has started retiring."""
-        return system in self.started and self.options[system].kind == "retire"
+        return system in self.started and self.options[system].retires
 
 
-def dependency_relaxations(h: History) -> Iterator[tuple[System, int, Relaxation]]:
-    """Each dependency (system, index in its depends_on) that started work already broke."""
-    for system in h.inventory.systems:
-        for i, dep in enumerate(system.depends_on):
-            relaxation = _broken(h, system.id, dep.system, dep.constraint)
-            if relaxation is not None:
-                yield system, i, relaxation
+def dependency_relaxations(h: History) -> Iterator[tuple[Link, Relaxation]]:
+    """Each dependency link (after, requires, together) that started work already broke, by
+    (consumer, provider)."""
+    for link in EstateGraph.of(h.estate).links():
+        relaxation = _broken(h, link.consumer, link.provider, link.constraint)
+        if relaxation is not None:
+            yield link, relaxation
 
 
-def _broken(h: History, a: str, b: str, constraint: str) -> Relaxation | None:
+def _broken(h: History, a: str, b: str, constraint: DependencyConstraint) -> Relaxation | None:
     """`a` depends on `b` with `constraint`: broken by history, and how (or None)."""
     fa, fb = h.started.get(a), h.started.get(b)
     b_free = fb is None and b not in h.stopped
-    if constraint == "together":
+    if constraint is DependencyConstraint.TOGETHER:
         if (fa is None) != (fb is None) or (fa and fb and fa.start != fb.start):
             started = fa or fb
             assert started is not None
@@ -81,8 +80,6 @@ def _broken(h: History, a: str, b: str, constraint: str) -> Relaxation | None:
                 f"{h.label(started.start)} without the other",
             )
         return None
-    if constraint == "none":
-        return None
     if h.retires(b) and fb is not None:  # rule 5: b's retirement has started
         if fa is None or fa.finish >= fb.start:
             return Relaxation(
@@ -92,7 +89,7 @@ def _broken(h: History, a: str, b: str, constraint: str) -> Relaxation | None:
                 + ("had not finished its own change" if fa is not None else "had not changed"),
             )
         return None
-    if constraint not in ORDERED or fa is None or h.retires(a):
+    if not constraint.orders or fa is None or h.retires(a):
         return None
     if fb is not None:
         if fa.start <= fb.finish:
@@ -105,7 +102,7 @@ def _broken(h: History, a: str, b: str, constraint: str) -> Relaxation | None:
         return None
     # `after` leaves a provider that has not started free to stay as it is (or retire once
     # its consumer is done): nothing is broken. `requires` needs it modernised first.
-    if constraint == "requires":
+    if constraint is DependencyConstraint.REQUIRES:
         what = "has not started" if b_free else "was stopped"
         return Relaxation(
             "4 requires",
@@ -117,10 +114,10 @@ def _broken(h: History, a: str, b: str, constraint: str) -> Relaxation | None:
 
 def platform_relaxations(h: History, baseline: Roadmap) -> Iterator[tuple[str, str, Relaxation]]:
     """(system, platform) pairs where started work began before the platform was ready."""
-    ready = {b.id: h.inventory.axis.index(b.ready) for b in baseline.platforms}
+    ready = {b.id: h.estate.period(b.ready) for b in baseline.platforms}
     for system_id, forecast in sorted(h.started.items()):
         option = h.options[system_id]
-        for platform in option.requires_platforms:
+        for platform in option.platforms:
             if platform in ready and ready[platform] <= forecast.start:
                 continue
             when = (
@@ -140,15 +137,14 @@ def platform_relaxations(h: History, baseline: Roadmap) -> Iterator[tuple[str, s
 
 def risk_relaxations(h: History) -> tuple[dict[str, float], list[Relaxation]]:
     """Risk limits (rule 7) the started work alone exceeds, raised to what it needs."""
-    inventory = h.inventory
-    risk = inventory.risk
+    risk = h.estate.inventory.risk
     raised: dict[str, float] = {}
     found: list[Relaxation] = []
     options = h.options
     high: dict[int, list[str]] = defaultdict(list)
     departments: dict[tuple[str, int], list[str]] = defaultdict(list)
     for system_id, forecast in h.started.items():
-        department = inventory.system(system_id).department
+        department = h.estate.system(system_id).department
         for t in range(forecast.start, forecast.finish + 1):
             if options[system_id].delivery_risk >= risk.high_risk_threshold:
                 high[t].append(system_id)

@@ -1,7 +1,7 @@
 """The baseline's decisions and what the actuals say about each, as of a period.
 
-`Planned` is one decision of the baseline roadmap resolved against the inventory (period
-indices, the option, its one-off money per resource). `Progress` is the state of one system
+`Planned` is one decision of the baseline roadmap resolved against the estate (period
+indices, the resolved system and option, its one-off money per resource). `Progress` is the state of one system
 at `--as-of`, read from its actuals rows up to then: the latest status, the latest
 `percent_complete` (`done` = 100), when work started, finished or stopped, and the money
 spent and benefits realised to date.
@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from prioritiser.inventory import Inventory, Option, System
+from prioritiser.inventory import Estate, ResolvedOption, ResolvedSystem
 from prioritiser.inventory.actuals import STARTED, Actual, Actuals, Status
-from prioritiser.inventory.money import money_resources, one_off_costs
 from prioritiser.roadmap import Decision, Roadmap
 
 
@@ -22,15 +21,23 @@ class Planned:
     """A baseline decision: `option` of `system` in flight from `start` to `finish`."""
 
     decision: Decision
-    system: System
-    option: Option
+    system: ResolvedSystem
+    option: ResolvedOption
     start: int
     finish: int
-    costs: dict[str, float]  # one-off money per money resource (BAC by resource)
 
     @property
     def id(self) -> str:
         return self.system.id
+
+    @property
+    def name(self) -> str:
+        return self.system.source.name
+
+    @property
+    def costs(self) -> dict[str, float]:
+        """One-off money per money resource (BAC by resource)."""
+        return dict(self.option.costs)
 
     @property
     def duration(self) -> int:
@@ -38,7 +45,7 @@ class Planned:
 
     @property
     def bac(self) -> float:
-        return sum(self.costs.values())
+        return self.option.one_off_cost
 
     def planned_share(self, period: int) -> float:
         """Share of the option's periods in flight up to and including `period` (its cost is
@@ -47,18 +54,15 @@ class Planned:
         return done / self.duration
 
 
-def planned_work(inventory: Inventory, baseline: Roadmap) -> list[Planned]:
+def planned_work(estate: Estate, baseline: Roadmap) -> list[Planned]:
     """Every decision of the baseline, in the baseline's order (ids already checked)."""
-    axis = inventory.axis
     out = []
     for decision in baseline.decisions:
-        system = inventory.system(decision.system)
+        system = estate.system(decision.system)
         option = system.option(decision.option)
-        start = axis.index(decision.start)
+        start = estate.period(decision.start)
         finish = start + option.duration - 1  # the inventory's duration, as the checker reads it
-        out.append(
-            Planned(decision, system, option, start, finish, one_off_costs(inventory, option))
-        )
+        out.append(Planned(decision, system, option, start, finish))
     return out
 
 
@@ -88,12 +92,12 @@ class Progress:
         return float(sum(self.spend.values()))
 
 
-def progress_of(inventory: Inventory, system: str, rows: tuple[Actual, ...]) -> Progress:
+def progress_of(estate: Estate, system: str, rows: tuple[Actual, ...]) -> Progress:
     """Fold one system's rows (period order, up to as-of) into its `Progress`."""
     status: Status = "not_started"
     percent = 0.0
     start = done = stopped = first_realised = last = None
-    spend = dict.fromkeys(money_resources(inventory), 0.0)
+    spend = dict.fromkeys(estate.money_resources, 0.0)
     saving = 0.0
     benefits: dict[str, float] = {}
     for actual in rows:
@@ -130,6 +134,6 @@ def progress_of(inventory: Inventory, system: str, rows: tuple[Actual, ...]) -> 
     )
 
 
-def progress_by_system(inventory: Inventory, actuals: Actuals) -> dict[str, Progress]:
+def progress_by_system(estate: Estate, actuals: Actuals) -> dict[str, Progress]:
     """`Progress` of every system with rows (the actuals already cut at as-of)."""
-    return {s: progress_of(inventory, s, actuals.of(s)) for s in actuals.systems}
+    return {s: progress_of(estate, s, actuals.of(s)) for s in actuals.systems}

@@ -25,15 +25,13 @@ empty and the re-forecast is the plain `plan` of the inventory.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from prioritiser.certify import certify_roadmap
 from prioritiser.errors import CheckFailed
-from prioritiser.inventory import Inventory, System
-from prioritiser.inventory.money import costs_patch
-from prioritiser.model.candidates import option_starts
+from prioritiser.inventory import CAPEX, Estate, Inventory, ResolvedOption, ResolvedSystem
 from prioritiser.roadmap import Decision, Roadmap, SolverInfo
 from prioritiser.scenarios.replan import (
     Replan,
@@ -52,7 +50,7 @@ from prioritiser.tracking.history import (
     risk_relaxations,
 )
 from prioritiser.tracking.progress import Planned, Progress
-from prioritiser.wording import money
+from prioritiser.wording import money, plural
 
 # Applies a scenario overlay (as a mapping) to the inventory on disk, exactly as
 # `--scenario FILE` would: the re-forecast plans what `check` will read back.
@@ -123,10 +121,11 @@ def reforecast(
 ) -> Reforecast:
     """Replan from as-of + 1 on the actuals, at stability cost `weight` per change from the
     baseline (see the module docstring)."""
-    axis = inventory.axis
+    estate = inventory.estate
+    axis = estate.axis
     first = as_of + 1
     label = axis.label(first)
-    if first >= axis.count:
+    if first >= estate.horizon:
         return Reforecast(label, {}, (), findings=("the plan's horizon has ended",))
     overlay, relaxations = actuals_overlay(inventory, baseline, planned, progress, forecasts, first)
     tracked = apply(overlay)
@@ -171,7 +170,8 @@ def actuals_overlay(
     first: int,
 ) -> tuple[dict[str, Any], list[Relaxation]]:
     """Scenario overlay (as a mapping) of the actuals, and the rules it relaxes."""
-    axis = inventory.axis
+    estate = inventory.estate
+    axis = estate.axis
     systems: dict[str, dict[str, Any]] = {}
     by_id = {p.id: p for p in planned}
     stopped = {s for s, p in progress.items() if p.status == "stopped" and s in by_id}
@@ -182,31 +182,30 @@ def actuals_overlay(
         option_patch = costs_patch(work.option, forecast.costs, forecast.duration)
         patch["options"] = {work.option.id: option_patch}
         system = work.system
-        if system.earliest_start and inventory.earliest_start_index(system) > forecast.start:
+        if system.source.earliest_start and system.earliest_start > forecast.start:
             patch["earliest_start"] = axis.label(forecast.start)
-        deadline = inventory.deadline_index(system)
-        if deadline is not None and forecast.finish > deadline:
+        if system.deadline is not None and forecast.finish > system.deadline:
             patch["must_modernise_by"] = None  # the lock keeps it modernised; RAG says late
     for system_id in sorted(stopped):
-        system = inventory.system(system_id)
-        patch = systems.setdefault(system_id, {"earliest_start": axis.label(axis.count)})
-        if system.locked is not None:
+        source = estate.system(system_id).source
+        patch = systems.setdefault(system_id, {"earliest_start": axis.label(estate.horizon)})
+        if source.locked is not None:
             patch["locked"] = None
-        if system.must_modernise_by is not None:
+        if source.must_modernise_by is not None:
             patch["must_modernise_by"] = None
-    for system in inventory.systems:
+    for system in estate.systems:
         if system.id in forecasts or system.id in stopped:
             continue
-        patch = _free_patch(inventory, system, first)
+        patch = _free_patch(estate, system, first)
         if patch:
             systems[system.id] = patch
     history = History(
-        inventory,
+        estate,
         dict(forecasts),
         {s: by_id[s].option for s in forecasts},
         frozenset(stopped),
     )
-    relaxations = _relax(inventory, baseline, history, systems)
+    relaxations = _relax(estate, baseline, history, systems)
     risk, found = risk_relaxations(history)
     overlay: dict[str, Any] = {"name": "actuals", "description": "What the actuals say."}
     resources = _sunk_totals(inventory, [progress[s] for s in sorted(stopped)])
@@ -217,6 +216,22 @@ def actuals_overlay(
     if systems:
         overlay["systems"] = systems
     return overlay, [*relaxations, *found]
+
+
+def costs_patch(
+    option: ResolvedOption, costs: Mapping[str, float], duration: int
+) -> dict[str, object]:
+    """The option fields (as a scenario overlay writes them) that make its one-off money
+    `costs` per money resource, drawn evenly over `duration` periods: the inverse of
+    `ResolvedOption.costs` (`cost` is the one-off money on `capex`, rule 3). An option that
+    names a money resource in `resource_use` draws it from there (rule 3), so that draw is
+    restated as well."""
+    patch: dict[str, object] = {"duration": duration, "cost": round(costs.get(CAPEX, 0.0), 2)}
+    use = option.source.resource_use
+    named = {r: round(v / duration, 2) for r, v in costs.items() if r in use}
+    if named:
+        patch["resource_use"] = named
+    return patch
 
 
 def _sunk_totals(inventory: Inventory, stopped: list[Progress]) -> dict[str, Any]:
@@ -230,49 +245,45 @@ def _sunk_totals(inventory: Inventory, stopped: list[Progress]) -> dict[str, Any
     return out
 
 
-def _free_patch(inventory: Inventory, system: System, first: int) -> dict[str, Any]:
+def _free_patch(estate: Estate, system: ResolvedSystem, first: int) -> dict[str, Any]:
     """A system with nothing started: lift a lock on the past; keep a deadline that can
     still be met, move one that cannot to the horizon's end (or lift it)."""
     patch: dict[str, Any] = {}
-    lock = inventory.lock_start_index(system)
-    if lock is not None and lock < first:
+    lock = system.lock
+    if lock is not None and lock.start < first:
         patch["locked"] = None
-        system = system.model_copy(update={"locked": None})
-    deadline = inventory.deadline_index(system)
-    if deadline is None or system.locked is not None:
+        lock = None
+    if system.deadline is None or lock is not None:
         return patch
-    later = system.model_copy(
-        update={
-            "earliest_start": inventory.axis.label(
-                max(first, inventory.earliest_start_index(system))
-            )
-        }
-    )
-    if any(option_starts(inventory, later, o) for o in later.options):
+    earliest = max(first, system.earliest_start)
+
+    def fits(deadline: int) -> bool:
+        return any(estate.starts_within(o, earliest, deadline) for o in system.options)
+
+    if fits(system.deadline):
         return patch
-    last = inventory.axis.count - 1
-    relaxed = later.model_copy(update={"must_modernise_by": inventory.axis.label(last)})
-    fits = any(option_starts(inventory, relaxed, o) for o in relaxed.options)
-    patch["must_modernise_by"] = inventory.axis.label(last) if fits else None
+    last = estate.horizon - 1
+    patch["must_modernise_by"] = estate.label(last) if fits(last) else None
     return patch
 
 
 def _relax(
-    inventory: Inventory, baseline: Roadmap, history: History, systems: dict[str, dict[str, Any]]
+    estate: Estate, baseline: Roadmap, history: History, systems: dict[str, dict[str, Any]]
 ) -> list[Relaxation]:
     """Write the dependency and platform relaxations into the systems' patches."""
     found: list[Relaxation] = []
-    dependencies: dict[str, set[int]] = {}
-    for system, index, relaxation in dependency_relaxations(history):
-        dependencies.setdefault(system.id, set()).add(index)
+    broken: dict[str, set[tuple[str, str]]] = {}
+    for link, relaxation in dependency_relaxations(history):
+        # Whether history broke a link depends on its two systems and its constraint alone,
+        # so an entry listed twice is relaxed twice.
+        broken.setdefault(link.consumer, set()).add((link.provider, link.constraint))
         found.append(relaxation)
-    for system_id, indices in dependencies.items():
-        system = inventory.system(system_id)
+    for system_id, links in broken.items():
         rows = []
-        for i, dep in enumerate(system.depends_on):
+        for dep in estate.system(system_id).source.depends_on:
             row = dep.model_dump(exclude_defaults=True)
             row["system"] = dep.system
-            if i in indices:
+            if (dep.system, dep.constraint) in links:
                 row["constraint"] = "none"
                 row["description"] = f"was {dep.constraint}; relaxed by track: history broke it"
             rows.append(row)
@@ -280,7 +291,7 @@ def _relax(
     for system_id, platform, relaxation in platform_relaxations(history, baseline):
         option = history.options[system_id]
         patch = systems[system_id]["options"][option.id]
-        kept = patch.get("requires_platforms", list(option.requires_platforms))
+        kept = patch.get("requires_platforms", list(option.source.requires_platforms))
         patch["requires_platforms"] = [p for p in kept if p != platform]
         found.append(relaxation)
     return found
@@ -309,7 +320,7 @@ def _previous_roadmap(
     every other baseline decision as planned, or from `first` when it was due earlier and
     has not started (so that starting it as soon as possible counts as keeping it). Its
     platform set-ups are the baseline's, which the actuals do not track."""
-    axis = inventory.axis
+    axis = inventory.estate.axis
     decisions = []
     for p in planned:
         forecast = forecasts.get(p.id)
@@ -355,7 +366,7 @@ def explain(
     weight: float = 0.0,
 ) -> list[Change]:
     """Each system of the baseline or the re-forecast: what became of it, and why."""
-    axis = inventory.axis
+    estate = inventory.estate
     roadmap = result.roadmap
     replanned = {
         c.system: c
@@ -367,9 +378,9 @@ def explain(
         state = progress.get(system_id)
         forecast = forecasts.get(system_id)
         if forecast is not None and state is not None:
-            out.append(_started(axis, old, new, state, forecast, as_of))
+            out.append(_started(estate, old, new, state, forecast, as_of))
         elif state is not None and state.status == "stopped":
-            when = axis.label(state.stopped if state.stopped is not None else as_of)
+            when = estate.label(state.stopped if state.stopped is not None else as_of)
             why = f"stopped in {when} at {state.percent:g} % complete; dropped from the plan"
             out.append(Change(system_id, "stopped", old, None, why, "stopped"))
         else:
@@ -377,21 +388,26 @@ def explain(
             why, detail = change.why, change.detail
             if weight == 0:
                 why = _free_why(inventory, change.category, new, why)
-            if old is not None and axis.index(old.start) <= as_of:
-                why = _slipped(axis, old, new, as_of)
+            if old is not None and estate.period(old.start) <= as_of:
+                why = _slipped(estate, old, new, as_of)
             out.append(Change(system_id, change.category, old, new, why, detail or change.category))
     return out
 
 
 def _started(
-    axis: Any, old: Decision | None, new: Decision | None, state: Progress, f: Forecast, as_of: int
+    estate: Estate,
+    old: Decision | None,
+    new: Decision | None,
+    state: Progress,
+    f: Forecast,
+    as_of: int,
 ) -> Change:
-    finish = axis.label(f.finish)
-    slip = f.finish - axis.index(old.finish) if old is not None else 0
+    finish = estate.label(f.finish)
+    slip = f.finish - estate.period(old.finish) if old is not None else 0
     late = (
         ""
         if not slip
-        else f", {abs(slip)} period{'s' if abs(slip) != 1 else ''} "
+        else f", {plural(abs(slip), 'period')} "
         + ("later than planned" if slip > 0 else "earlier than planned")
     )
     if state.status == "done":
@@ -399,20 +415,20 @@ def _started(
         return Change(f.system, "done", old, new, why, "done")
     elapsed = as_of - f.start + 1
     why = (
-        f"in flight since {axis.label(f.start)}: {state.percent:g} % after {elapsed} "
-        f"period{'s' if elapsed != 1 else ''}; at that rate it finishes in {finish}{late}"
+        f"in flight since {estate.label(f.start)}: {state.percent:g} % after "
+        f"{plural(elapsed, 'period')}; at that rate it finishes in {finish}{late}"
     )
     if f.beyond_horizon and f.unbounded_finish is not None:
-        why += f" (forecast {axis.label(f.unbounded_finish)}, beyond the horizon)"
+        why += f" (forecast {estate.label(f.unbounded_finish)}, beyond the horizon)"
     return Change(f.system, "in_flight", old, new, why, "in flight")
 
 
-def _slipped(axis: Any, old: Decision, new: Decision | None, as_of: int) -> str:
+def _slipped(estate: Estate, old: Decision, new: Decision | None, as_of: int) -> str:
     """Work planned to start by as-of that has not started."""
-    text = f"not started by {axis.label(as_of)} (planned from {old.start})"
+    text = f"not started by {estate.label(as_of)} (planned from {old.start})"
     if new is None:
         return (
-            f"{text}; the re-forecast leaves it out: from {axis.label(as_of + 1)} the capacity "
+            f"{text}; the re-forecast leaves it out: from {estate.label(as_of + 1)} the capacity "
             "it needs is worth more to the work the re-forecast funds"
         )
     return f"{text}; re-planned from {new.start} to {new.finish}"

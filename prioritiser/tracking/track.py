@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 from prioritiser.certify import check_consistency
 from prioritiser.errors import Problem, UsageError
-from prioritiser.inventory import Inventory
+from prioritiser.inventory import Estate, Inventory
 from prioritiser.inventory.actuals import Actuals
 from prioritiser.inventory.periods import parse_period
+from prioritiser.model.candidates import placement_problems
 from prioritiser.roadmap import Roadmap
 from prioritiser.solve import PlanOptions
 from prioritiser.tracking.earned import (
@@ -108,7 +109,8 @@ class Tracking:
 
 def as_of_index(inventory: Inventory, as_of: str) -> int:
     """Index of `--as-of`: a period of the plan, or the one just before it (nothing yet)."""
-    axis = inventory.axis
+    estate = inventory.estate
+    axis = estate.axis
     try:
         period = parse_period(as_of)
     except ValueError as exc:
@@ -118,8 +120,8 @@ def as_of_index(inventory: Inventory, as_of: str) -> int:
             f"--as-of {as_of} is not a period of the plan ({axis.granularity.name.lower()}s, "
             f"like {axis.label(0)})"
         )
-    index = axis.index(period)
-    if not -1 <= index < axis.count:
+    index = estate.period(as_of)
+    if not -1 <= index < estate.horizon:
         raise UsageError(
             f"--as-of {as_of} is outside the plan: give a period from {axis.label(-1)} (before "
             f"anything started) to {axis.label(axis.count - 1)}"
@@ -130,31 +132,14 @@ def as_of_index(inventory: Inventory, as_of: str) -> int:
 def check_baseline(inventory: Inventory, baseline: Roadmap) -> list[str]:
     """Why the baseline roadmap cannot be tracked against this inventory (empty: it can).
 
-    Held to what replan holds `--previous` to (`check_consistency`): finite figures that
-    agree among themselves. Its NPVs are not recomputed — the inventory's estimates may have
+    Held to what replan holds `--previous` to: finite figures that agree among themselves
+    (`check_consistency`), on systems, options, platforms and periods the estate knows
+    (`placement_problems`). Its NPVs are not recomputed — the inventory's estimates may have
     moved on since the baseline was approved, and that is what tracking is about."""
     if not baseline.has_plan:
         return [f"the baseline roadmap has no plan (status '{baseline.status}')"]
     problems = [v.message for v in check_consistency(baseline)]
-    for d in baseline.decisions:
-        if not inventory.has_system(d.system):
-            problems.append(f"the baseline's system {d.system!r} is not in the inventory")
-            continue
-        system = inventory.system(d.system)
-        if d.option not in {o.id for o in system.options}:
-            problems.append(f"{d.system} has no option {d.option!r} (named in the baseline)")
-        try:
-            parse_period(d.start)
-            inventory.axis.index(d.start)
-        except ValueError:
-            problems.append(f"{d.system}: start {d.start!r} is not a period label")
-    for build in baseline.platforms:
-        try:
-            inventory.platform(build.id)
-            inventory.axis.index(build.ready)
-        except (KeyError, ValueError):
-            problems.append(f"the baseline's platform set-up {build.id!r} is unknown")
-    return problems
+    return problems + placement_problems(inventory.estate, baseline, "the baseline")
 
 
 def baseline_problems(baseline: Roadmap, actuals: Actuals) -> list[Problem]:
@@ -189,12 +174,12 @@ def track(
 ) -> Tracking:
     """Compare the baseline with the actuals (already cut at `as_of`) and re-forecast, at
     stability cost `weight` per change from the baseline."""
-    axis = inventory.axis
-    planned = planned_work(inventory, baseline)
-    states = progress_by_system(inventory, actuals)
+    estate = inventory.estate
+    planned = planned_work(estate, baseline)
+    states = progress_by_system(estate, actuals)
     progress = {p.id: states.get(p.id, Progress(p.id)) for p in planned}
     values = {p.id: earned_value(p, progress[p.id], as_of) for p in planned}
-    last = axis.count - 1
+    last = estate.horizon - 1
     forecasts = {
         p.id: f
         for p in planned
@@ -213,10 +198,10 @@ def track(
         solve_progress,
     )
     systems = tuple(
-        _system(inventory, p, progress[p.id], values[p.id], forecasts.get(p.id), future, as_of)
+        _system(estate, p, progress[p.id], values[p.id], forecasts.get(p.id), future, as_of)
         for p in planned
     )
-    curve = s_curve(inventory, planned, actuals, as_of)
+    curve = s_curve(estate, planned, actuals, as_of)
     return Tracking(
         inventory,
         baseline,
@@ -224,13 +209,13 @@ def track(
         as_of,
         systems,
         curve,
-        _forecast_curve(inventory, systems, future, curve, as_of),
+        _forecast_curve(estate, systems, future, curve, as_of),
         future,
     )
 
 
 def _system(
-    inventory: Inventory,
+    estate: Estate,
     planned: Planned,
     progress: Progress,
     value: EarnedValue,
@@ -238,7 +223,6 @@ def _system(
     future: Reforecast,
     as_of: int,
 ) -> SystemTracking:
-    axis = inventory.axis
     finish: int | None = None
     unbounded: int | None = None
     cost = progress.ac
@@ -248,14 +232,15 @@ def _system(
     elif progress.status != "stopped":
         decision = future.decision(planned.id)
         if decision is not None:
-            finish = unbounded = axis.index(decision.finish)
+            finish = unbounded = estate.period(decision.finish)
             cost = progress.ac + planned.bac
     slip = unbounded - planned.finish if unbounded is not None else None
-    deadline = inventory.deadline_index(planned.system)
+    deadline = planned.system.deadline
     missed = None
     if deadline is not None and unbounded is not None and unbounded > deadline:
-        missed = f"{axis.label(unbounded)}, after its deadline {planned.system.must_modernise_by}"
-    benefits = benefits_by_department(inventory, planned, progress, as_of)
+        stated = planned.system.source.must_modernise_by or estate.label(deadline)
+        missed = f"{estate.label(unbounded)}, after its deadline {stated}"
+    benefits = benefits_by_department(estate, planned, progress, as_of)
     planned_total = sum(b.planned for b in benefits.values())
     realised_total = sum(b.realised for b in benefits.values())
     first_benefit = planned.finish + 1
@@ -271,16 +256,16 @@ def _system(
         ),
         deadline_missed=missed,
         beyond_horizon=bool(forecast and forecast.beyond_horizon)
-        or (unbounded is not None and unbounded > axis.count - 1),
+        or (unbounded is not None and unbounded > estate.horizon - 1),
         benefits_planned=planned_total,
         benefits_realised=realised_total,
         due=planned.decision.start,
         started_due=planned.start <= as_of,
-        stopped_in=axis.label(progress.stopped) if progress.stopped is not None else "",
+        stopped_in=estate.label(progress.stopped) if progress.stopped is not None else "",
         early_benefits=progress.first_realised is not None
         and progress.first_realised < first_benefit,
     )
-    t = inventory.tracking
+    t = estate.inventory.tracking
     return SystemTracking(
         planned,
         progress,
@@ -296,7 +281,7 @@ def _system(
 
 
 def _forecast_curve(
-    inventory: Inventory,
+    estate: Estate,
     systems: tuple[SystemTracking, ...],
     future: Reforecast,
     curve: SCurve,
@@ -304,8 +289,8 @@ def _forecast_curve(
 ) -> tuple[float | None, ...]:
     """Cumulative spend the re-forecast expects on the baseline's decisions: actual to
     as-of, then each one's remaining cost drawn evenly over its remaining periods."""
-    axis = inventory.axis
-    draws = [0.0] * axis.count
+    horizon = estate.horizon
+    draws = [0.0] * horizon
     for s in systems:
         if s.forecast is not None:
             remaining = s.forecast.cost - s.progress.ac
@@ -315,14 +300,14 @@ def _forecast_curve(
             if decision is None or s.progress.status == "stopped":
                 continue
             remaining = s.planned.bac
-            periods = range(axis.index(decision.start), axis.index(decision.finish) + 1)
+            periods = range(estate.period(decision.start), estate.period(decision.finish) + 1)
         for t in periods:
             draws[t] += remaining / len(periods)
-    out: list[float | None] = [None] * axis.count
+    out: list[float | None] = [None] * horizon
     running = curve.actual[-1] if curve.actual else 0.0
-    if 0 <= as_of < axis.count:
+    if 0 <= as_of < horizon:
         out[as_of] = running
-    for t in range(as_of + 1, axis.count):
+    for t in range(as_of + 1, horizon):
         running += draws[t]
         out[t] = running
     return tuple(out)

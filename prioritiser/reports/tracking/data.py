@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from prioritiser.inventory import SourceFile
-from prioritiser.inventory.money import money_resources
 from prioritiser.reports.manifest import RunOptions
 from prioritiser.tracking import Benefits, EarnedValue, SystemTracking, Tracking
 
@@ -46,7 +45,7 @@ def rounded(value: Any) -> Any:
 
 def money_note(t: Tracking) -> str:
     """What every money figure of the tracking outputs is."""
-    resources = ", ".join(money_resources(t.inventory))
+    resources = ", ".join(t.inventory.estate.money_resources)
     return (
         f"undiscounted cash in {t.currency}: one-off costs are spend on {resources}; benefits "
         "are cashable savings and other benefits that land (legacy-risk value is not cash)"
@@ -80,7 +79,7 @@ def system_data(t: Tracking, s: SystemTracking) -> dict[str, Any]:
     totals = s.benefits_total
     return {
         "system": s.system,
-        "name": p.system.name,
+        "name": p.name,
         "department": p.system.department,
         "option": p.option.id,
         "kind": p.option.kind,

@@ -109,7 +109,7 @@ def systems_sheet(sheet: Worksheet, t: Tracking, money: str) -> None:
         rows.append(
             [
                 s.system,
-                s.planned.system.name,
+                s.planned.name,
                 s.planned.system.department,
                 s.planned.option.id,
                 words.STATUS[p.status],

@@ -22,7 +22,7 @@ from prioritiser.reports.tracking import charts, words
 from prioritiser.reports.tracking.data import REFORECAST, TrackingInputs
 from prioritiser.tracking import SystemTracking, Tracking
 from prioritiser.tracking.rag import RANK
-from prioritiser.wording import money
+from prioritiser.wording import form, money
 
 SORT_LAST = 1e18  # where an undefined index sorts
 # What a reader looks for first among the re-forecast's changes.
@@ -165,14 +165,14 @@ def rag_row(t: Tracking, s: SystemTracking) -> RagRow:
         colour=s.rating.colour,
         rank=2 - RANK[s.rating.colour],
         system=s.system,
-        name=s.planned.system.name,
+        name=s.planned.name,
         department=s.planned.system.department,
         status=words.status(s),
         baseline=f"{axis.label(s.planned.start)} – {axis.label(s.planned.finish)}",
         start_sort=s.planned.start,
         finish=axis.label(s.forecast_finish) if s.forecast_finish is not None else "—",
         finish_sort=s.forecast_finish if s.forecast_finish is not None else 10**6,
-        slip=(f"{s.slip:+d} period{'s' if abs(s.slip) != 1 else ''}" if s.slip else ""),
+        slip=(f"{s.slip:+d} {form(abs(s.slip), 'period')}" if s.slip else ""),
         late=bool(s.slip and s.slip > 0),
         pv=money(v.pv, cur),
         pv_sort=sort(v.pv),
