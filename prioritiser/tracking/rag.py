@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from prioritiser.inventory.schema import RatioBands, Tracking
+from prioritiser.wording import plural
 
 Colour = Literal["green", "amber", "red"]
 RANK: dict[Colour, int] = {"green": 0, "amber": 1, "red": 2}
@@ -86,8 +87,7 @@ def findings(facts: Facts, t: Tracking) -> Iterator[Rating]:
     if facts.slip is not None and facts.slip >= t.slip_periods.amber_from:
         colour: Colour = "red" if facts.slip >= t.slip_periods.red_from else "amber"
         limit = t.slip_periods.red_from if colour == "red" else t.slip_periods.amber_from
-        plural = "s" if facts.slip != 1 else ""
-        yield Rating(colour, "slip", f"{facts.slip} period{plural} late (limit {limit})")
+        yield Rating(colour, "slip", f"{plural(facts.slip, 'period')} late (limit {limit})")
     schedule = _bands(facts.spi, t.spi, "schedule", "SPI")
     if schedule:
         yield schedule

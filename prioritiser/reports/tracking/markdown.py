@@ -7,7 +7,7 @@ from prioritiser.reports.tracking.data import EAC_FORMULA, REFORECAST, TrackingI
 from prioritiser.textsafe import markdown_table, markdown_text
 from prioritiser.tracking import SystemTracking, Tracking
 from prioritiser.tracking.rag import RANK
-from prioritiser.wording import money
+from prioritiser.wording import money, plural
 
 RAG_MARK = {"red": "🔴 red", "amber": "🟠 amber", "green": "🟢 green"}
 
@@ -171,7 +171,7 @@ def _reforecast(t: Tracking, inputs: TrackingInputs) -> list[str]:
         ]
         kept = sum(1 for c in future.changes if c.category == "kept")
         lines += markdown_table(["System", "Change", "Why"], rows) if rows else []
-        lines += ["", f"{kept} other decision{'s' if kept != 1 else ''} kept as planned.", ""]
+        lines += ["", f"{plural(kept, 'other decision')} kept as planned.", ""]
     if future.findings and future.roadmap is None:
         lines += [f"- {markdown_text(f)}" for f in future.findings]
         lines.append("")

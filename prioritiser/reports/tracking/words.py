@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from prioritiser.tracking import SystemTracking, Tracking
-from prioritiser.wording import money
+from prioritiser.wording import money, plural
 
 STATUS = {
     "not_started": "not started",
@@ -51,9 +51,7 @@ def lede(t: Tracking) -> str:
         parts.append(f"SPI {v.spi:.2f}")
     sentence = ", ".join(parts) + "."
     red, amber = t.count("red"), t.count("amber")
-    sentence += (
-        f" {red} system{'s' if red != 1 else ''} red, {amber} amber, {t.count('green')} green."
-    )
+    sentence += f" {plural(red, 'system')} red, {amber} amber, {t.count('green')} green."
     return sentence
 
 
