@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from prioritiser.inventory import load_inventory
 from prioritiser.roadmap import Roadmap
 from prioritiser.solve import PlanOptions, plan
 from prioritiser.tasks import PlanRequest, TrackRequest, plan_estate, track_estate
+from prioritiser.tracking import check_baseline
 from prioritiser.tracking.forecast import remaining_periods
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -321,6 +323,23 @@ def test_work_past_its_deadline_is_red_and_the_lock_keeps_it_in(tmp_path: Path) 
         (tmp_path / "out" / "reforecast" / "reforecast-overlay.yaml").read_text()
     )
     assert overlay["systems"]["ledger"]["must_modernise_by"] is None
+
+
+def test_a_baseline_naming_what_the_estate_does_not_know_cannot_be_tracked() -> None:
+    inventory = load_inventory(DEMO)
+    baseline = Roadmap.read(DEMO / "baseline" / "roadmap.json")
+    first = replace(baseline.decisions[0], option="rewrite")
+    zone, notify = baseline.platforms
+    odd = replace(
+        baseline,
+        decisions=[first, *baseline.decisions[1:]],
+        platforms=[replace(zone, ready="2027Q3"), notify],
+    )
+    assert check_baseline(inventory, odd) == [
+        f"{first.system} has no option 'rewrite' (named in the baseline)",
+        "the baseline's platform set-up 'cloud-landing-zone' is unknown",
+    ]
+    assert check_baseline(inventory, baseline) == []
 
 
 @pytest.mark.parametrize(
