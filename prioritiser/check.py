@@ -572,9 +572,10 @@ def check_together(plan: Plan) -> list[Violation]:
                 f"{consumer.id} starts in {plan.label(a.start)} and {provider} in "
                 f"{plan.label(b.start)}, but they move together and must start in the same period"
             )
-            periods = (plan.label(a.start), plan.label(b.start))
+            periods: tuple[str, ...] = (plan.label(a.start), plan.label(b.start))
         else:
             moved, stayed = (consumer.id, provider) if a is not None else (provider, consumer.id)
+            # One of the two is placed (both unplaced continued above); mypy cannot pair them.
             start = (a or b).start  # type: ignore[union-attr]
             message = (
                 f"{moved} is modernised from {plan.label(start)} but {stayed}, which moves "

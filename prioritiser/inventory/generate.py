@@ -502,7 +502,7 @@ class _Generator:
 
     def twin_options(self, twin: _Sys) -> None:
         """The companion's options have the same kinds and durations as its primary's."""
-        primary = self.systems[twin.twin_of]  # type: ignore[index]
+        primary = self.systems[twin.twin_of]  # type: ignore[index]  # called for twins only
         for source in primary.options:
             option = self.option(twin, source["kind"])
             option["duration"] = source["duration"]
@@ -520,7 +520,7 @@ class _Generator:
         periods = APPRAISAL_YEARS * self.per_year
         benefit = value / self.per_year * q**duration * (1 - q**periods) / (1 - q)
         cost = option["cost"] / duration * (1 - q**duration) / (1 - q)
-        return benefit - cost
+        return float(benefit - cost)
 
     def size_resources(self) -> dict[str, Resource]:
         rng = self.rng

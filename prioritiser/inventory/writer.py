@@ -69,11 +69,11 @@ class Written:
 # its output is fixed by this code alone (not by which libyaml is installed).
 
 
-class Flow(dict):
+class Flow(dict[str, Any]):
     """A small mapping written on one line: `{system: x, kind: data, constraint: after}`."""
 
 
-class FlowList(list):
+class FlowList(list[Any]):
     """A short list written on one line: `[cloud-landing-zone]`."""
 
 

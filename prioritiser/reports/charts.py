@@ -9,13 +9,20 @@ from __future__ import annotations
 import json
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
-from prioritiser.reports.analysis import PLATFORMS, RETAINED, Analysis, ResourceRow, SystemRow
+from prioritiser.reports.analysis import (
+    PLATFORMS,
+    RETAINED,
+    Analysis,
+    PlatformRow,
+    ResourceRow,
+    SystemRow,
+)
 from prioritiser.textsafe import plotly_text
 from prioritiser.wording import currency_symbol, money
 
@@ -105,7 +112,7 @@ def _t(text: str) -> str:
     return plotly_text(text)
 
 
-def department_colours(names: Sequence[str]) -> dict[str, str]:
+def department_colours(names: Iterable[str]) -> dict[str, str]:
     """A fixed colour per department (sorted), and the platform colour for shared platforms."""
     ordered = sorted(n for n in set(names) if n != PLATFORMS)
     colours = {
@@ -156,9 +163,9 @@ def _year_lines(periods: Sequence[str]) -> list[dict[str, object]]:
 # --- the roadmap Gantt ---------------------------------------------------------------------
 
 
-def _gantt_rows(analysis: Analysis) -> list[tuple[str, str, object]]:
+def _gantt_rows(analysis: Analysis) -> list[tuple[str, str, SystemRow | PlatformRow | None]]:
     """(kind of row, label, item) top to bottom: platforms, then each department's systems."""
-    rows: list[tuple[str, str, object]] = []
+    rows: list[tuple[str, str, SystemRow | PlatformRow | None]] = []
     if analysis.platforms:
         rows.append(("header", PLATFORMS, None))
         rows += [("platform", p.name, p) for p in analysis.platforms]
@@ -196,14 +203,16 @@ def gantt(analysis: Analysis) -> go.Figure:
                 + (" · <i>locked (in flight)</i>" if item.locked else "")
             )
             _deadline_markers(markers, item, y, len(analysis.periods))
-        else:
+        elif isinstance(item, PlatformRow):
             kind = "platform"
-            start, finish = item.start_index, item.finish_index  # type: ignore[attr-defined]
+            start, finish = item.start_index, item.finish_index
             hover = (
-                f"<b>{_t(label)}</b><br>platform set-up {item.start} – {item.finish}, "  # type: ignore[attr-defined]
-                f"ready {item.ready}<br>cost {money(item.cost, cur)} · used by "  # type: ignore[attr-defined]
-                f"{len(item.users)} systems"  # type: ignore[attr-defined]
+                f"<b>{_t(label)}</b><br>platform set-up {item.start} – {item.finish}, "
+                f"ready {item.ready}<br>cost {money(item.cost, cur)} · used by "
+                f"{len(item.users)} systems"
             )
+        else:
+            continue  # only headers carry no item, and they continued above
         trace = bars[kind]
         trace["y"].append(y)
         trace["base"].append(start)
@@ -337,7 +346,9 @@ def _stacked_use(
         return new
 
     x = [i + 0.5 for i in range(len(row.use))]
-    fmt = (lambda v: money(v, money_unit)) if money_unit else (lambda v: f"{v:,.1f}")
+    fmt: Callable[[float], str] = (
+        (lambda v: money(v, money_unit)) if money_unit else (lambda v: f"{v:,.1f}")
+    )
     for name, lanes in row.by_department.items():
         fig.add_trace(
             go.Bar(
@@ -734,4 +745,7 @@ def figures(analysis: Analysis) -> dict[str, go.Figure]:
 
 def figure_json(fig: go.Figure) -> dict[str, object]:
     """A figure as plain JSON data (no uids; stable key order)."""
-    return json.loads(pio.to_json(fig, validate=False, remove_uids=True, engine="json"))
+    data: dict[str, object] = json.loads(
+        pio.to_json(fig, validate=False, remove_uids=True, engine="json")
+    )
+    return data

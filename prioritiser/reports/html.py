@@ -160,7 +160,7 @@ def table_rows(a: Analysis) -> list[TableRow]:
     for row in a.systems:
         when = ""
         if row.modernised:
-            when = row.start if row.start == row.finish else f"{row.start} – {row.finish}"
+            when = (row.start or "") if row.start == row.finish else f"{row.start} – {row.finish}"
         out.append(
             TableRow(
                 system=row.system,

@@ -105,6 +105,7 @@ def solve_highs(
                 state["reached"] = state["reached"] or -incumbent / scale >= target
         stopped = limits.stop is not None and limits.stop.is_set()
         if stopped or (state["reached"] and kind == cb.kCallbackMipInterrupt):
+            # highspy's HighsCallbackInput, typed `object` here: highspy ships no annotations.
             data_in.user_interrupt = True  # type: ignore[attr-defined]
         now = time.monotonic()
         if progress and now - state["last"] >= 0.5:

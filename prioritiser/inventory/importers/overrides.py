@@ -135,8 +135,8 @@ class Overrides:
         """Options and dependencies merged by id into the templated systems."""
         ids = {s.id for s in systems}
         for entry in self.of("systems"):
-            late = isinstance(entry.patch, dict) and any(k in LATE for k in entry.patch)
-            if late and entry.item not in ids and entry.item in self.imported:
+            links = isinstance(entry.patch, dict) and any(k in LATE for k in entry.patch)
+            if links and entry.item not in ids and entry.item in self.imported:
                 entry.used = True  # it matched: the lifecycle, not the override, left it out
                 self.warnings.append(
                     Problem(
