@@ -77,7 +77,9 @@ def _finite_bounds(values: np.ndarray, inf: float) -> np.ndarray:
     return clipped
 
 
-def solve_highs(
+# Complexity allowed: one solver run: options, callback, run, status, solution and bound; the
+# solve stage's rework (branches perf and decompose) owns splitting it.
+def solve_highs(  # noqa: C901, PLR0912, PLR0915
     data: SolverInput,
     limits: Limits,
     scale: float,
