@@ -10,6 +10,10 @@ with the decisions), "1 one option", "2 windows", "3 resources", "4 after",
 "4 requires", "4 together", "5 safe retirement", "6 platforms", "7 risk".
 """
 
+# size: the checker reads as DESIGN.md's rules 0-7 in order, one section each, so it can be
+# audited against the contract side by side. The appraisal v2 checks are being added to it in
+# parallel work; once they land, rules 4-7 (order and appetite) move to a module of their own.
+
 from __future__ import annotations
 
 from collections import defaultdict

@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from prioritiser.inventory import Inventory
 from prioritiser.reports.analysis import Analysis
 from prioritiser.reports.assumptions import Assumption
-from prioritiser.reports.charts import KIND_COLOURS
+from prioritiser.reports.chart_style import KIND_COLOURS
 from prioritiser.roadmap import Roadmap
 from prioritiser.textsafe import spreadsheet_cell
 from prioritiser.wording import currency_symbol, plural
