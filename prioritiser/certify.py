@@ -51,6 +51,7 @@ def check_consistency(roadmap: Roadmap) -> list[Violation]:
         violations.append(
             Violation(
                 RULE,
+                # _number(objective) held above, so it is a float (mypy cannot see through it)
                 f"the roadmap states an objective (NPV) of {_money(objective)}, but its "  # type: ignore[arg-type]
                 f"decisions' NPVs less its platforms' costs add up to {_money(stated)}",
             )

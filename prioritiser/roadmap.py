@@ -150,5 +150,7 @@ def _rounded(value: Any) -> Any:
 
 def _pick(cls: type[T], data: dict[str, Any]) -> T:
     """Build a dataclass from a mapping, ignoring keys it does not know (forward compatible)."""
+    # `fields` wants a dataclass; T is one at every call (Decision, PlatformBuild, ...), and a
+    # bound on T would need typeshed's private DataclassInstance protocol.
     names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
     return cls(**{k: v for k, v in data.items() if k in names})

@@ -5,10 +5,11 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import networkx as nx
 
+from prioritiser.errors import Severity
 from prioritiser.inventory.messages import did_you_mean
 from prioritiser.inventory.periods import Granularity, axis_from, parse_period
 from prioritiser.inventory.problems import Problem
@@ -73,9 +74,9 @@ class CrossChecker:
             else None
         )
 
-    def report(self, message: str, path: Path_, severity: str = "error") -> None:
+    def report(self, message: str, path: Path_, severity: Severity = "error") -> None:
         self.problems.append(
-            Problem(message, self.raw.location(path), self.raw.display(path), severity)  # type: ignore[arg-type]
+            Problem(message, self.raw.location(path), self.raw.display(path), severity)
         )
 
     def run(self) -> list[Problem]:
@@ -211,7 +212,7 @@ class CrossChecker:
 
     # --- systems -----------------------------------------------------------------------
 
-    def check_references(self, system: dict, path: Path_) -> None:
+    def check_references(self, system: dict[str, Any], path: Path_) -> None:
         """Resources, platforms and systems named by a (possibly invalid) raw system."""
         platform_ids = {
             p["id"]
@@ -345,7 +346,7 @@ class CrossChecker:
     # --- dependency cycles ---------------------------------------------------------------
 
     def check_cycles(self) -> None:
-        graph = nx.DiGraph()
+        graph: nx.DiGraph[str] = nx.DiGraph()
         where: dict[str, Path_] = {}
         for located in self.systems:
             where.setdefault(located.item.id, located.path)

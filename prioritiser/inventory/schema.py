@@ -6,7 +6,7 @@ The JSON Schema of the files (`prioritiser schema`) is generated from these mode
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, NewType
+from typing import Annotated, Literal, NewType, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
@@ -80,11 +80,11 @@ EstimatedField = Literal[
     "annual_run_cost", "criticality", "department", "end_of_support", "legacy_risk"
 ]
 
-OPTION_KINDS: tuple[str, ...] = OptionKind.__args__  # type: ignore[attr-defined]
-CRITICALITIES: tuple[str, ...] = Criticality.__args__  # type: ignore[attr-defined]
-LIFECYCLES: tuple[str, ...] = Lifecycle.__args__  # type: ignore[attr-defined]
-TIME_TAGS: tuple[str, ...] = TimeTag.__args__  # type: ignore[attr-defined]
-ESTIMATED_FIELDS: tuple[str, ...] = EstimatedField.__args__  # type: ignore[attr-defined]
+OPTION_KINDS: tuple[str, ...] = get_args(OptionKind)
+CRITICALITIES: tuple[str, ...] = get_args(Criticality)
+LIFECYCLES: tuple[str, ...] = get_args(Lifecycle)
+TIME_TAGS: tuple[str, ...] = get_args(TimeTag)
+ESTIMATED_FIELDS: tuple[str, ...] = get_args(EstimatedField)
 
 
 class StrictModel(BaseModel):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from prioritiser.economics import Appraisal
 from prioritiser.explain import decision_reasons
@@ -289,7 +290,7 @@ def _decision_row(
 ) -> SystemRow:
     resolved = inventory.estate.system(system.id)
     eos = resolved.end_of_support
-    common = {
+    common: dict[str, Any] = {  # the fields every row has, checked by SystemRow itself
         "system": system.id,
         "name": system.name,
         "department": system.department,
@@ -303,7 +304,7 @@ def _decision_row(
     decision = roadmap.decision(system.id)
     where = placement.decision(system.id)
     if decision is None or where is None:
-        return SystemRow(kind=RETAINED, **common)  # type: ignore[arg-type]
+        return SystemRow(kind=RETAINED, **common)
     option = system.option(decision.option)
     return SystemRow(
         kind=decision.kind,
@@ -319,7 +320,7 @@ def _decision_row(
         estimated=option.estimated,
         start_index=where.start,
         finish_index=where.finish,
-        **common,  # type: ignore[arg-type]
+        **common,
     )
 
 

@@ -171,28 +171,11 @@ def actuals_overlay(
 ) -> tuple[dict[str, Any], list[Relaxation]]:
     """Scenario overlay (as a mapping) of the actuals, and the rules it relaxes."""
     estate = inventory.estate
-    axis = estate.axis
-    systems: dict[str, dict[str, Any]] = {}
     by_id = {p.id: p for p in planned}
     stopped = {s for s, p in progress.items() if p.status == "stopped" and s in by_id}
-    for system_id, forecast in sorted(forecasts.items()):
-        work = by_id[system_id]
-        patch = systems.setdefault(system_id, {})
-        patch["locked"] = {"option": work.option.id, "start": axis.label(forecast.start)}
-        option_patch = costs_patch(work.option, forecast.costs, forecast.duration)
-        patch["options"] = {work.option.id: option_patch}
-        system = work.system
-        if system.source.earliest_start and system.earliest_start > forecast.start:
-            patch["earliest_start"] = axis.label(forecast.start)
-        if system.deadline is not None and forecast.finish > system.deadline:
-            patch["must_modernise_by"] = None  # the lock keeps it modernised; RAG says late
+    systems = _started_patches(estate, by_id, forecasts)
     for system_id in sorted(stopped):
-        source = estate.system(system_id).source
-        patch = systems.setdefault(system_id, {"earliest_start": axis.label(estate.horizon)})
-        if source.locked is not None:
-            patch["locked"] = None
-        if source.must_modernise_by is not None:
-            patch["must_modernise_by"] = None
+        systems[system_id] = _stopped_patch(estate, system_id, systems.get(system_id))
     for system in estate.systems:
         if system.id in forecasts or system.id in stopped:
             continue
@@ -216,6 +199,41 @@ def actuals_overlay(
     if systems:
         overlay["systems"] = systems
     return overlay, [*relaxations, *found]
+
+
+def _started_patches(
+    estate: Estate, by_id: Mapping[str, Planned], forecasts: Mapping[str, Forecast]
+) -> dict[str, dict[str, Any]]:
+    """Work started: locked at its actual start, with the duration and money the forecast
+    carries; a window or deadline it already broke is widened (RAG reports the slip)."""
+    axis = estate.axis
+    systems: dict[str, dict[str, Any]] = {}
+    for system_id, forecast in sorted(forecasts.items()):
+        work = by_id[system_id]
+        patch = systems.setdefault(system_id, {})
+        patch["locked"] = {"option": work.option.id, "start": axis.label(forecast.start)}
+        option_patch = costs_patch(work.option, forecast.costs, forecast.duration)
+        patch["options"] = {work.option.id: option_patch}
+        system = work.system
+        if system.source.earliest_start and system.earliest_start > forecast.start:
+            patch["earliest_start"] = axis.label(forecast.start)
+        if system.deadline is not None and forecast.finish > system.deadline:
+            patch["must_modernise_by"] = None  # the lock keeps it modernised; RAG says late
+    return systems
+
+
+def _stopped_patch(estate: Estate, system_id: str, patch: dict[str, Any] | None) -> dict[str, Any]:
+    """Stopped work is dropped: it may not start again within the horizon, and a lock or a
+    deadline that would force it back is lifted."""
+    source = estate.system(system_id).source
+    out: dict[str, Any] = {"earliest_start": estate.axis.label(estate.horizon)}
+    if patch is not None:
+        out = patch
+    if source.locked is not None:
+        out["locked"] = None
+    if source.must_modernise_by is not None:
+        out["must_modernise_by"] = None
+    return out
 
 
 def costs_patch(

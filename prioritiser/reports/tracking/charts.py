@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from prioritiser.reports.charts import BAD, GOOD, INK, MUTED, TEMPLATE
+from prioritiser.reports.chart_style import BAD, GOOD, INK, MUTED, TEMPLATE
 from prioritiser.textsafe import plotly_text
 from prioritiser.tracking import Tracking
 from prioritiser.wording import currency_symbol, money

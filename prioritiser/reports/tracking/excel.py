@@ -9,6 +9,7 @@ properties and zip timestamps, as roadmap.xlsx).
 from __future__ import annotations
 
 import io
+from typing import cast
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -44,7 +45,7 @@ def render_xlsx(t: Tracking, inputs: TrackingInputs) -> bytes:
     del inputs  # the workbook states figures only; inputs are in tracking.json
     workbook = Workbook()
     money = money_format(t.currency)
-    systems_sheet(workbook.active, t, money)
+    systems_sheet(cast(Worksheet, workbook.active), t, money)
     portfolio_sheet(workbook.create_sheet(SHEETS[1]), t, money)
     benefits_sheet(workbook.create_sheet(SHEETS[2]), t, money)
     reforecast_sheet(workbook.create_sheet(SHEETS[3]), t)
@@ -174,7 +175,7 @@ def portfolio_sheet(sheet: Worksheet, t: Tracking, money: str) -> None:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="1D3557")
     for i, period in enumerate(curve.periods):
-        values = [
+        values: list[str | float | None] = [
             period,
             curve.planned[i],
             curve.earned[i] if i < len(curve.earned) else None,

@@ -16,7 +16,8 @@ from plotly.offline import get_plotlyjs
 
 from prioritiser import __version__
 from prioritiser.inventory.schema import RatioBands
-from prioritiser.reports.charts import PLOT_CONFIG, figure_json
+from prioritiser.reports.chart_style import PLOT_CONFIG
+from prioritiser.reports.charts import figure_json
 from prioritiser.reports.html import Kpi, script_json
 from prioritiser.reports.tracking import charts, words
 from prioritiser.reports.tracking.data import REFORECAST, TrackingInputs
