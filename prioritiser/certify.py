@@ -58,6 +58,7 @@ def check_consistency(roadmap: Roadmap) -> list[Violation]:
         violations.append(
             Violation(
                 RULE,
+                # _number(objective) held above, so it is a float (mypy cannot see through it)
                 f"the roadmap states an objective (NPV) of {_money(objective)}, but its "  # type: ignore[arg-type]
                 f"decisions' NPVs less its platforms' costs add up to {_money(stated)}",
             )
@@ -68,6 +69,7 @@ def check_consistency(roadmap: Roadmap) -> list[Violation]:
 def check_figures(inventory: Inventory, roadmap: Roadmap) -> list[Violation]:
     """The figures a roadmap with a plan states, recomputed from the inventory."""
     violations = _common(roadmap) + _retained_known(inventory, roadmap)
+    violations += _appraisal_complete(roadmap)
     plan, _ = read_plan(inventory, roadmap)
     appraisal = Appraisal.of(inventory)  # the run's one appraisal, not the solver's figures
     ledger = Ledger(inventory)
@@ -143,6 +145,23 @@ def check_figures(inventory: Inventory, roadmap: Roadmap) -> list[Violation]:
     return violations
 
 
+def _appraisal_complete(roadmap: Roadmap) -> list[Violation]:
+    """One appraisal figure stated means all are: none may go missing from a file."""
+    if not roadmap.states_appraisal:
+        return []
+    missing = [name for name in ("npv", "value") if getattr(roadmap, name) is None]
+    missing += [
+        f"{d.system}: {key}"
+        for d in roadmap.decisions
+        for key in DECISION_APPRAISAL
+        if getattr(d, key) is None
+    ]
+    return [
+        Violation(RULE, f"{name} is missing; the roadmap states its appraisal elsewhere")
+        for name in missing
+    ]
+
+
 def _decision_appraisal(
     inventory: Inventory, decision: Decision, split: Value, npv: float
 ) -> list[Violation]:
@@ -205,7 +224,7 @@ def _roadmap_appraisal(
     inventory: Inventory, roadmap: Roadmap, whole: Value, count: int
 ) -> list[Violation]:
     """The whole roadmap's value split and NPV, and what its objective counts."""
-    out = []
+    out: list[Violation] = []
     if roadmap.value is None:
         return out
     tolerance = PENNY * (count + 1)
@@ -343,19 +362,6 @@ def _finite(roadmap: Roadmap) -> list[Violation]:
         out.append(
             Violation(RULE, f"the roadmap is '{roadmap.status}' but states no objective (NPV)")
         )
-    if roadmap.states_appraisal:
-        # One appraisal figure stated means all are: none may go missing from a file.
-        missing = [name for name in ("npv", "value") if getattr(roadmap, name) is None]
-        missing += [
-            f"{d.system}: {key}"
-            for d in roadmap.decisions
-            for key in DECISION_APPRAISAL
-            if getattr(d, key) is None
-        ]
-        out += [
-            Violation(RULE, f"{name} is missing; the roadmap states its appraisal elsewhere")
-            for name in missing
-        ]
     return out
 
 
@@ -401,9 +407,9 @@ def _bound_and_gap(roadmap: Roadmap) -> list[Violation]:
         out.append(Violation(RULE, f"the gap {gap} is negative"))
         return out
     expected = max(0.0, bound - objective) / scale
-    # Objective and bound are rounded to the penny: the gap moves by up to (1 + gap) pennies
-    # over the objective for each.
-    if abs(gap - expected) > GAP_PLACES + 2 * PENNY * (1 + expected) / scale:
+    # Each of bound and objective may be off by its rounding; the objective is also the
+    # divisor, so its rounding moves the gap in proportion to the gap itself.
+    if abs(gap - expected) > GAP_PLACES + (2 + expected) * PENNY / scale:
         out.append(
             Violation(
                 RULE,

@@ -34,7 +34,8 @@ from functools import cached_property
 from typing import Protocol
 
 from prioritiser.inventory import Estate, Inventory, Option, System
-from prioritiser.inventory.resolved import ResolvedOption, ResolvedSystem, appraisal_periods
+from prioritiser.inventory.appraisal_terms import appraisal_periods
+from prioritiser.inventory.resolved import ResolvedOption, ResolvedSystem
 from prioritiser.roadmap import Value
 
 RISK = "legacy risk removed"

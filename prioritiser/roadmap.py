@@ -75,7 +75,7 @@ class Value:
         appraised NPVs, costs and platforms, which always count."""
         parts = {INCLUDABLE[name] for name in include}
         return (
-            sum(getattr(self, part) for part in sorted(parts))
+            sum(float(getattr(self, part)) for part in sorted(parts))
             + self.appraised
             + self.costs
             + self.platforms
@@ -83,7 +83,7 @@ class Value:
 
     def benefits(self, include: Iterable[str]) -> float:
         """The benefits the objective counts (included parts, appraised NPVs left out)."""
-        return sum(getattr(self, INCLUDABLE[name]) for name in sorted(set(include)))
+        return sum(float(getattr(self, INCLUDABLE[name])) for name in sorted(set(include)))
 
     @property
     def cash(self) -> float:
@@ -296,5 +296,7 @@ def _rounded(value: Any) -> Any:
 
 def _pick(cls: type[T], data: dict[str, Any]) -> T:
     """Build a dataclass from a mapping, ignoring keys it does not know (forward compatible)."""
+    # `fields` wants a dataclass; T is one at every call (Decision, PlatformBuild, ...), and a
+    # bound on T would need typeshed's private DataclassInstance protocol.
     names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
     return cls(**{k: v for k, v in data.items() if k in names})

@@ -74,7 +74,7 @@ class Ledger:
     def factor(self, period: int) -> float:
         if 0 <= period < len(self.factors):
             return self.factors[period]
-        return (1.0 + self.rate) ** (-period / self.per_year)
+        return float((1.0 + self.rate) ** (-period / self.per_year))
 
     def total(self, first: int, last: int) -> float:
         """Sum of the factors of periods first .. last (inclusive; none when last < first)."""

@@ -3,17 +3,27 @@ caps the relaxed plan had to raise (pass 2)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Mapping
+from typing import Protocol
 
-from prioritiser.diagnose.elastic import Slack
+from prioritiser.diagnose.elastic import Elastic, Slack
 from prioritiser.diagnose.facts import EPS, Facts
 from prioritiser.diagnose.findings import Relaxation
 from prioritiser.model.candidates import Candidate
 from prioritiser.wording import names
 
-if TYPE_CHECKING:
-    from prioritiser.diagnose.wording import Reader
+
+class Reader(Protocol):
+    """What the relaxed solution's reader (`wording.Reader`) offers to read a cap by."""
+
+    facts: Facts
+    elastic: Elastic
+
+    @property
+    def chosen(self) -> Mapping[str, Candidate]: ...
+
+    def value(self, col: int) -> float: ...
+    def mandate_fixes(self, system_ids: list[str]) -> str: ...
 
 
 def per_year(reader: Reader, slacks: list[Slack]) -> list[Relaxation]:

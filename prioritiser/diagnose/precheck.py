@@ -151,17 +151,28 @@ def _fixed_phrase(facts: Facts, c: Candidate) -> str:
     return f"{c.system} ({how}, {facts.axis.span_label(c.start, c.finish)})"
 
 
+Fixed = dict[str, Candidate]  # the work fixed in time, by system
+ByPeriod = dict[int, list[Candidate]]  # that work by the periods it is in flight
+
+
 def check_fixed_work(facts: Facts) -> Iterator[Relaxation]:
     """Work fixed in time that overloads a resource or a risk limit together."""
-    inventory = facts.inventory
     fixed = _fixed(facts)
     if len(fixed) < 2:
         return
-    by_period: dict[int, list[Candidate]] = defaultdict(list)
+    by_period: ByPeriod = defaultdict(list)
     for c in fixed.values():
         for period in range(c.start, c.finish + 1):
             by_period[period].append(c)
-    # Resources: several fixed items, each fitting alone, overload a period together.
+    yield from _fixed_over_capacity(facts, fixed, by_period)
+    yield from _fixed_over_high_risk(facts, fixed, by_period)
+    yield from _fixed_over_departments(facts, by_period)
+    yield from _mandatory_over_total_risk(facts)
+
+
+def _fixed_over_capacity(facts: Facts, fixed: Fixed, by_period: ByPeriod) -> Iterator[Relaxation]:
+    """Several fixed items, each fitting alone, overload a resource in a period together."""
+    inventory = facts.inventory
     for resource in sorted(inventory.resources):
         over: dict[tuple[str, ...], list[tuple[int, float, float]]] = defaultdict(list)
         for period, items in sorted(by_period.items()):
@@ -186,7 +197,11 @@ def check_fixed_work(facts: Facts) -> Iterator[Relaxation]:
                 f"{resource} in {facts.span(periods)}, {facts.qty(resource, excess)} more than "
                 f"is available: raise {resource} there, or move one of them.",
             )
-    risk = inventory.risk
+
+
+def _fixed_over_high_risk(facts: Facts, fixed: Fixed, by_period: ByPeriod) -> Iterator[Relaxation]:
+    """More fixed high-risk items in flight at once than the risk appetite allows."""
+    risk = facts.inventory.risk
     if risk.max_concurrent_high_risk is not None:
         limit = risk.max_concurrent_high_risk
         over_risk: dict[tuple[str, ...], list[int]] = defaultdict(list)
@@ -207,6 +222,11 @@ def check_fixed_work(facts: Facts) -> Iterator[Relaxation]:
                 f"{plural(limit, 'high-risk project')} may be in flight "
                 f"at once: allow {len(systems)} (max_concurrent_high_risk) or move one of them.",
             )
+
+
+def _fixed_over_departments(facts: Facts, by_period: ByPeriod) -> Iterator[Relaxation]:
+    """More fixed changes in flight in one department at once than it can take."""
+    risk = facts.inventory.risk
     if risk.max_concurrent_per_department is not None:
         limit = risk.max_concurrent_per_department
         over_dept: dict[tuple[str, tuple[str, ...]], list[int]] = defaultdict(list)
@@ -229,6 +249,11 @@ def check_fixed_work(facts: Facts) -> Iterator[Relaxation]:
                 f"{form(limit, 'change')}: allow {len(crowd)} "
                 "(max_concurrent_per_department) or move one of them.",
             )
+
+
+def _mandatory_over_total_risk(facts: Facts) -> Iterator[Relaxation]:
+    """The systems that must change carry more delivery risk than the portfolio allows."""
+    risk = facts.inventory.risk
     if risk.max_total_delivery_risk is not None:
         must = {
             s: min(c.delivery_risk for c in facts.candidates.of(s))

@@ -69,14 +69,14 @@ class Reader:
             if deadline is not None and c.finish > deadline:
                 late = c.finish - deadline
                 if resolved.deadline_from_support:
-                    what = (
+                    change = (
                         f"let {system_id} run unsupported past its end of support "
                         f"{system.end_of_support} until {facts.label(c.finish)} "
                         f"({plural(late, 'period')}; take {resolved.criticality} out of "
                         f"risk.unsupported.forbid and price it under cost_per_year)"
                     )
                 else:
-                    what = (
+                    change = (
                         f"move the deadline of {system_id} from {system.must_modernise_by} to "
                         f"{facts.label(c.finish)} ({plural(late, 'period')} later)"
                     )
@@ -86,7 +86,7 @@ class Reader:
                     (facts.label(deadline), facts.label(c.finish)),
                     None,
                     float(late),
-                    f"{what}, doing {c.option} from {facts.label(c.start)}: "
+                    f"{change}, doing {c.option} from {facts.label(c.start)}: "
                     f"{self._because(holdups)}.",
                 )
             if lock is not None and system.locked is not None:

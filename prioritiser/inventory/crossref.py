@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import networkx as nx
 
@@ -214,7 +214,7 @@ class CrossChecker(AppraisalChecks):
 
     # --- systems -----------------------------------------------------------------------
 
-    def check_references(self, system: dict, path: Path_) -> None:
+    def check_references(self, system: dict[str, Any], path: Path_) -> None:
         """Resources, platforms and systems named by a (possibly invalid) raw system."""
         platform_ids = {
             p["id"]
@@ -372,7 +372,7 @@ class CrossChecker(AppraisalChecks):
     # --- dependency cycles ---------------------------------------------------------------
 
     def check_cycles(self) -> None:
-        graph = nx.DiGraph()
+        graph: nx.DiGraph[str] = nx.DiGraph()
         where: dict[str, Path_] = {}
         for located in self.systems:
             where.setdefault(located.item.id, located.path)

@@ -16,6 +16,7 @@ from prioritiser.inventory.schema import (
     Resource,
     Risk,
     System,
+    Tracking,
     Uncertainty,
 )
 
@@ -48,6 +49,7 @@ class Inventory:
     platforms: tuple[Platform, ...]
     systems: tuple[System, ...]
     uncertainty: Uncertainty | None = None
+    tracking: Tracking = field(default_factory=Tracking)  # RAG thresholds of `track`
     appraisal: AppraisalSettings | None = None
     root: str = ""
     sources: tuple[SourceFile, ...] = ()

@@ -16,6 +16,9 @@ resolved here too: each option's optimism-bias-adjusted duration, one-off costs 
 resource and draws, each system's deadline once `risk.unsupported.forbid` makes its end of
 support one and its unsupported exposure per period, and the financial years of the horizon
 with each resource's `per_year` caps.
+One-off money (`Estate.money_resources`, `ResolvedOption.costs`, undiscounted cash with
+optimism bias applied, and `base_costs` as stated) is what earned value, the actuals'
+`spend:` and the re-forecast read.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from prioritiser.inventory.appraisal_terms import (
     appraisal_periods,
     financial_years,
     forbidden,
+    money_resources,
     one_off_costs,
     option_draws,
     uplift_of,
@@ -112,7 +116,14 @@ class ResolvedOption:
         return self.kind == "retire"
 
     @property
+    def one_off_cost(self) -> float:
+        """The one-off money cost over every money resource (undiscounted cash, optimism bias
+        applied: what the plan draws)."""
+        return sum(amount for _, amount in self.costs)
+
+    @property
     def base_cost(self) -> float:
+        """The one-off money cost as the inventory states it (before optimism bias)."""
         return sum(amount for _, amount in self.base_costs)
 
     def draw(self, resource: str) -> float:
@@ -201,6 +212,7 @@ class Estate:
     resources: Mapping[str, ResolvedResource]
     links: tuple[Link, ...]  # every depends_on entry on a known system, in inventory order
     financial_years: tuple[FinancialYear, ...] = ()  # those overlapping the horizon, in order
+    money_resources: tuple[str, ...] = (CAPEX,)  # what one-off money is spent on, in order
     _systems: dict[str, ResolvedSystem] = field(default_factory=dict, repr=False)
     _platforms: dict[str, ResolvedPlatform] = field(default_factory=dict, repr=False)
     _derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -252,6 +264,14 @@ class Estate:
         the horizon.
         """
         return self.axis.index(label, edge)
+
+    def starts_within(self, option: ResolvedOption, earliest: int, deadline: int | None) -> range:
+        """The starts rule 2 allows `option` with its system unlocked, its earliest start at
+        `earliest` and its deadline at `deadline` (None: none): the estate's own windows
+        (`ResolvedOption.starts`) asked of a system whose windows a re-forecast moves."""
+        setups = [self.platform(p).setup_duration for p in option.platforms]
+        first, last = _window(earliest, setups, deadline, self.horizon)
+        return range(first, last - option.duration + 2)
 
     def quantity(self, resource: str, amount: float) -> str:
         """An amount of a resource in its unit: `£1.5m`, `10 FTE`."""
@@ -310,9 +330,20 @@ def resolve(inventory: Inventory) -> Estate:
         resources=resources,
         links=tuple(link for s in systems for link in s.links),
         financial_years=years,
+        money_resources=money_resources(inventory),
         _systems={s.id: s for s in systems},
         _platforms={p.id: p for p in platforms},
     )
+
+
+def _window(
+    earliest: int, setups: list[int], deadline: int | None, horizon: int
+) -> tuple[int, int]:
+    """An unlocked option's window (rule 2): its first start (the system's earliest start,
+    and every platform it needs set up from period 0) and its last period in flight (the
+    horizon's end, or the deadline)."""
+    last_finish = horizon - 1 if deadline is None else min(horizon - 1, deadline)
+    return max([earliest, *setups]), last_finish
 
 
 def _is_money(name: str, unit: str, currency: str) -> bool:
@@ -384,16 +415,12 @@ def _option(
     duration = adjusted_duration(option.duration, uplift.duration)
     base_costs = one_off_costs(inventory, option)
     costs = {name: amount * (1 + uplift.cost) for name, amount in base_costs.items()}
-    last_finish = horizon - 1
     if lock is not None:
-        first_start = lock.start
+        first_start, last_finish = lock.start, horizon - 1
         starts = range(lock.start, lock.start + 1) if lock.option == option.id else range(0)
     else:
-        first_start = earliest
-        for platform_id in option.requires_platforms:
-            first_start = max(first_start, setup[platform_id])
-        if deadline is not None:
-            last_finish = min(last_finish, deadline)
+        setups = [setup[p] for p in option.requires_platforms]
+        first_start, last_finish = _window(earliest, setups, deadline, horizon)
         starts = range(first_start, last_finish - duration + 2)
     draws = option_draws(inventory, option, duration, costs, uplift)
     return ResolvedOption(

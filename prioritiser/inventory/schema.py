@@ -6,9 +6,9 @@ The JSON Schema of the files (`prioritiser schema`) is generated from these mode
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, NewType
+from typing import Annotated, Literal, NewType, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from prioritiser.inventory.periods import FINANCIAL_YEAR_PATTERN, PERIOD_PATTERN
 
@@ -91,12 +91,12 @@ EstimatedField = Literal[
     "annual_run_cost", "criticality", "department", "end_of_support", "legacy_risk"
 ]
 
-OPTION_KINDS: tuple[str, ...] = OptionKind.__args__  # type: ignore[attr-defined]
-VALUE_PARTS: tuple[str, ...] = ValuePart.__args__  # type: ignore[attr-defined]
-CRITICALITIES: tuple[str, ...] = Criticality.__args__  # type: ignore[attr-defined]
-LIFECYCLES: tuple[str, ...] = Lifecycle.__args__  # type: ignore[attr-defined]
-TIME_TAGS: tuple[str, ...] = TimeTag.__args__  # type: ignore[attr-defined]
-ESTIMATED_FIELDS: tuple[str, ...] = EstimatedField.__args__  # type: ignore[attr-defined]
+OPTION_KINDS: tuple[str, ...] = get_args(OptionKind)
+VALUE_PARTS: tuple[str, ...] = get_args(ValuePart)
+CRITICALITIES: tuple[str, ...] = get_args(Criticality)
+LIFECYCLES: tuple[str, ...] = get_args(Lifecycle)
+TIME_TAGS: tuple[str, ...] = get_args(TimeTag)
+ESTIMATED_FIELDS: tuple[str, ...] = get_args(EstimatedField)
 
 
 class StrictModel(BaseModel):
@@ -170,12 +170,16 @@ class Risk(StrictModel):
     unsupported: Unsupported | None = None
 
 
+def _every_part() -> list[ValuePart]:
+    return ["cashable", "non_cashable", "risk", "unsupported"]
+
+
 class Objective(StrictModel):
     """How non-monetary value is priced into the objective, and what is maximised."""
 
     risk_value_per_point: Money = 0.0
     include: list[ValuePart] = Field(
-        default_factory=lambda: list(VALUE_PARTS),
+        default_factory=_every_part,
         description="Value the optimiser maximises (one-off costs always count): cashable, "
         "non_cashable, risk, unsupported. The value split is always reported.",
     )
@@ -234,6 +238,65 @@ class Uncertainty(StrictModel):
     benefit: dict[OptionKind, Range] = Field(default_factory=dict)
 
 
+class RatioBands(StrictModel):
+    """Amber and red bands of an index (CPI, SPI, benefits realised ÷ planned): below
+    `amber_below` is amber, below `red_below` is red."""
+
+    amber_below: float = Field(0.95, ge=0, le=10)
+    red_below: float = Field(0.85, ge=0, le=10)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RatioBands:
+        if self.red_below > self.amber_below:
+            raise ValueError(
+                f"red_below ({self.red_below:g}) must not be above amber_below "
+                f"({self.amber_below:g}): red is the worse band"
+            )
+        return self
+
+
+class BenefitBands(RatioBands):
+    """The bands of benefits realised ÷ planned to date (their own defaults, so that giving
+    one of the two keeps the other's)."""
+
+    amber_below: float = Field(0.9, ge=0, le=10)
+    red_below: float = Field(0.5, ge=0, le=10)
+
+
+class SlipBands(StrictModel):
+    """Schedule slip bands, in periods later than the baseline's finish."""
+
+    amber_from: int = Field(1, ge=1, le=MAX_PERIODS)
+    red_from: int = Field(2, ge=1, le=MAX_PERIODS)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SlipBands:
+        if self.red_from < self.amber_from:
+            raise ValueError(
+                f"red_from ({self.red_from}) must not be below amber_from ({self.amber_from}): "
+                "red is the worse band"
+            )
+        return self
+
+
+class Tracking(StrictModel):
+    """RAG thresholds of `prioritiser track` (docs/tracking.md); each band is optional."""
+
+    cpi: RatioBands = Field(
+        RatioBands(), description="Cost performance (EV ÷ AC): amber and red below these."
+    )
+    spi: RatioBands = Field(
+        RatioBands(), description="Schedule performance (EV ÷ PV): amber and red below these."
+    )
+    slip_periods: SlipBands = Field(
+        SlipBands(), description="Forecast finish later than the baseline's by this many periods."
+    )
+    benefits: BenefitBands = Field(
+        BenefitBands(),
+        description="Benefits realised ÷ planned to date: amber and red below these.",
+    )
+
+
 class PortfolioFile(StrictModel):
     """The contents of portfolio.yaml."""
 
@@ -242,6 +305,7 @@ class PortfolioFile(StrictModel):
     risk: Risk = Risk()
     objective: Objective = Objective()
     uncertainty: Uncertainty | None = None
+    tracking: Tracking = Tracking()
     appraisal: AppraisalSettings | None = None
 
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from prioritiser.economics import Appraisal
 from prioritiser.explain import decision_reasons
-from prioritiser.inventory import CAPEX, Inventory, System
+from prioritiser.inventory import CAPEX, Inventory, PeriodAxis, System
 from prioritiser.inventory.provenance import Provenance, provenance
 from prioritiser.model.candidates import Placed, placed
 from prioritiser.reports.appraisal import AppraisalReport, appraisal_report
@@ -225,7 +226,6 @@ def analyse(inventory: Inventory, roadmap: Roadmap) -> Analysis:
     )
     out.why = {r.system: r.reason for r in roadmap.retained}
     out.why.update(decision_reasons(inventory, roadmap))
-    per_year = axis.per_year
     by_year: dict[int, float] = defaultdict(float)
     departments: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     risk_removed_at = [0.0] * axis.count
@@ -243,15 +243,7 @@ def analyse(inventory: Inventory, roadmap: Roadmap) -> Analysis:
             departments[flow.department][key] += flow.annual
             if flow.cashable:
                 out.cashable_run_rate += flow.annual
-                # Credit each calendar year with the periods after completion inside it,
-                # after dual running and ramp-up.
-                for period in range(finish + 1, axis.count + per_year * 3):
-                    year = axis.period(period).year
-                    if year > axis.period(axis.count - 1).year + 2:
-                        break
-                    k = period - finish - 1
-                    share = value.shares[k] if k < len(value.shares) else 1.0
-                    by_year[year] += flow.annual * share / per_year
+                _credit_years(by_year, axis, finish, flow.annual, value.shares)
         removed = option.risk_reduction * system.legacy_risk.points
         out.risk_points_removed += removed
         for period in range(finish + 1, axis.count):
@@ -293,12 +285,32 @@ def analyse(inventory: Inventory, roadmap: Roadmap) -> Analysis:
     return out
 
 
+def _credit_years(
+    by_year: dict[int, float],
+    axis: PeriodAxis,
+    finish: int,
+    annual: float,
+    shares: tuple[float, ...],
+) -> None:
+    """Credit each calendar year with a yearly flow's periods after completion inside it (to
+    two years past the horizon), after dual running and ramp-up (`shares`)."""
+    per_year = axis.per_year
+    last_year = axis.period(axis.count - 1).year + 2
+    for period in range(finish + 1, axis.count + per_year * 3):
+        year = axis.period(period).year
+        if year > last_year:
+            break
+        k = period - finish - 1
+        share = shares[k] if k < len(shares) else 1.0
+        by_year[year] += annual * share / per_year
+
+
 def _decision_row(
     inventory: Inventory, system: System, roadmap: Roadmap, placement: Placed
 ) -> SystemRow:
     resolved = inventory.estate.system(system.id)
     eos = resolved.end_of_support
-    common = {
+    common: dict[str, Any] = {  # the fields every row has, checked by SystemRow itself
         "system": system.id,
         "name": system.name,
         "department": system.department,
@@ -312,7 +324,7 @@ def _decision_row(
     decision = roadmap.decision(system.id)
     where = placement.decision(system.id)
     if decision is None or where is None:
-        return SystemRow(kind=RETAINED, **common)  # type: ignore[arg-type]
+        return SystemRow(kind=RETAINED, **common)
     option = system.option(decision.option)
     return SystemRow(
         kind=decision.kind,
@@ -328,7 +340,7 @@ def _decision_row(
         estimated=option.estimated,
         start_index=where.start,
         finish_index=where.finish,
-        **common,  # type: ignore[arg-type]
+        **common,
     )
 
 

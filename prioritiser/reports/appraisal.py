@@ -169,7 +169,7 @@ def appraisal_report(inventory: Inventory, roadmap: Roadmap) -> AppraisalReport 
     estate = inventory.estate
     appraisal = Appraisal.of(inventory)
     placement = placed(estate, appraisal, roadmap)
-    include = list(inventory.objective.include)
+    include: list[str] = list(inventory.objective.include)
     out = AppraisalReport(
         currency=inventory.portfolio.currency,
         include=include,
@@ -229,11 +229,11 @@ def appraisal_report(inventory: Inventory, roadmap: Roadmap) -> AppraisalReport 
     out.unsupported.sort(key=lambda r: (-r.exposure, r.system))
     out.unsupported_without = [0] * estate.horizon
     out.unsupported_with = [0] * estate.horizon
-    for system in estate.systems:
-        if system.end_of_support is None:
+    for resolved in estate.systems:
+        if resolved.end_of_support is None:
             continue
-        finish = finishes.get(system.id, estate.horizon)
-        for t in range(max(system.end_of_support + 1, 0), estate.horizon):
+        finish = finishes.get(resolved.id, estate.horizon)
+        for t in range(max(resolved.end_of_support + 1, 0), estate.horizon):
             out.unsupported_without[t] += 1
             out.unsupported_with[t] += 1 if t <= finish else 0
     _add_years(out, inventory, roadmap)

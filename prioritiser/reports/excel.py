@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Iterable, Sequence
+from typing import cast
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -19,8 +20,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from prioritiser.inventory import Inventory
-from prioritiser.reports.analysis import Analysis, Assumption
-from prioritiser.reports.charts import KIND_COLOURS
+from prioritiser.reports.analysis import Analysis
+from prioritiser.reports.assumptions import Assumption
+from prioritiser.reports.chart_style import KIND_COLOURS
 from prioritiser.reports.excel_appraisal import appraisal_sheets
 from prioritiser.roadmap import Roadmap
 from prioritiser.textsafe import spreadsheet_cell
@@ -53,7 +55,8 @@ def render_xlsx(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -> b
     """The whole workbook as bytes (identical bytes for identical inputs)."""
     workbook = Workbook()
     money = money_format(analysis.currency)
-    roadmap_sheet(workbook.active, analysis, money)
+    # A new workbook's active sheet is its one worksheet (the stubs allow a chartsheet or none).
+    roadmap_sheet(cast(Worksheet, workbook.active), analysis, money)
     budget_sheet(workbook.create_sheet(SHEETS[1]), analysis, money)
     benefits_sheet(workbook.create_sheet(SHEETS[2]), analysis, money)
     retained_sheet(workbook.create_sheet(SHEETS[3]), analysis)
@@ -87,7 +90,8 @@ def _neutralise_text(workbook: Workbook) -> None:
 def _core_xml(workbook: Workbook) -> bytes:
     from openpyxl.xml.functions import tostring
 
-    return tostring(workbook.properties.to_tree())
+    xml: bytes = tostring(workbook.properties.to_tree())
+    return xml
 
 
 def _fixed_zip(data: bytes, replace: dict[str, bytes]) -> bytes:
@@ -151,8 +155,8 @@ def _total_row(sheet: Worksheet, row: int, label: str, columns: Iterable[int], f
         cell = sheet.cell(row=row, column=column, value=total)
         cell.number_format = fmt
         cell.font = TOTAL_FONT
-    for cell in sheet[row]:
-        cell.border = TOTAL_BORDER
+    for each in sheet[row]:
+        each.border = TOTAL_BORDER
 
 
 # --- the five sheets -------------------------------------------------------------------------
@@ -305,7 +309,7 @@ def benefits_sheet(sheet: Worksheet, a: Analysis, money: str) -> None:
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
     for offset, flow in enumerate(a.cross_department, start=start + 2):
-        values = [
+        values: list[str | float] = [
             flow.payer,
             flow.beneficiary,
             flow.annual,

@@ -18,7 +18,7 @@ from plotly.offline import get_plotlyjs
 
 from prioritiser import __version__
 from prioritiser.inventory import Inventory
-from prioritiser.reports import appraisal_words, charts
+from prioritiser.reports import appraisal_words, chart_style, charts
 from prioritiser.reports import markdown as words
 from prioritiser.reports.analysis import Analysis
 from prioritiser.reports.appraisal import AppraisalReport
@@ -92,11 +92,11 @@ def render_html(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -> s
         appraisal_tables=appraisal_words.tables(analysis.appraisal) if analysis.appraisal else [],
         rows=table_rows(analysis),
         departments=sorted({r.department for r in analysis.systems}),
-        kinds=[k for k in charts.KIND_COLOURS if any(r.kind == k for r in analysis.systems)],
-        kind_colours=charts.KIND_COLOURS,
+        kinds=[k for k in chart_style.KIND_COLOURS if any(r.kind == k for r in analysis.systems)],
+        kind_colours=chart_style.KIND_COLOURS,
         gantt_kinds=[
             k
-            for k in charts.KIND_COLOURS
+            for k in chart_style.KIND_COLOURS
             if any(r.kind == k for r in analysis.systems if r.modernised)
             or (k == "platform" and analysis.platforms)
         ],
@@ -109,7 +109,7 @@ def render_html(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -> s
         solver=f"{roadmap.solver.name} {roadmap.solver.version}".strip(),
         optimal=analysis.status_text == "proven optimal",
         version=__version__,
-        figures_json=script_json({"config": charts.PLOT_CONFIG, "figures": figures}),
+        figures_json=script_json({"config": chart_style.PLOT_CONFIG, "figures": figures}),
         plotly_js=Markup(get_plotlyjs()),
     )
 
@@ -188,7 +188,7 @@ def table_rows(a: Analysis) -> list[TableRow]:
     for row in a.systems:
         when = ""
         if row.modernised:
-            when = row.start if row.start == row.finish else f"{row.start} – {row.finish}"
+            when = (row.start or "") if row.start == row.finish else f"{row.start} – {row.finish}"
         out.append(
             TableRow(
                 system=row.system,

@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from prioritiser.inventory import Inventory
 from prioritiser.inventory.provenance import Provenance
 from prioritiser.reports import appraisal_words
-from prioritiser.reports.analysis import Analysis, Assumption, SystemRow
+from prioritiser.reports.analysis import Analysis, SystemRow
 from prioritiser.reports.appraisal import AppraisalReport
+from prioritiser.reports.assumptions import Assumption
 from prioritiser.roadmap import Roadmap
 from prioritiser.textsafe import markdown_cell, markdown_table, markdown_text
 from prioritiser.wording import form, money, names, plural

@@ -88,7 +88,7 @@ def explain_changes(
                 )
             out.append(DecisionChange(system_id, "kept", old, new, why, in_flight))
             continue
-        if old is None:
+        if old is None:  # then new is not None: each system comes from one of the two roadmaps
             change = _added(inventory, new, weight, currency)  # type: ignore[arg-type]
         elif new is None:
             change = _dropped(inventory, appraisal, roadmap, old, reference, currency)

@@ -167,12 +167,9 @@ def draw(
 
 
 def sample_inventory(inventory: Inventory, draws: dict[tuple[str, str], Multipliers]) -> Inventory:
-    """The inventory with every option's cost, duration and benefits multiplied.
-
-    The multipliers are themselves optimism-bias-style ranges on the base figures, so a
-    sample does not also apply the inventory's `appraisal.optimism_bias` (the plan's point
-    uplift): that would count the same overrun twice. Per-option `optimism_bias:` goes too.
-    """
+    """The inventory with every option's cost, duration and benefits multiplied: the
+    multipliers are optimism-bias ranges on the base figures, so a sample drops the
+    inventory's own optimism bias (kinds' and options'), which would count the overrun twice."""
     bare = _without_bias(inventory)
     systems = []
     for system in bare.systems:

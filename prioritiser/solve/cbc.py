@@ -43,7 +43,9 @@ def write_mps(matrix: Matrix, path: Path) -> None:
     highs.writeModel(str(path))
 
 
-def solve_cbc(data: SolverInput, limits: Limits, scale: float) -> SolveResult:
+# Complexity allowed: one solver run: write MPS and start, run, read status, solution and bound; the
+# solve stage's rework (branches perf and decompose) owns splitting it.
+def solve_cbc(data: SolverInput, limits: Limits, scale: float) -> SolveResult:  # noqa: C901, PLR0912, PLR0915
     """Solve with the bundled CBC binary, from an MPS file (and a MIP start file)."""
     m = data.matrix
     began = time.monotonic()

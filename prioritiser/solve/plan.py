@@ -154,10 +154,15 @@ def solve(
         result, _ = solve_highs(data, limits, model.objective_scale, progress, began)
     else:
         result = solve_cbc(data, limits, model.objective_scale)
-    if model.plain and result.status.has_plan:
+    if model.plain and (
+        result.status is SolveStatus.FEASIBLE
+        or (result.status is SolveStatus.OPTIMAL and result.bound is not None)
+    ):
         # Without presolve HiGHS may stop before its root LP, and CBC states no bound
         # when stopped early; every system at its best candidate is a valid bound too
-        # (the staged solve starts from it). Not for a changed objective.
+        # (the staged solve starts from it). Not for a changed objective. An optimal solve
+        # without a bound (CBC solving the whole model in preprocessing) needs none:
+        # optimal is its proof, and the trivial bound would state a gap that contradicts it.
         trivial = unconstrained_bound(model, data)
         result.bound = trivial if result.bound is None else min(result.bound, trivial)
     return result
