@@ -89,7 +89,7 @@ def test_tracking_html_loads_with_no_console_message_and_draws_every_chart(
     assert {"planned value (baseline)", "earned value", "actual cost"} <= set(
         dom.legend_in.get(charts.S_CURVE, [])
     )
-    assert dom.rows == sum(counts.values()) == 29  # one row per decision of the baseline
+    assert dom.rows == sum(counts.values()) == 27  # one row per decision of the baseline
     assert dom.root.get("data-probe-red") == str(counts["red"])
 
 

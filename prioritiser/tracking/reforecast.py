@@ -31,7 +31,7 @@ from typing import Any
 
 from prioritiser.certify import certify_roadmap
 from prioritiser.errors import CheckFailed
-from prioritiser.inventory import Estate, Inventory, ResolvedOption, ResolvedSystem
+from prioritiser.inventory import CAPEX, Estate, Inventory, ResolvedOption, ResolvedSystem
 from prioritiser.roadmap import Decision, Roadmap, SolverInfo
 from prioritiser.scenarios.replan import (
     Replan,
@@ -248,17 +248,16 @@ def costs_patch(
     `ResolvedOption.costs` (`cost` is the one-off money on `capex`, rule 3). An option that
     names a money resource in `resource_use` draws it from there (rule 3), so that draw is
     restated as well."""
-    # The forecast is what the work will cost and take: its optimism bias is spent (the
-    # baseline's costs carried it), so none is applied again; `cost` is restated as
-    # `costs.capex`, and a money resource the forecast no longer draws is removed (None).
-    stated = {name: None for name in option.source.costs}
-    amounts = {r: round(v, 2) for r, v in costs.items()}
-    patch: dict[str, object] = {
-        "duration": duration,
-        "cost": None,
-        "costs": {**stated, **amounts},
-        "optimism_bias": {"cost": 0.0, "duration": 0.0},
-    }
+    patch: dict[str, object] = {"duration": duration, "cost": round(costs.get(CAPEX, 0.0), 2)}
+    if option.source.costs or option.uplift.any or set(costs) - {CAPEX}:
+        # The forecast is what the work will cost and take: its optimism bias is spent (the
+        # baseline's costs carried it), so none is applied again; `cost` is restated as
+        # `costs.capex`, and a money resource the forecast no longer draws is removed (None).
+        stated = {name: None for name in option.source.costs}
+        amounts = {r: round(v, 2) for r, v in costs.items()}
+        patch["cost"] = None
+        patch["costs"] = {**stated, **amounts}
+        patch["optimism_bias"] = {"cost": 0.0, "duration": 0.0}
     use = option.source.resource_use
     named = {r: round(v / duration, 2) for r, v in costs.items() if r in use}
     if named:
