@@ -168,8 +168,38 @@ class OptionValue:
 
     def npv(self, start: int) -> float:
         """What the optimiser counts for starting this option in period `start`: its value
-        split with only the parts `objective.include` names (costs always count)."""
-        return self.split(start).objective(self.include)
+        split with only the parts `objective.include` names (costs always count).
+
+        Computed without building the split: it is asked for every candidate of the model
+        (millions at estate scale), so the included yearly amounts are summed once
+        (`_counted`), and without shaping the flows take one discount factor, as in v1."""
+        avoided = self.exposure_avoided(start) if "unsupported" in self.include else 0.0
+        if self.fixed_npv is not None:
+            return self.fixed_npv + avoided
+        shaped_annual, plain_annual = self._counted
+        plain = self.benefit_factor(start)
+        if not self.shares:
+            value = (shaped_annual + plain_annual) * plain
+        else:
+            value = shaped_annual * self.shaped_factor(start) + plain_annual * plain
+        return value + avoided - self.cost_pv(start)
+
+    @cached_property
+    def _counted(self) -> tuple[float, float]:
+        """The yearly amounts the objective counts: (shaped by dual running and ramp-up,
+        not shaped)."""
+        shaped = plain = 0.0
+        for flow in self.flows:
+            part = (
+                "risk" if flow.source == RISK else "cashable" if flow.cashable else "non_cashable"
+            )
+            if part not in self.include:
+                continue
+            if flow.shaped:
+                shaped += flow.annual
+            else:
+                plain += flow.annual
+        return shaped, plain
 
     def flows_pv(self, start: int) -> list[tuple[Flow, float]]:
         """Each flow with its present value when started in `start` (for who-benefits reports)."""

@@ -10,7 +10,7 @@ the brute-force oracle read the inventory on their own, on purpose.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 from typing import TYPE_CHECKING
@@ -120,13 +120,19 @@ def adjusted_duration(duration: int, uplift: float) -> int:
 
 
 def option_draws(
-    inventory: Inventory, option: Option, duration: int, costs: Mapping[str, float], uplift: Uplift
+    inventory: Inventory,
+    option: Option,
+    duration: int,
+    costs: Mapping[str, float],
+    uplift: Uplift,
+    money: Collection[str] | None = None,
 ) -> dict[str, float]:
     """Per-period use of each resource while `option` is in flight (rule 3, optimism bias
     applied): `resource_use` as stated, its money resources uplifted by the cost bias; and
     each one-off cost (already uplifted) drawn evenly over the (adjusted) duration on its
     money resource, when the inventory declares it and `resource_use` does not name it."""
-    money = set(money_resources(inventory))
+    if money is None:  # the caller may pass money_resources(inventory), computed once
+        money = set(money_resources(inventory))
     use = {
         name: amount * (1 + uplift.cost) if name in money else amount
         for name, amount in option.resource_use.items()

@@ -295,7 +295,8 @@ def resolve(inventory: Inventory) -> Estate:
     horizon = axis.count
     known = {s.id for s in inventory.systems}
     setup = {p.id: p.setup_duration for p in inventory.platforms}
-    systems = tuple(_system(inventory, s, known, setup, horizon) for s in inventory.systems)
+    money = frozenset(money_resources(inventory))  # asked for by every option: once here
+    systems = tuple(_system(inventory, s, known, setup, horizon, money) for s in inventory.systems)
     platforms = tuple(
         ResolvedPlatform(
             id=PlatformId(p.id),
@@ -358,6 +359,7 @@ def _system(
     known: set[str],
     setup: dict[str, int],
     horizon: int,
+    money: frozenset[str],
 ) -> ResolvedSystem:
     sid = SystemId(system.id)
     lock = None
@@ -374,7 +376,7 @@ def _system(
     unsupported = inventory.risk.unsupported
     yearly = unsupported.cost_per_year.get(system.criticality, 0.0) if unsupported else 0.0
     options = tuple(
-        _option(inventory, sid, option, lock, earliest, deadline, setup, horizon)
+        _option(inventory, sid, option, lock, earliest, deadline, setup, horizon, money)
         for option in system.options
     )
     links = tuple(
@@ -407,6 +409,7 @@ def _option(
     deadline: int | None,
     setup: dict[str, int],
     horizon: int,
+    money: frozenset[str],
 ) -> ResolvedOption:
     """The option's window (rule 2): a lock fixes its start; otherwise from the earliest
     start (and its platforms' set-up from period 0) to a finish by the deadline. Its
@@ -422,7 +425,7 @@ def _option(
         setups = [setup[p] for p in option.requires_platforms]
         first_start, last_finish = _window(earliest, setups, deadline, horizon)
         starts = range(first_start, last_finish - duration + 2)
-    draws = option_draws(inventory, option, duration, costs, uplift)
+    draws = option_draws(inventory, option, duration, costs, uplift, money)
     return ResolvedOption(
         system=system,
         id=OptionId(option.id),
