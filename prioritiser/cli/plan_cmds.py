@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -14,7 +15,7 @@ from prioritiser.cli.options import (
     solver_options,
 )
 from prioritiser.cli.terminal import TerminalListener
-from prioritiser.solve import PlanOptions
+from prioritiser.solve import DEFAULT_WORKERS, METHODS, PlanOptions
 from prioritiser.tasks import PlanRequest, plan_estate
 
 
@@ -32,6 +33,28 @@ from prioritiser.tasks import PlanRequest, plan_estate
     is_flag=True,
     help="Do not plan a second time without risk.unsupported.forbid to state its price.",
 )
+@click.option(
+    "--method",
+    type=click.Choice(METHODS),
+    default="auto",
+    show_default=True,
+    help="monolithic: the whole model at once; decompose: by department, with a bound "
+    "stated at every moment (docs/decomposition.md); auto: decompose large estates.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Decomposition: local worker processes (default: one per CPU, up to "
+    f"{DEFAULT_WORKERS}; small estates run in this process). The roadmap does not depend on it.",
+)
+@click.option(
+    "--dask-scheduler",
+    default=None,
+    metavar="ADDR",
+    help="Decomposition: solve the department subproblems on this dask.distributed "
+    "scheduler (e.g. tcp://host:8786); needs the `distributed` extra. Implies decompose.",
+)
 @solver_options
 def plan_command(
     inventory: Path,
@@ -39,9 +62,13 @@ def plan_command(
     scenarios: tuple[Path, ...],
     keep_incumbent: bool,
     no_policy_cost: bool,
+    method: str,
+    workers: int | None,
+    dask_scheduler: str | None,
     options: PlanOptions,
 ) -> None:
     """Plan the optimal roadmap for INVENTORY and write roadmap.json and reports."""
+    options = replace(options, method=method, workers=workers, dask_scheduler=dask_scheduler)
     request = PlanRequest(
         inventory, outdir, scenarios, options, keep_incumbent, policy_cost=not no_policy_cost
     )

@@ -85,16 +85,19 @@ class ProgressLine:
             parts.append(f"best {money(event.incumbent, self.currency)}")
         if event.bound is not None:
             parts.append(f"bound {money(event.bound, self.currency)}")
+        if event.incumbent is not None and event.bound is not None:
+            gap = max(0.0, event.bound - event.incumbent) / max(abs(event.incumbent), 1.0)
+            parts.append(f"gap {100 * gap:.2f} %")
         text = " · ".join(parts)
         if self.tty:
-            click.echo(f"\r{text:<70}", err=True, nl=False)
+            click.echo(f"\r{text:<90}", err=True, nl=False)
             self.shown = True
         else:
             err(text)
 
     def close(self) -> None:
         if self.shown:
-            click.echo("\r" + " " * 70 + "\r", err=True, nl=False)
+            click.echo("\r" + " " * 90 + "\r", err=True, nl=False)
 
 
 @dataclass

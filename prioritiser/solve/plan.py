@@ -31,6 +31,7 @@ from prioritiser.roadmap import (
     Value,
 )
 from prioritiser.solve.cbc import solve_cbc
+from prioritiser.solve.decompose import DECOMPOSE_ABOVE, Settings, Undecomposable, solve_decomposed
 from prioritiser.solve.greedy import Greedy
 from prioritiser.solve.highs import highs_version, solve_highs
 from prioritiser.solve.result import Limits, Progress, ProgressFn, SolveResult, SolveStatus
@@ -38,9 +39,10 @@ from prioritiser.solve.staged import solve_staged, unconstrained_bound
 from prioritiser.solve.warm import apply_warm_start, start_from, verified
 
 SOLVERS = ("highs", "cbc")
+METHODS = ("auto", "monolithic", "decompose")
 DEFAULT_GAP = 0.005
 
-__all__ = ["DEFAULT_GAP", "SOLVERS", "PlanOptions", "Progress", "ProgressFn", "plan"]
+__all__ = ["DEFAULT_GAP", "METHODS", "SOLVERS", "PlanOptions", "Progress", "ProgressFn", "plan"]
 
 
 @dataclass
@@ -60,6 +62,14 @@ class PlanOptions:
     # see `staged`) or "mip" (branch and bound from the greedy roadmap). Models changed by
     # an `adjust` hook (no longer `plain`) are always solved by branch and bound.
     strategy: str = "staged"
+    # "monolithic" (the staged search on the whole model), "decompose" (Lagrangian
+    # decomposition by system and department, `prioritiser.solve.decompose`) or "auto"
+    # (decompose above `DECOMPOSE_ABOVE` non-zeros).
+    method: str = "auto"
+    # Where the decomposition's department subproblems run: this many local processes
+    # (None: one per core, at most `decompose.DEFAULT_WORKERS`), or a Dask scheduler.
+    workers: int | None = None
+    dask_scheduler: str | None = None
 
 
 Adjustment = Callable[[Formulation], None]
@@ -97,8 +107,7 @@ def plan_solved(
 ) -> Planned:
     """`plan`, with the solver's result kept beside the roadmap."""
     options = options or PlanOptions()
-    if options.solver not in SOLVERS:
-        raise UsageError(f"unknown solver {options.solver!r}; choose one of {', '.join(SOLVERS)}")
+    check_method(options)
     began = time.monotonic()
     # Dominated options go only when the objective is the plain NPV (an adjust hook may
     # change it, e.g. a stability penalty when replanning).
@@ -137,6 +146,12 @@ def solve(
     entered = time.monotonic()
     limits = Limits(time_limit, options.gap, options.threads, options.seed, options.stop)
     if options.solver == "highs" and model.plain and options.strategy == "staged":
+        if decomposes(model, options):
+            try:
+                settings = Settings(options.workers, options.dask_scheduler)
+                return solve_decomposed(model, limits, settings, progress, began)
+            except Undecomposable:
+                pass  # a column no system or platform defines: solved whole below
         return solve_staged(model, limits, progress, began)
     if model.plain and not model.initial:
         greedy = Greedy(model.estate, model.graph, model.candidates).run()
@@ -166,6 +181,27 @@ def solve(
         trivial = unconstrained_bound(model, data)
         result.bound = trivial if result.bound is None else min(result.bound, trivial)
     return result
+
+
+def check_method(options: PlanOptions) -> None:
+    """The solver and method asked for exist and go together (else a UsageError)."""
+    if options.solver not in SOLVERS:
+        raise UsageError(f"unknown solver {options.solver!r}; choose one of {', '.join(SOLVERS)}")
+    if options.method not in METHODS:
+        raise UsageError(f"unknown method {options.method!r}; choose one of {', '.join(METHODS)}")
+    if options.method == "decompose" and options.solver != "highs":
+        raise UsageError("--method decompose solves its subproblems with HiGHS: drop --solver")
+    if options.workers is not None and options.workers < 1:
+        raise UsageError("--workers must be at least 1")
+
+
+def decomposes(model: Formulation, options: PlanOptions) -> bool:
+    """Whether this solve decomposes: asked for, or `auto` on a model above the threshold."""
+    if options.method == "decompose" or options.dask_scheduler:
+        return True
+    if options.method == "monolithic":
+        return False
+    return model.matrix.nonzeros > DECOMPOSE_ABOVE
 
 
 def _empty(model: Formulation) -> bool:

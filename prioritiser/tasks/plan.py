@@ -119,5 +119,6 @@ def run_options(options: PlanOptions, scenarios: tuple[Path, ...]) -> RunOptions
         gap=options.gap,
         threads=options.threads,
         seed=options.seed,
+        method=None if options.method == "auto" else options.method,
         scenarios=tuple(str(s) for s in scenarios),
     )

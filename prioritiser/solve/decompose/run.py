@@ -1,0 +1,291 @@
+"""The decomposition solve, round by round (see `prioritiser.solve.decompose`).
+
+Each round, in this order:
+
+1. the department neighbourhoods of the best roadmap so far are handed to the workers;
+2. meanwhile, here: the master LP prices the wide rows, MPLP sweeps move the pair
+   messages, and the Lagrangian bound is computed (a valid bound each time);
+3. the master's mix of choices is rounded into a roadmap (the greedy placement, guided);
+4. the neighbourhoods' answers are merged, in task order, into one roadmap;
+5. every roadmap is completed and checked against every row (`verified`) before it counts.
+
+What a round does depends only on the previous round, never on the clock or on which
+worker answered first, so the same seed gives the same roadmap whatever the number of
+workers. The clock only decides whether another round starts (and, as a safety net, stops
+a neighbourhood that runs far past its share of the time): with a time limit, a faster or
+less busy machine may complete more rounds and return a better roadmap.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from contextlib import closing
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from prioritiser.model.formulation import Formulation
+from prioritiser.solve.decompose.dual import Dual
+from prioritiser.solve.decompose.neighbourhoods import (
+    Found,
+    Neighbourhood,
+    Task,
+    around_mix,
+    merge,
+    neighbourhoods,
+    solve_task,
+    tasks,
+)
+from prioritiser.solve.decompose.structure import Structure, analyse
+from prioritiser.solve.decompose.workers import Pending, Workers, workers_for
+from prioritiser.solve.greedy import Greedy
+from prioritiser.solve.highs import highs_version
+from prioritiser.solve.result import (
+    Limits,
+    Progress,
+    ProgressFn,
+    SolveResult,
+    SolveStatus,
+    Stage,
+    finite,
+)
+from prioritiser.solve.staged import Best, Clock, unconstrained_bound
+from prioritiser.solve.warm import columns_of, verified
+
+# `--method auto` decomposes models with more non-zeros than this (see docs/benchmarks.md).
+DECOMPOSE_ABOVE = 10**12
+# Local worker processes when `--workers` is not given: one per core, at most this many.
+DEFAULT_WORKERS = 4
+# Without `--workers`, models with fewer non-zeros than this run in this process.
+POOL_NONZEROS = 200_000
+SWEEPS = 30  # MPLP sweeps per round
+MAX_ROUNDS = 40  # without a time limit: at most this many rounds
+STALL_ROUNDS = 2  # ... and stop after this many rounds that improve neither side
+PROGRESS = 1e-6  # relative change below which a round did not improve
+TASK_SHARE = 0.6  # of the time left, for a round's neighbourhoods (a safety net)
+RINS_SHARE = 0.5  # of the time left, for the first search around the master's mix
+RINS_LATER = 0.3  # ... and for each later one
+SETTLED = 0.99  # the master's weight on a unit's choice that counts as settled
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the neighbourhoods run and how much work a round does."""
+
+    workers: int | None = None  # local processes (None or 1: this process)
+    dask_scheduler: str | None = None  # a dask.distributed scheduler instead
+    sweeps: int = SWEEPS
+    rounds: int | None = None  # a work limit: at most this many rounds
+
+
+def solve_decomposed(
+    model: Formulation,
+    limits: Limits,
+    settings: Settings | None = None,
+    progress: ProgressFn | None = None,
+    began: float | None = None,
+) -> SolveResult:
+    """Solve a plain model by decomposition. Raises `Undecomposable` when a column belongs
+    to no unit (the caller then solves the model whole)."""
+    settings = settings or Settings()
+    began = time.monotonic() if began is None else began
+    clock = Clock(began, limits.time_limit, limits)
+    structure = analyse(model)
+    data = structure.data
+    best = Best(bound=unconstrained_bound(model, data))
+    log = best.log
+    log.append(
+        Stage(
+            "structure",
+            detail=f"{structure.units} units, {structure.choices} choices, "
+            f"{len(structure.edges)} edges, {len(structure.wide)} wide rows",
+            seconds=round(clock.elapsed(), 2),
+        )
+    )
+    version = highs_version()
+    if structure.infeasible:
+        return SolveResult(SolveStatus.INFEASIBLE, None, None, 0.0, version, stages=log)
+    search = _Search(model, structure, best, limits, clock, progress, settings)
+    search.greedy()
+    count = settings.workers
+    if count is None:
+        # One process per core for models worth it; small ones are quicker in this process
+        # than a pool takes to start (each worker imports numpy and HiGHS and gets the model).
+        large = data.matrix.nonzeros >= POOL_NONZEROS
+        count = min(os.cpu_count() or 1, DEFAULT_WORKERS) if large else 1
+    with closing(workers_for(data, count, settings.dask_scheduler)) as workers:
+        search.rounds(workers)
+    if best.columns is None:
+        status = SolveStatus.INFEASIBLE if not np.isfinite(best.bound) else SolveStatus.NO_SOLUTION
+        return SolveResult(status, None, None, 0.0, version, data.start, data.build, log)
+    done = best.gap() <= limits.gap + 1e-12
+    status = SolveStatus.OPTIMAL if done else SolveStatus.FEASIBLE
+    bound = finite(best.bound)
+    return SolveResult(status, best.columns, bound, 0.0, version, data.start, data.build, log)
+
+
+@dataclass
+class _Search:
+    model: Formulation
+    structure: Structure
+    best: Best
+    limits: Limits
+    clock: Clock
+    progress: ProgressFn | None
+    settings: Settings
+    dual: Dual | None = None
+
+    def report(self, phase: str) -> None:
+        if self.progress is not None:
+            best = self.best
+            incumbent = best.objective if best.columns is not None else None
+            self.progress(Progress(self.clock.elapsed(), incumbent, finite(best.bound), phase))
+
+    def offer(self, columns: np.ndarray | None, source: str) -> bool:
+        """Complete and check a roadmap's columns; keep it if it is the best so far."""
+        if columns is None:
+            return False
+        data = self.structure.data
+        return self.best.offer(*verified(data, columns, self.model.objective_scale), source)
+
+    def greedy(self) -> None:
+        model = self.model
+        placed = Greedy(model.estate, model.graph, model.candidates).run()
+        if placed is not None:
+            self.offer(columns_of(self.structure.data, *placed), "greedy")
+        self.report("greedy start")
+
+    def rounds(self, workers: Workers) -> None:
+        structure, best, settings = self.structure, self.best, self.settings
+        dual = self.dual = Dual.of(structure, self.start_choices())
+        hoods = neighbourhoods(structure)
+        limit = settings.rounds or (MAX_ROUNDS if self.clock.deadline is None else None)
+        stalled, number = 0, 0
+        while limit is None or number < limit:
+            if number and (self._done() or self.clock.out(2.0)):
+                return
+            before = (best.objective, best.bound)
+            # The first round rounds the master before the neighbourhoods start (they then
+            # start from its roadmap rather than the greedy one); later rounds overlap them.
+            if number == 0:
+                self.dual_step(dual)
+                self.round_master(dual)
+                self.search_mix(dual, RINS_SHARE)
+            pending = self.submit(workers, hoods, number)
+            if number > 0:
+                self.dual_step(dual)
+                self.round_master(dual)
+            self.merge(pending)
+            if number > 0:
+                self.search_mix(dual, RINS_LATER)
+            number += 1
+            improved = _moved(before[0], best.objective) or _moved(before[1], best.bound)
+            stalled = 0 if improved else stalled + 1
+            if self.clock.deadline is None and stalled >= STALL_ROUNDS:
+                return
+
+    def _done(self) -> bool:
+        return self.best.gap() <= self.limits.gap + 1e-12
+
+    def start_choices(self) -> np.ndarray:
+        """The best roadmap as one choice per unit (empty without a roadmap)."""
+        if self.best.columns is None:
+            return np.zeros(0, dtype=np.int64)
+        structure = self.structure
+        picked = structure.column >= 0
+        on = np.zeros(len(structure.column), dtype=bool)
+        on[picked] = self.best.columns[structure.column[picked]] > 0.5
+        return np.flatnonzero(on)
+
+    def dual_step(self, dual: Dual) -> None:
+        dual.price()
+        self.best.bound = min(self.best.bound, dual.bound())
+        self.report("decomposition: prices of the shared rows")
+        dual.sweep(self.settings.sweeps)
+        self.best.bound = min(self.best.bound, dual.bound())
+        self.report("decomposition: dependency messages")
+
+    def round_master(self, dual: Dual) -> None:
+        """Round the master's mix of choices into a roadmap."""
+        if dual.solution is None or self._done():
+            return
+        structure, model = self.structure, self.model
+        weight = np.zeros(len(model.candidates.candidates))
+        position = np.full(structure.data.matrix.num_col, -1, dtype=np.int64)
+        position[structure.data.start] = np.arange(len(structure.data.start))
+        picked = np.flatnonzero(structure.column >= 0)
+        candidate = position[structure.column[picked]]
+        is_start = candidate >= 0
+        np.add.at(weight, candidate[is_start], dual.solution.weights[picked[is_start]])
+        rounded = Greedy(model.estate, model.graph, model.candidates).run_guided(weight.tolist())
+        if rounded is not None and self.offer(columns_of(structure.data, *rounded), "rounding"):
+            self.report("rounding")
+
+    def search_mix(self, dual: Dual, share: float) -> None:
+        """RINS around the master's mix on the whole model (see `around_mix`)."""
+        mix = dual.mix()
+        best = self.best
+        if mix is None or best.columns is None or self._done() or self.clock.out(2.0):
+            return
+        target = best.bound / (1.0 + self.limits.gap) if np.isfinite(best.bound) else None
+        data, scale = self.structure.data, self.model.objective_scale
+        found = around_mix(
+            data, mix, best.columns, self.limits, self.clock.share(share), scale, target
+        )
+        if found is not None and self.offer(found, "neighbourhood of the master's mix"):
+            self.report("neighbourhood search")
+
+    def submit(self, workers: Workers, hoods: list[Neighbourhood], number: int) -> _Round | None:
+        base = self.best.columns
+        if base is None or self._done() or self.clock.out(2.0):
+            return None
+        free = self.unsettled(base)
+        round_tasks = tasks(self.structure, hoods, base, free, self.limits.seed + number, None)
+        left = self.clock.left()
+        if left is not None and round_tasks:
+            # A safety net, not a work limit: the tasks of a round share the time left
+            # between the workers (the node limit is what normally ends a task).
+            waves = math.ceil(len(round_tasks) / max(workers.count, 1))
+            cap = max(1.0, TASK_SHARE * left / waves)
+            round_tasks = [replace(task, time_limit=cap) for task in round_tasks]
+        return _Round(base, round_tasks, workers.submit(solve_task, round_tasks))
+
+    def unsettled(self, base: np.ndarray) -> np.ndarray:
+        """Units whose choice in `base` is not what the dual settled on (its best choice
+        under the current prices and messages, and the master's whole weight): the ones a
+        neighbourhood frees, as RINS frees columns where the roadmap and the LP disagree."""
+        dual = self.dual
+        structure = self.structure
+        if dual is None or dual.solution is None:
+            return np.ones(structure.units, dtype=bool)
+        chosen = structure.first[:-1].copy()  # "nothing" unless a column is on
+        on = np.flatnonzero((structure.column >= 0) & (base[np.maximum(structure.column, 0)] > 0.5))
+        chosen[structure.unit[on]] = on
+        settled: np.ndarray = (chosen == dual.best()) & (dual.solution.weights[chosen] > SETTLED)
+        return ~settled
+
+    def merge(self, pending: _Round | None) -> None:
+        """The neighbourhoods' answers, applied to the roadmap they started from."""
+        if pending is None:
+            return
+        found = pending.answers.results()
+        self.best.log.extend(answer.stage for answer in found)
+        matrix = self.structure.data.matrix
+        columns, kept = merge(matrix, pending.base, pending.tasks, found)
+        if self.offer(columns, f"neighbourhoods ({len(kept)} of {len(found)} kept)"):
+            self.report("neighbourhood search")
+
+
+@dataclass(frozen=True)
+class _Round:
+    base: np.ndarray  # the roadmap the neighbourhoods start from
+    tasks: list[Task]
+    answers: Pending[Found]
+
+
+def _moved(before: float, after: float) -> bool:
+    if not (np.isfinite(before) and np.isfinite(after)):
+        return bool(np.isfinite(after) != np.isfinite(before))
+    return abs(after - before) > PROGRESS * max(abs(before), 1.0)

@@ -1,0 +1,188 @@
+"""Where the neighbourhood subproblems run: in this process, a local process pool, or a
+Dask cluster — with results always handed back in the order the tasks were given.
+
+The same tasks, merged in the same order, give the same roadmap whatever runs them; the
+number of workers changes only how long a round takes. Large read-only data (the model)
+is sent to each worker once per solve (`share`), not with every task.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, Protocol, TypeVar
+
+from prioritiser.errors import PrioritiserError, UsageError
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_SCHEDULER = re.compile(
+    r"^(?P<scheme>tcp|tls|ws|wss)://(?P<host>\[[^\]]+\]|[^:/\s]+):(?P<port>\d{1,5})$"
+)
+PROBE_SECONDS = 5.0
+
+
+class DaskUnavailable(UsageError):
+    """`--dask-scheduler` was given but dask.distributed is not installed (exit 2)."""
+
+
+class DaskUnreachable(PrioritiserError):
+    """The Dask scheduler address is well formed but nothing answers there."""
+
+
+def check_scheduler(address: str, timeout: float = PROBE_SECONDS) -> None:
+    """Fail fast on a Dask scheduler address: malformed is a UsageError, no answer within
+    `timeout` seconds is DaskUnreachable. Without this, a typo meant a wait of 20–40 s and
+    then a traceback from deep inside distributed."""
+    if address.startswith("inproc://"):
+        return  # a scheduler in this very process (tests, notebooks): nothing to probe
+    match = _SCHEDULER.match(address.strip())
+    if match is None or not 0 < int(match["port"]) < 65536:
+        raise UsageError(
+            f"--dask-scheduler {address!r} is not a scheduler address like tcp://host:8786"
+        )
+    host = match["host"].strip("[]")
+    try:
+        with socket.create_connection((host, int(match["port"])), timeout=timeout):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        raise DaskUnreachable(
+            f"cannot use the Dask scheduler {address}: nothing answers there ({reason})"
+        ) from exc
+
+
+class Pending(Protocol[R]):
+    def results(self) -> list[R]:
+        """Wait for every task; their results in the order the tasks were given."""
+
+
+class Workers(Protocol):
+    """Runs `function(shared, task)` for many tasks; `shared` is sent once per solve.
+    `count`: how many tasks run at once."""
+
+    count: int
+
+    def submit(self, function: Callable[[Any, T], R], tasks: Sequence[T]) -> Pending[R]: ...
+
+    def close(self) -> None: ...
+
+
+class _Done:
+    def __init__(self, values: list[Any]):
+        self.values = values
+
+    def results(self) -> list[Any]:
+        return self.values
+
+
+class InProcess:
+    """Tasks run here, one after another, when `results` is asked for (so that the caller's
+    own work in between runs first, as it would beside a pool)."""
+
+    def __init__(self, shared: Any):
+        self.shared = shared
+        self.count = 1
+
+    def submit(self, function: Callable[[Any, T], R], tasks: Sequence[T]) -> Pending[R]:
+        shared = self.shared
+
+        class _Later:
+            def results(self) -> list[R]:
+                return [function(shared, task) for task in tasks]
+
+        return _Later()
+
+    def close(self) -> None:
+        return None
+
+
+_SHARED: Any = None
+
+
+def _install(shared: Any) -> None:
+    global _SHARED
+    _SHARED = shared
+
+
+def _call(function: Callable[[Any, T], R], task: T) -> R:
+    return function(_SHARED, task)
+
+
+class _Futures:
+    def __init__(self, futures: list[Future[Any]]):
+        self.futures = futures
+
+    def results(self) -> list[Any]:
+        try:
+            return [future.result() for future in self.futures]
+        except BaseException:
+            for future in self.futures:
+                future.cancel()
+            raise
+
+
+class ProcessPool:
+    """A local pool of `count` processes, each given the shared data when it starts."""
+
+    def __init__(self, shared: Any, count: int):
+        import multiprocessing
+
+        # "spawn": this process holds solver threads, which fork would copy half-alive.
+        context = multiprocessing.get_context("spawn")
+        self.count = count
+        self.pool = ProcessPoolExecutor(
+            max_workers=count, mp_context=context, initializer=_install, initargs=(shared,)
+        )
+
+    def submit(self, function: Callable[[Any, T], R], tasks: Sequence[T]) -> Pending[R]:
+        return _Futures([self.pool.submit(_call, function, task) for task in tasks])
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskCluster:
+    """The workers of a dask.distributed scheduler; the shared data is scattered to every
+    worker once."""
+
+    def __init__(self, shared: Any, address: str):
+        try:
+            from distributed import Client
+        except ImportError as exc:  # pragma: no cover - depends on the installed extras
+            raise DaskUnavailable(
+                "--dask-scheduler needs dask.distributed: pip install 'prioritiser[distributed]'"
+            ) from exc
+        check_scheduler(address)
+        self.client = Client(address, set_as_default=False, timeout="20s")
+        self.shared = self.client.scatter(shared, broadcast=True)
+        self.count = max(1, sum(self.client.nthreads().values()))
+
+    def submit(self, function: Callable[[Any, T], R], tasks: Sequence[T]) -> Pending[R]:
+        futures = [self.client.submit(function, self.shared, task, pure=False) for task in tasks]
+        client = self.client
+
+        class _Gathered:
+            def results(self) -> list[R]:
+                try:
+                    return list(client.gather(futures))
+                finally:
+                    client.cancel(futures)
+
+        return _Gathered()
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def workers_for(shared: Any, count: int | None, address: str | None) -> Workers:
+    """Dask when a scheduler is given, a process pool for more than one worker, else this
+    process."""
+    if address:
+        return DaskCluster(shared, address)
+    if (count or 1) > 1:
+        return ProcessPool(shared, int(count or 1))
+    return InProcess(shared)
