@@ -6,6 +6,8 @@ Python process, so peak memory (max RSS, CBC's process included) is per run. Sol
 - `highs`      the default: HiGHS in stages (greedy, LP, rounding, RINS, branch and bound)
 - `highs-mip`  HiGHS branch and bound on the whole model from the greedy roadmap
 - `cbc`        the CBC bundled with PuLP, from the greedy roadmap
+- `decompose-1`, `decompose-2`, `decompose-dask`: `--method decompose` with its
+  subproblems in this process, 2 local processes, or a Dask LocalCluster of 2 workers
 
 `--write FILE` replaces the generated part of FILE (between the `bench:begin`/`bench:end`
 markers) and leaves the rest — the written analysis — alone.
@@ -29,6 +31,10 @@ ROOT = Path(__file__).resolve().parent.parent
 FULL_SIZES = [100, 300, 1000, 3000, 5000]
 QUICK_SIZES = [100, 300]
 SOLVERS = {"highs": ("highs", "staged"), "highs-mip": ("highs", "mip"), "cbc": ("cbc", "mip")}
+# The decomposition (`--method decompose`) and where its department subproblems run: this
+# process, a pool of 2 local processes, or a Dask LocalCluster of 2 worker processes.
+SOLVERS |= {"decompose-1": ("highs", "staged"), "decompose-2": ("highs", "staged")}
+SOLVERS |= {"decompose-dask": ("highs", "staged")}
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 
 
@@ -52,9 +58,22 @@ def measure_one(inventory_dir: str, name: str, time_limit: float, seed: int, lp:
             built.append(event.elapsed)
 
     options = PlanOptions(solver=solver, time_limit=time_limit, seed=seed, strategy=strategy)
+    cluster = None
+    if name.startswith("decompose"):
+        options.method = "decompose"
+        options.workers = 2 if name == "decompose-2" else 1
+        if name == "decompose-dask":
+            from distributed import LocalCluster
+
+            cluster = LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None)
+            options.dask_scheduler = cluster.scheduler_address
+    else:
+        options.method = "monolithic"
     began = time.monotonic()
     roadmap = plan(inventory, options, progress)
     total_seconds = time.monotonic() - began
+    if cluster is not None:
+        cluster.close()
     build_seconds = built[0] if built else 0.0
     peak_kib = max(  # the plan's peak: measured before the LP bound below loads its own copy
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,

@@ -30,6 +30,7 @@ PRICING_ROUNDS = 30
 # Column generation stops early when a round adds fewer columns than this share of units.
 PRICING_SHARE = 0.01
 PRICING_TOLERANCE = 1e-9
+STALL = 5  # subgradient steps without a better bound before the step is halved
 
 
 @dataclass
@@ -151,6 +152,31 @@ class Dual:
             added = self.master.add(wanted, values)
             if added < max(1.0, PRICING_SHARE * self.structure.units):
                 return
+
+    def subgradient(self, target: float, steps: int, factor: float = 2.0) -> float:
+        """Plain projected subgradient on the wide rows' prices, Polyak steps towards
+        `target` (a roadmap's value), the step factor halved after `STALL` steps without a
+        better bound (Held and Karp's rule); returns the factor reached. Not used by the
+        solve: kept so that the benchmark can compare it with the master
+        (`scripts/bench_dual.py`, docs/benchmarks.md)."""
+        lowest, stalled = np.inf, 0
+        for _ in range(steps):
+            bound = self.bound()
+            if bound < lowest:
+                lowest, stalled = bound, 0
+            else:
+                stalled += 1
+                if stalled >= STALL:
+                    factor, stalled = factor / 2.0, 0
+            activity = np.asarray(self.wide[self.best()].sum(axis=0)).ravel()
+            upper_side = (self.prices > 0) | ((self.prices == 0) & (activity > self.upper))
+            side = np.where(upper_side, self.upper, self.lower)
+            gradient = np.where(np.isfinite(side), side - activity, 0.0)
+            norm = float(gradient @ gradient)
+            if norm <= 0.0 or bound <= target:
+                break
+            self.set_prices(self.prices - factor * (bound - target) / norm * gradient)
+        return factor
 
     def sweep(self, count: int) -> None:
         """`count` MPLP sweeps at the current prices."""

@@ -1,0 +1,172 @@
+"""The decomposition solve (`--method decompose`): its roadmaps pass the independent check,
+its bound is valid at every moment, it agrees with the monolithic solve within the stated
+gaps, and the roadmap does not depend on where the department subproblems ran."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from prioritiser.check import check_roadmap
+from prioritiser.inventory import Inventory, load_inventory
+from prioritiser.inventory.generate import GeneratorSettings, generate_estate
+from prioritiser.inventory.writer import write_inventory
+from prioritiser.model import formulate
+from prioritiser.roadmap import Roadmap
+from prioritiser.solve import PlanOptions, Progress, plan
+from prioritiser.solve.decompose import DECOMPOSE_ABOVE, Settings, solve_decomposed
+from prioritiser.solve.decompose.workers import DaskUnreachable, check_scheduler
+from prioritiser.solve.highs import solve_relaxation
+from prioritiser.solve.plan import decomposes
+from prioritiser.solve.result import Limits
+
+TOLERANCE = 1e-6  # relative: money figures are recomputed from candidates, not the solver
+
+
+def _estate(root: Path, systems: int, seed: int, periods: int = 8) -> Inventory:
+    settings = GeneratorSettings(systems=systems, seed=seed, periods=periods)
+    write_inventory(root, generate_estate(settings))
+    return load_inventory(root)
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Inventory:
+    # Small enough for CI (a solve takes about a second); larger estates are `slow` below.
+    return _estate(tmp_path_factory.mktemp("decompose") / "estate", systems=20, seed=7, periods=6)
+
+
+@pytest.fixture(scope="module")
+def decomposed(small: Inventory) -> Roadmap:
+    return plan(small, PlanOptions(method="decompose", workers=1, seed=3))
+
+
+def _at_least(bound: float | None, value: float | None) -> bool:
+    assert bound is not None and value is not None
+    return bound >= value - TOLERANCE * max(abs(value), 1.0)
+
+
+def _agree(decomposed: Roadmap, whole: Roadmap) -> None:
+    """Each method's bound is above the other's roadmap: both are valid, and the objectives
+    differ by no more than the larger stated gap."""
+    assert _at_least(decomposed.bound, whole.objective)
+    assert _at_least(whole.bound, decomposed.objective)
+    assert decomposed.objective is not None and whole.objective is not None
+    assert decomposed.gap is not None and whole.gap is not None
+    difference = abs(decomposed.objective - whole.objective) / max(abs(whole.objective), 1.0)
+    assert difference <= max(decomposed.gap, whole.gap) + TOLERANCE
+
+
+def test_a_decomposed_roadmap_passes_the_independent_check(
+    small: Inventory, decomposed: Roadmap
+) -> None:
+    roadmap = decomposed
+    assert roadmap.status in ("optimal", "feasible")
+    assert check_roadmap(small, roadmap) == []
+    assert roadmap.bound is not None and roadmap.gap is not None
+
+
+def test_decomposition_and_monolithic_agree_within_their_gaps(
+    small: Inventory, decomposed: Roadmap
+) -> None:
+    whole = plan(small, PlanOptions(method="monolithic"))
+    _agree(decomposed, whole)
+
+
+@pytest.mark.slow
+def test_the_decomposition_bound_is_never_below_the_lp_relaxation(
+    small: Inventory,
+) -> None:
+    # The Lagrangian bound of the master and the MPLP messages is at least as weak as the LP
+    # relaxation's (it relaxes the same rows, the pairs no more loosely): never below it.
+    model = formulate(small, presolve=True)
+    lp = solve_relaxation(model.solver_input(), model.objective_scale)
+    result = solve_decomposed(model, Limits(gap=0.005), Settings(workers=1))
+    assert lp is not None and result.bound is not None
+    assert _at_least(result.bound, lp)
+
+
+@pytest.mark.parametrize("seed", [1, 3, pytest.param(2, marks=pytest.mark.slow)])
+def test_every_bound_stated_is_above_every_roadmap_found(tmp_path: Path, seed: int) -> None:
+    # The property the gap rests on, across generated estates: every bound the solve states
+    # while it runs (the progress line shows them) is above the roadmaps of both methods.
+    inventory = _estate(tmp_path / "estate", systems=15, seed=seed, periods=6)
+    stated: list[float] = []
+
+    def progress(event: Progress) -> None:
+        if event.bound is not None:
+            stated.append(event.bound)
+        if event.incumbent is not None and event.bound is not None:
+            assert _at_least(event.bound, event.incumbent)
+
+    decomposed = plan(inventory, PlanOptions(method="decompose", workers=1), progress)
+    whole = plan(inventory, PlanOptions(method="monolithic", gap=0.0))
+    assert check_roadmap(inventory, decomposed) == []
+    assert stated
+    best = max(r.objective for r in (decomposed, whole) if r.objective is not None)
+    assert all(_at_least(bound, best) for bound in stated)
+    assert stated == sorted(stated, reverse=True)  # the best bound only ever falls
+
+
+def _without_timing(roadmap: Roadmap) -> str:
+    return replace(roadmap, solver=replace(roadmap.solver, seconds=0.0)).to_json()
+
+
+def test_the_same_seed_gives_the_same_roadmap_in_a_pool_on_dask_and_here(
+    small: Inventory, decomposed: Roadmap
+) -> None:
+    distributed = pytest.importorskip("distributed")
+    here = decomposed
+    pool = plan(small, PlanOptions(method="decompose", workers=2, seed=3))
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        options = PlanOptions(method="decompose", dask_scheduler=cluster.scheduler_address, seed=3)
+        dask = plan(small, options)
+    assert _without_timing(here) == _without_timing(pool) == _without_timing(dask)
+    assert check_roadmap(small, dask) == []
+
+
+def test_auto_decomposes_only_above_the_threshold(small: Inventory) -> None:
+    model = formulate(small, presolve=True)
+    assert not decomposes(model, PlanOptions(method="auto"))
+    assert decomposes(model, PlanOptions(method="decompose"))
+    assert not decomposes(model, PlanOptions(method="monolithic"))
+    assert model.matrix.nonzeros <= DECOMPOSE_ABOVE
+
+
+def test_a_malformed_scheduler_address_is_a_usage_error_and_a_silent_one_says_so() -> None:
+    from prioritiser.errors import UsageError
+
+    with pytest.raises(UsageError, match="is not a scheduler address"):
+        check_scheduler("localhost:8786")
+    with pytest.raises(DaskUnreachable, match="nothing answers"):
+        check_scheduler("tcp://127.0.0.1:9", timeout=1.0)
+
+
+def test_plan_method_decompose_on_the_command_line(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    root = tmp_path / "estate"
+    write_inventory(root, generate_estate(GeneratorSettings(systems=20, seed=2, periods=6)))
+    out = tmp_path / "out"
+    done = run_cli("plan", str(root), "-o", str(out), "--method", "decompose", "--workers", "1")
+    assert done.exit_code == 0, done.stderr
+    assert '"method": "decompose"' in (out / "manifest.json").read_text(encoding="utf-8")
+    checked = run_cli("check", str(root), str(out / "roadmap.json"))
+    assert checked.exit_code == 0, checked.stdout + checked.stderr
+    wrong = run_cli("plan", str(root), "-o", str(out), "--method", "decompose", "--solver", "cbc")
+    assert wrong.exit_code == 2
+    assert "HiGHS" in wrong.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("systems", [100, 300, 1000])
+def test_decomposition_and_monolithic_agree_on_larger_estates(tmp_path: Path, systems: int) -> None:
+    inventory = _estate(tmp_path / "estate", systems=systems, seed=11, periods=12)
+    limit = 30.0 if systems < 1000 else 60.0
+    decomposed = plan(inventory, PlanOptions(method="decompose", time_limit=limit))
+    whole = plan(inventory, PlanOptions(method="monolithic", time_limit=limit))
+    assert check_roadmap(inventory, decomposed) == []
+    _agree(decomposed, whole)
+    assert decomposed.gap is not None and math.isfinite(decomposed.gap)
