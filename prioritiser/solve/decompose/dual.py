@@ -15,6 +15,7 @@ lowers the bound.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -138,14 +139,23 @@ class Dual:
 
     # --- the two steps -----------------------------------------------------------------
 
-    def price(self) -> None:
-        """Master LP and column generation at the current messages: new prices."""
+    def price(
+        self,
+        enough: Callable[[], bool] = lambda: False,
+        bound_found: Callable[[float], None] = lambda bound: None,
+    ) -> None:
+        """Master LP and column generation at the current messages: new prices. Every
+        master solve gives prices, and so a valid bound (handed to `bound_found`); column
+        generation stops early when `enough()` says the time for it is spent."""
         values = self.values()
         tolerance = PRICING_TOLERANCE * float(np.max(np.abs(self.structure.value), initial=1.0))
-        for _ in range(PRICING_ROUNDS):
+        for number in range(PRICING_ROUNDS):
+            if number and enough():
+                return
             solution = self.master.solve(values)
             self.set_prices(solution.prices)
             self.solution = solution
+            bound_found(self.bound())
             best = self.best()
             gain = self.beliefs.max(axis=1) - solution.duals
             wanted = best[(gain > tolerance) & ~self.master.generated[best]]
