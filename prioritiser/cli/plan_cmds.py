@@ -38,8 +38,9 @@ from prioritiser.tasks import PlanRequest, plan_estate
     type=click.Choice(METHODS),
     default="auto",
     show_default=True,
-    help="monolithic: the whole model at once; decompose: by department, with a bound "
-    "stated at every moment (docs/decomposition.md); auto: decompose large estates.",
+    help="monolithic: the whole model at once; decompose: Lagrangian decomposition by "
+    "system and department, a bound stated at every moment (docs/decomposition.md); auto: "
+    "chooses by the model's size (monolithic at every size measured so far).",
 )
 @click.option(
     "--workers",

@@ -1,19 +1,22 @@
 """The decomposition solve, round by round (see `prioritiser.solve.decompose`).
 
-Each round, in this order:
+Before the first round the greedy ranking gives a roadmap. Each round, in this order:
 
-1. the department neighbourhoods of the best roadmap so far are handed to the workers;
-2. meanwhile, here: the master LP prices the wide rows, MPLP sweeps move the pair
-   messages, and the Lagrangian bound is computed (a valid bound each time);
+1. the department neighbourhoods of the best roadmap so far are handed to the workers
+   (from the second round; the first waits for the master's roadmaps);
+2. meanwhile, here: the master LP prices the wide rows (column generation, for at most a
+   share of the time left), MPLP sweeps move the pair messages, and the Lagrangian bound is
+   computed after every master solve and every sweep (a valid bound each time);
 3. the master's mix of choices is rounded into a roadmap (the greedy placement, guided);
 4. the neighbourhoods' answers are merged, in task order, into one roadmap;
-5. every roadmap is completed and checked against every row (`verified`) before it counts.
+5. RINS around the master's mix searches the whole model where mix and roadmap disagree;
+6. every roadmap is completed and checked against every row (`verified`) before it counts.
 
-What a round does depends only on the previous round, never on the clock or on which
-worker answered first, so the same seed gives the same roadmap whatever the number of
-workers. The clock only decides whether another round starts (and, as a safety net, stops
-a neighbourhood that runs far past its share of the time): with a time limit, a faster or
-less busy machine may complete more rounds and return a better roadmap.
+Without a time limit, what a round does depends only on the previous round, never on the
+clock or on which worker answered first, so the same seed gives the same roadmap whatever
+the number of workers. With one, the clock also bounds column generation, the searches and
+which neighbourhoods run (as in the staged solve, a run stopped by the clock may differ
+from the next), and a faster or less busy machine may complete more rounds.
 """
 
 from __future__ import annotations
