@@ -65,7 +65,7 @@ def measure_one(inventory_dir: str, name: str, time_limit: float, seed: int, lp:
         if name == "decompose-dask":
             from distributed import LocalCluster
 
-            cluster = LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None)
+            cluster = LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0")
             options.dask_scheduler = cluster.scheduler_address
     else:
         options.method = "monolithic"

@@ -129,7 +129,7 @@ def test_the_same_seed_gives_the_same_roadmap_in_a_pool_on_dask_and_here(
     here = decomposed
     pool = plan(small, PlanOptions(method="decompose", workers=2, seed=3))
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
     ) as cluster:
         options = PlanOptions(method="decompose", dask_scheduler=cluster.scheduler_address, seed=3)
         dask = plan(small, options)
@@ -166,6 +166,11 @@ def test_plan_method_decompose_on_the_command_line(run_cli, tmp_path: Path) -> N
     wrong = run_cli("plan", str(root), "-o", str(out), "--method", "decompose", "--solver", "cbc")
     assert wrong.exit_code == 2
     assert "HiGHS" in wrong.stderr
+    both = run_cli(
+        "plan", str(root), "-o", str(out), "--method", "monolithic", "--dask-scheduler", "tcp://h:1"
+    )
+    assert both.exit_code == 2
+    assert "drop --method monolithic" in both.stderr
 
 
 @pytest.mark.slow

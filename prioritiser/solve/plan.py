@@ -189,7 +189,10 @@ def check_method(options: PlanOptions) -> None:
         raise UsageError(f"unknown solver {options.solver!r}; choose one of {', '.join(SOLVERS)}")
     if options.method not in METHODS:
         raise UsageError(f"unknown method {options.method!r}; choose one of {', '.join(METHODS)}")
-    if options.method == "decompose" and options.solver != "highs":
+    if options.dask_scheduler and options.method == "monolithic":
+        raise UsageError("--dask-scheduler runs the decomposition: drop --method monolithic")
+    decomposing = options.method == "decompose" or options.dask_scheduler
+    if decomposing and options.solver != "highs":
         raise UsageError("--method decompose solves its subproblems with HiGHS: drop --solver")
     if options.workers is not None and options.workers < 1:
         raise UsageError("--workers must be at least 1")

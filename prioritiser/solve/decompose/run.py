@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from prioritiser.model.formulation import Formulation
+from prioritiser.model.matrix import SolverInput
 from prioritiser.solve.decompose.dual import Dual
 from prioritiser.solve.decompose.neighbourhoods import (
     Found,
@@ -41,10 +42,10 @@ from prioritiser.solve.decompose.neighbourhoods import (
     solve_task,
     tasks,
 )
-from prioritiser.solve.decompose.structure import Structure, analyse
+from prioritiser.solve.decompose.structure import Structure, Undecomposable, analyse
 from prioritiser.solve.decompose.workers import Pending, Workers, workers_for
 from prioritiser.solve.greedy import Greedy
-from prioritiser.solve.highs import highs_version
+from prioritiser.solve.highs import highs_version, solve_highs, solve_relaxation
 from prioritiser.solve.result import (
     Limits,
     Progress,
@@ -73,6 +74,10 @@ TASK_SHARE = 0.6  # of the time left, for a round's neighbourhoods (a safety net
 # needs the rest (at 5,000 x 16 all 30 pricing rounds took 38 of 60 s).
 DUAL_SHARE = 0.4
 DUAL_LATER = 0.25
+# Up to this many non-zeros (1,000 systems x 12 quarters) the LP relaxation takes seconds
+# and its bound is taken too, with at most this share of the time left.
+LP_NONZEROS = 500_000
+LP_SHARE = 0.3
 MIN_TASK = 3.0  # seconds: a neighbourhood given less stops in HiGHS' presolve (5,000 x 16)
 RINS_SHARE = 0.5  # of the time left, for the first search around the master's mix
 RINS_LATER = 0.3  # ... and for each later one
@@ -118,6 +123,10 @@ def solve_decomposed(
         return SolveResult(SolveStatus.INFEASIBLE, None, None, 0.0, version, stages=log)
     search = _Search(model, structure, best, limits, clock, progress, settings)
     search.greedy()
+    if best.columns is None:
+        # Without a first roadmap the neighbourhoods have nothing to improve, and the
+        # decomposition cannot prove that none exists: the monolithic solve does both.
+        raise Undecomposable("the greedy ranking found no roadmap to start from")
     count = settings.workers
     if count is None:
         # One process per core for models worth it; small ones are quicker in this process
@@ -180,6 +189,7 @@ class _Search:
             # start from its roadmap rather than the greedy one); later rounds overlap them.
             if number == 0:
                 self.dual_step(dual, DUAL_SHARE)
+                self.lp_bound()
                 self.round_master(dual)
                 self.search_mix(dual, RINS_SHARE)
             pending = self.submit(workers, hoods, number)
@@ -192,6 +202,9 @@ class _Search:
             number += 1
             improved = _moved(before[0], best.objective) or _moved(before[1], best.bound)
             stalled = 0 if improved else stalled + 1
+            if stalled >= STALL_ROUNDS and self.small():
+                self.branch_and_bound()
+                return
             if self.clock.deadline is None and stalled >= STALL_ROUNDS:
                 return
 
@@ -241,6 +254,45 @@ class _Search:
         rounded = Greedy(model.estate, model.graph, model.candidates).run_guided(weight.tolist())
         if rounded is not None and self.offer(columns_of(structure.data, *rounded), "rounding"):
             self.report("rounding")
+
+    def lp_bound(self) -> None:
+        """On a small model, the LP relaxation's bound as well (seconds there): the
+        Lagrangian one is weaker where a wide row is really a pairwise rule, such as a
+        platform paid for once by many systems."""
+        data = self.structure.data
+        if data.matrix.nonzeros > LP_NONZEROS or self._done() or self.clock.out(2.0):
+            return
+        began = time.monotonic()
+        bound = solve_relaxation(data, self.model.objective_scale, self.clock.share(LP_SHARE))
+        seconds = round(time.monotonic() - began, 2)
+        self.best.log.append(Stage("lp", "" if bound is None else "bound", seconds))
+        if bound is not None:
+            self.best.bound = min(self.best.bound, bound)
+            self.report("LP relaxation")
+
+    def small(self) -> bool:
+        return self.structure.data.matrix.nonzeros <= LP_NONZEROS
+
+    def branch_and_bound(self) -> None:
+        """On a small model whose rounds no longer move: HiGHS branch and bound on the whole
+        model from the best roadmap, as the monolithic solve ends. The Lagrangian bound is
+        the LP's at best, and some small estates (a platform shared by many systems) need
+        branching to prove their roadmap."""
+        best = self.best
+        if best.columns is None or self._done() or self.clock.out(1.0):
+            return
+        data = self.structure.data
+        whole = SolverInput(data.matrix, data.start, data.build, initial=best.columns)
+        limits = replace(self.limits, time_limit=self.clock.left())
+        target = best.bound / (1.0 + self.limits.gap) if np.isfinite(best.bound) else None
+        scale = self.model.objective_scale
+        result, _ = solve_highs(whole, limits, scale, target=target)
+        best.log.extend(replace(stage, name="branch and bound") for stage in result.stages)
+        if result.columns is not None:
+            self.offer(result.columns, "branch and bound")
+        if result.bound is not None:
+            best.bound = min(best.bound, max(result.bound, best.objective))
+        self.report("branch and bound")
 
     def search_mix(self, dual: Dual, share: float) -> None:
         """RINS around the master's mix on the whole model (see `around_mix`)."""
@@ -295,7 +347,13 @@ class _Search:
         """The neighbourhoods' answers, applied to the roadmap they started from."""
         if pending is None:
             return
-        found = pending.answers.results()
+        left = self.clock.left()
+        timeout = None if left is None else max(0.5, left - 0.5)
+        answers = pending.answers.results(timeout)
+        found = [
+            answer or Found(task.index, None, 0.0, Stage(f"neighbourhood {task.name}", "late"))
+            for task, answer in zip(pending.tasks, answers, strict=True)
+        ]
         self.best.log.extend(answer.stage for answer in found)
         matrix = self.structure.data.matrix
         columns, kept = merge(matrix, pending.base, pending.tasks, found)

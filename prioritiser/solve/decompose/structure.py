@@ -35,7 +35,8 @@ CONSTANT = -1  # a column every choice leaves at the same value (in no unit)
 
 
 class Undecomposable(Exception):
-    """The model has a column no unit defines; it is solved whole instead."""
+    """The decomposition cannot start on this model (a column no unit defines, or no first
+    roadmap); it is solved whole instead."""
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 import socket
+import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, wait
+from contextlib import suppress
 from typing import Any, Protocol, TypeVar
 
 from prioritiser.errors import PrioritiserError, UsageError
@@ -56,8 +58,9 @@ def check_scheduler(address: str, timeout: float = PROBE_SECONDS) -> None:
 
 
 class Pending(Protocol[R]):
-    def results(self) -> list[R]:
-        """Wait for every task; their results in the order the tasks were given."""
+    def results(self, timeout: float | None = None) -> list[R | None]:
+        """Wait for every task, or `timeout` seconds at most; their results in the order the
+        tasks were given (None for a task not finished in time)."""
 
 
 class Workers(Protocol):
@@ -69,14 +72,6 @@ class Workers(Protocol):
     def submit(self, function: Callable[[Any, T], R], tasks: Sequence[T]) -> Pending[R]: ...
 
     def close(self) -> None: ...
-
-
-class _Done:
-    def __init__(self, values: list[Any]):
-        self.values = values
-
-    def results(self) -> list[Any]:
-        return self.values
 
 
 class InProcess:
@@ -91,7 +86,8 @@ class InProcess:
         shared = self.shared
 
         class _Later:
-            def results(self) -> list[R]:
+            def results(self, timeout: float | None = None) -> list[R | None]:
+                # Each task has its own time limit (a safety net): they run to it here.
                 return [function(shared, task) for task in tasks]
 
         return _Later()
@@ -116,13 +112,13 @@ class _Futures:
     def __init__(self, futures: list[Future[Any]]):
         self.futures = futures
 
-    def results(self) -> list[Any]:
+    def results(self, timeout: float | None = None) -> list[Any]:
         try:
-            return [future.result() for future in self.futures]
-        except BaseException:
+            wait(self.futures, timeout=timeout)
+            return [f.result() if f.done() else None for f in self.futures]
+        finally:
             for future in self.futures:
                 future.cancel()
-            raise
 
 
 class ProcessPool:
@@ -134,14 +130,22 @@ class ProcessPool:
         # "spawn": this process holds solver threads, which fork would copy half-alive.
         context = multiprocessing.get_context("spawn")
         self.count = count
+        self.futures: list[Future[Any]] = []
         self.pool = ProcessPoolExecutor(
             max_workers=count, mp_context=context, initializer=_install, initargs=(shared,)
         )
 
     def submit(self, function: Callable[[Any, T], R], tasks: Sequence[T]) -> Pending[R]:
-        return _Futures([self.pool.submit(_call, function, task) for task in tasks])
+        self.futures = [self.pool.submit(_call, function, task) for task in tasks]
+        return _Futures(self.futures)
 
     def close(self) -> None:
+        # A task past its time (HiGHS does not look at its clock everywhere) would hold
+        # `shutdown` and the interpreter's exit until it ends: its process is stopped.
+        # `_processes` is private; Python 3.14's `terminate_workers` is the public way.
+        if any(not future.done() for future in self.futures):
+            for process in list(getattr(self.pool, "_processes", {}).values()):
+                process.terminate()
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -166,9 +170,18 @@ class DaskCluster:
         client = self.client
 
         class _Gathered:
-            def results(self) -> list[R]:
+            def results(self, timeout: float | None = None) -> list[R | None]:
+                until = None if timeout is None else time.monotonic() + timeout
+                out: list[R | None] = []
                 try:
-                    return list(client.gather(futures))
+                    for future in futures:
+                        left = None if until is None else max(0.0, until - time.monotonic())
+                        answer = None
+                        # Unfinished in time: no answer (cancelled below).
+                        with suppress(TimeoutError):
+                            answer = future.result(timeout=left)
+                        out.append(answer)
+                    return out
                 finally:
                     client.cancel(futures)
 
