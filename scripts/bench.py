@@ -75,10 +75,11 @@ def measure_one(inventory_dir: str, name: str, time_limit: float, seed: int, lp:
     if cluster is not None:
         cluster.close()
     build_seconds = built[0] if built else 0.0
-    peak_kib = max(  # the plan's peak: measured before the LP bound below loads its own copy
-        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
-    )
+    # The plan's peak, measured before the LP bound below loads its own copy: this process
+    # and the largest child (CBC, or a decomposition worker whose pool has been shut down).
+    own_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    peak_kib = max(own_kib, child_kib)
     violations = check_roadmap(inventory, roadmap) if roadmap.has_plan else []
     model = formulate(inventory, presolve=True)
     size = model.solver_input().matrix
@@ -114,6 +115,8 @@ def measure_one(inventory_dir: str, name: str, time_limit: float, seed: int, lp:
         "greedy_check_ok": not greedy_violations,
         "greedy_s": greedy.solver.seconds,
         "peak_mib": round(peak_kib / 1024, 1),
+        "planner_mib": round(own_kib / 1024, 1),
+        "worker_mib": round(child_kib / 1024, 1),
         "load": round(load, 2),
     }
 
