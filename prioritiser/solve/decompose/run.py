@@ -88,7 +88,7 @@ SETTLED = 0.99  # the master's weight on a unit's choice that counts as settled
 class Settings:
     """Where the neighbourhoods run and how much work a round does."""
 
-    workers: int | None = None  # local processes (None or 1: this process)
+    workers: int | None = None  # local processes (1: this process; None: see POOL_NONZEROS)
     dask_scheduler: str | None = None  # a dask.distributed scheduler instead
     sweeps: int = SWEEPS
     rounds: int | None = None  # a work limit: at most this many rounds
@@ -102,7 +102,8 @@ def solve_decomposed(
     began: float | None = None,
 ) -> SolveResult:
     """Solve a plain model by decomposition. Raises `Undecomposable` when a column belongs
-    to no unit (the caller then solves the model whole)."""
+    to no unit or the greedy ranking finds no first roadmap (the caller then solves the
+    model whole)."""
     settings = settings or Settings()
     began = time.monotonic() if began is None else began
     clock = Clock(began, limits.time_limit, limits)
@@ -135,9 +136,6 @@ def solve_decomposed(
         count = min(os.cpu_count() or 1, DEFAULT_WORKERS) if large else 1
     with closing(workers_for(data, count, settings.dask_scheduler)) as workers:
         search.rounds(workers)
-    if best.columns is None:
-        status = SolveStatus.INFEASIBLE if not np.isfinite(best.bound) else SolveStatus.NO_SOLUTION
-        return SolveResult(status, None, None, 0.0, version, data.start, data.build, log)
     done = best.gap() <= limits.gap + 1e-12
     status = SolveStatus.OPTIMAL if done else SolveStatus.FEASIBLE
     bound = finite(best.bound)
