@@ -188,7 +188,9 @@ class Dual:
             self.set_prices(self.prices - factor * (bound - target) / norm * gradient)
         return factor
 
-    def sweep(self, count: int) -> None:
-        """`count` MPLP sweeps at the current prices."""
-        for _ in range(count):
+    def sweep(self, count: int, enough: Callable[[], bool] = lambda: False) -> None:
+        """`count` MPLP sweeps at the current prices (fewer once `enough()` says so)."""
+        for number in range(count):
+            if number and enough():
+                return
             self.pairs.sweep(self.beliefs)

@@ -152,6 +152,11 @@ class _Search:
     progress: ProgressFn | None
     settings: Settings
     dual: Dual | None = None
+    # The longest master solve and rounding so far: a later round starts only with time
+    # left for both (neither looks at the clock; at 5,000 x 16 a round that started 2 s
+    # before the limit ended 15 s after it).
+    solve_seconds: float = 0.0
+    round_seconds: float = 0.0
 
     def report(self, phase: str) -> None:
         if self.progress is not None:
@@ -180,7 +185,8 @@ class _Search:
         limit = settings.rounds or (MAX_ROUNDS if self.clock.deadline is None else None)
         stalled, number = 0, 0
         while limit is None or number < limit:
-            if number and (self._done() or self.clock.out(2.0)):
+            needed = max(2.0, 2.0 * self.solve_seconds + self.round_seconds)
+            if number and (self._done() or self.clock.out(needed)):
                 return
             before = (best.objective, best.bound)
             # The first round rounds the master before the neighbourhoods start (they then
@@ -228,12 +234,17 @@ class _Search:
         def enough() -> bool:
             return until is not None and time.monotonic() >= until
 
+        last = time.monotonic()
+
         def bound_found(bound: float) -> None:
+            nonlocal last
+            now = time.monotonic()
+            self.solve_seconds, last = max(self.solve_seconds, now - last), now
             self.best.bound = min(self.best.bound, bound)
             self.report("decomposition: prices of the shared rows")
 
         dual.price(enough, bound_found)
-        dual.sweep(self.settings.sweeps)
+        dual.sweep(self.settings.sweeps, lambda: self.clock.out(1.0))
         self.best.bound = min(self.best.bound, dual.bound())
         self.report("decomposition: dependency messages")
 
@@ -249,9 +260,11 @@ class _Search:
         candidate = position[structure.column[picked]]
         is_start = candidate >= 0
         np.add.at(weight, candidate[is_start], dual.solution.weights[picked[is_start]])
+        began = time.monotonic()
         rounded = Greedy(model.estate, model.graph, model.candidates).run_guided(weight.tolist())
         if rounded is not None and self.offer(columns_of(structure.data, *rounded), "rounding"):
             self.report("rounding")
+        self.round_seconds = max(self.round_seconds, time.monotonic() - began)
 
     def lp_bound(self) -> None:
         """On a small model, the LP relaxation's bound as well (seconds there): the
