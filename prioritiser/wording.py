@@ -38,6 +38,13 @@ def money(value: float, currency: str = "GBP", decimals: int = 0) -> str:
     return f"{sign}{symbol}{value:.{decimals}f}"
 
 
+def millions(value: float, currency: str = "GBP", decimals: int = 1) -> str:
+    """`£1.1m`, `£0.6m`, `-£0.2m`: money in millions at a fixed precision, for columns a
+    reader compares (board tables, chart axes); `money` picks k or m for prose."""
+    sign = "-" if round(value / 1e6, decimals) < 0 else ""
+    return f"{sign}{currency_symbol(currency)}{abs(value) / 1e6:,.{decimals}f}m"
+
+
 def is_money_unit(unit: str, currency: str) -> bool:
     """Whether a resource's unit is money (GBP, EUR, USD or the portfolio's currency)."""
     return unit.upper() in MONEY_UNITS | {currency.upper()}

@@ -29,7 +29,12 @@ from prioritiser.reports.manifest import (
     render_manifest,
 )
 from prioritiser.reports.markdown import render_summary
+from prioritiser.reports.pack_file import PACK, render_pack, rounded_evidence
+from prioritiser.reports.paper import PaperOverrides
+from prioritiser.reports.pdf import print_pdf
+from prioritiser.reports.slides import render_pptx
 from prioritiser.roadmap import Roadmap
+from prioritiser.scenarios.pack import BoardEvidence
 
 Renderer = Callable[[Inventory, Roadmap, Analysis], str | bytes]
 
@@ -43,6 +48,7 @@ RENDERERS: dict[str, Renderer] = {
     "graph.graphml": render_graphml,
     "report.html": render_html,
     "roadmap.xlsx": render_xlsx,
+    "roadmap.pptx": render_pptx,
 }
 
 
@@ -53,6 +59,9 @@ def write_reports(
     options: RunOptions,
     extra: Mapping[str, str | bytes] | None = None,
     overlays: Sequence[str] = (),
+    evidence: BoardEvidence | None = None,
+    paper: PaperOverrides | None = None,
+    pdf: bool = False,
 ) -> list[Path]:
     """Write every output into `outdir` as one output set (`write_output_set`): all new or
     all old, manifest.json then roadmap.json last. `extra` files (replan's changes) join it;
@@ -63,18 +72,28 @@ def write_reports(
     `scenarios/`), so that `report` can rebuild it from the folder alone. manifest.json
     records the SHA-256 of every other file of the set, so a reader can tell that the files
     in a folder belong together. Returns the reports written (not the copied inputs).
+
+    `evidence` is the board pack's (levers, risks, uncertainty, scenarios), written as
+    pack.json; `paper` the command line's governance overrides (recorded in `options`).
     """
     # Render from the roadmap exactly as roadmap.json will hold it (rounded), so `report`
-    # rebuilding from the file later gives byte-identical outputs.
+    # rebuilding from the file later gives byte-identical outputs; the evidence likewise.
     roadmap = Roadmap.from_dict(json.loads(roadmap.to_json()))
-    analysis = analyse(inventory, roadmap)
+    if evidence is not None:
+        evidence = rounded_evidence(evidence)
+    analysis = analyse(inventory, roadmap, evidence, paper)
     files: dict[str, str | bytes] = {
         "roadmap.csv": render_csv(roadmap),
         "summary.md": render_summary(inventory, roadmap, analysis),
         **(extra or {}),
     }
+    if evidence is not None:
+        files[PACK] = render_pack(evidence)
     for name, render in RENDERERS.items():
         files[name] = render(inventory, roadmap, analysis)
+    if pdf:  # printed from this very report.html, so it joins the set (and the manifest)
+        date = analysis.paper.date if analysis.paper else None
+        files[PDF] = print_pdf(str(files["report.html"]), date)
     copy = take_snapshot(inventory)
     copy.check_target(outdir)
     files.update(copy.files)
@@ -84,6 +103,7 @@ def write_reports(
     files["roadmap.json"] = roadmap.to_json()
     files["manifest.json"] = render_manifest(inventory, roadmap, options, files, record)
     stale = _copied_before(outdir) - set(files)
+    stale_pdf = PDF not in files and PDF in _recorded(outdir)
     # Planning from the copy into its own folder: those files already hold these bytes.
     writing = {
         name: content
@@ -92,10 +112,13 @@ def write_reports(
     }
     written = write_output_set(outdir, writing, order=("manifest.json", "roadmap.json"))
     _remove_stale(outdir, stale, copy.origins.values())
+    if stale_pdf and (outdir / PDF).is_file() and not (outdir / PDF).is_symlink():
+        (outdir / PDF).unlink()  # a print of an earlier report.html
     return [p for p in written if _top(p.relative_to(outdir).as_posix()) not in COPY_FOLDERS]
 
 
 COPY_FOLDERS = (INVENTORY, SCENARIOS)
+PDF = "report.pdf"
 
 
 def _top(name: str) -> str:
@@ -103,13 +126,18 @@ def _top(name: str) -> str:
     return parts[0] if len(parts) > 1 else ""
 
 
-def _copied_before(outdir: Path) -> set[str]:
-    """The copied inputs the folder's previous output set recorded (none if unreadable)."""
+def _recorded(outdir: Path) -> set[str]:
+    """The files the folder's previous output set recorded (none if unreadable)."""
     try:
         previous = read_manifest(outdir)
     except ManifestUnreadable:
         return set()
-    return {name for name in previous.output_hashes() if _top(name) in COPY_FOLDERS}
+    return set(previous.output_hashes())
+
+
+def _copied_before(outdir: Path) -> set[str]:
+    """The copied inputs the folder's previous output set recorded (none if unreadable)."""
+    return {name for name in _recorded(outdir) if _top(name) in COPY_FOLDERS}
 
 
 def _remove_stale(outdir: Path, names: Iterable[str], inputs: Iterable[Path]) -> None:

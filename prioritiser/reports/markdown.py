@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from prioritiser.inventory import Inventory
 from prioritiser.inventory.provenance import Provenance
+from prioritiser.reports import markdown_pack
 from prioritiser.reports.analysis import Analysis, SystemRow
 from prioritiser.reports.assumptions import Assumption
 from prioritiser.roadmap import Roadmap
@@ -187,7 +188,9 @@ def render_summary(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -
     """The whole summary.md text (deterministic: no timings, no dates)."""
     a = analysis
     cur = a.currency
-    lines = [f"# Modernisation roadmap — {text(a.portfolio or inventory.portfolio.name)}", ""]
+    lines = markdown_pack.marking(a)
+    lines += [f"# Modernisation roadmap — {text(a.portfolio or inventory.portfolio.name)}", ""]
+    lines += markdown_pack.governance(a)
     if a.scenarios:
         lines += [f"Scenario: **{text(', '.join(a.scenarios))}**", ""]
     estimates = estimates_text(a.provenance)
@@ -229,10 +232,11 @@ def render_summary(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -
             + text("; ".join(warnings))
             + ".",
         ]
+    lines += ["", *markdown_pack.headline_extras(a)]
+    lines += markdown_pack.levers(a) + markdown_pack.scenarios(a)
     lines += _cash_by_year(a) + _roadmap(a) + _platforms(a) + _resources(a)
-    lines += _departments(a) + _retained(a) + _assumptions(a)
-    lines.append("")
-    return "\n".join(lines)
+    lines += _departments(a) + _retained(a) + _assumptions(a) + markdown_pack.marking(a)
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def _cash_by_year(a: Analysis) -> list[str]:

@@ -82,14 +82,28 @@ class Forced:
     option: str | None = None  # the option forced, when one was
     raised: LimitChange | None = None  # a limit raised alongside, for a way to close a risk
     raised_by: float = 0.0  # in units of `raised.delta`
+    # With a limit raised: the proven optimum with that limit raised and nothing forced, the
+    # baseline the way's price is measured from (what the raise would buy otherwise).
+    raised_base: float | None = None
 
     @property
     def price(self) -> float | None:
-        """NPV given up to force it (≥ 0; None when impossible)."""
+        """NPV given up to force it (≥ 0; None when impossible), against the optimum under the
+        same limits (today's, or with the way's limit raised)."""
         if self.objective is None:
             return None
-        price = self.base - self.objective
+        base = self.base if self.raised is None else self.raised_base
+        if base is None:
+            return None
+        price = base - self.objective
         return 0.0 if abs(price) <= 0.01 else price
+
+    @property
+    def raise_value(self) -> float | None:
+        """What the way's raise is worth on its own (None without a raise)."""
+        if self.raised is None or self.raised_base is None:
+            return None
+        return self.raised_base - self.base
 
 
 @dataclass(frozen=True)
@@ -144,18 +158,30 @@ class PackOptions:
     workers: int | None = None  # processes for the re-solves (None: one per core)
 
 
-Progress = Callable[[str, int, int], None]  # (what, done, of)
+@dataclass(frozen=True)
+class PackRun:
+    """The solves the evidence needs, prepared (`prepare`) so a caller can say how many
+    there are before they run (`run`)."""
+
+    inventory: Inventory
+    roadmap: Roadmap
+    options: PlanOptions
+    pack: PackOptions
+    scenarios: tuple[tuple[Inventory, str], ...]
+    jobs: tuple[Job, ...]
+    changes: tuple[LimitChange, ...]
+    risk_system: str | None
+    ways: tuple[tuple[str, str | None, LimitChange | None, float], ...]
 
 
-def board_evidence(
+def prepare(
     inventory: Inventory,
     roadmap: Roadmap,
     options: PlanOptions,
     pack: PackOptions,
     scenarios: Sequence[tuple[Inventory, str]] = (),
-    progress: Progress | None = None,
-) -> BoardEvidence:
-    """Compute the evidence for `roadmap` (planned from `inventory` with `options`)."""
+) -> PackRun:
+    """The solves for `roadmap`'s evidence (planned from `inventory` with `options`)."""
     # Branch and bound from the planned roadmap: faster than the staged search once a good
     # incumbent is known (measured on the demo: 2.9 s against 6.3 s a lever).
     exact = replace(options, gap=0.0, warm_start=roadmap, stop=None, strategy="mip")
@@ -163,7 +189,7 @@ def board_evidence(
     changes: list[LimitChange] = []
     risk_system = largest_risk(inventory, roadmap) if pack.levers else None
     ways: list[tuple[str, str | None, LimitChange | None, float]] = []
-    if pack.levers or pack.prices:
+    if (pack.levers or pack.prices) and not _proven(roadmap):
         jobs.append(Job(BASE, inventory, exact))
     if pack.levers:
         changes = limit_changes(inventory)
@@ -174,40 +200,74 @@ def board_evidence(
         for key, option, change, times in ways:
             variant = inventory if change is None else relax(inventory, change, times)
             jobs.append(Job(key, variant, cold, ForceIn(risk_system, option)))
+            if change is not None:  # the same raise with nothing forced: what it buys alone
+                jobs.append(Job(_raise_key(change, times), variant, exact))
     if pack.prices:
         jobs += _price_jobs(inventory, roadmap, replace(exact, warm_start=None))
     planned_as = replace(options, warm_start=None, stop=None)
     jobs += [Job(f"scenario:{scenario_name(inv)}", inv, planned_as) for inv, _ in scenarios]
-    done = [0]
+    return PackRun(
+        inventory,
+        roadmap,
+        options,
+        pack,
+        tuple(scenarios),
+        tuple(jobs),
+        tuple(changes),
+        risk_system,
+        tuple(ways),
+    )
+
+
+def _proven(roadmap: Roadmap) -> bool:
+    """The roadmap is itself a proven optimum (planned at gap 0): no need to solve again."""
+    return roadmap.status == "optimal" and (roadmap.gap or 0.0) <= 1e-9
+
+
+def run(prepared: PackRun, progress: Callable[[str], None] | None = None) -> BoardEvidence:
+    """Run the prepared solves (`progress(key)` after each) and gather the evidence."""
+    p = prepared
 
     def tick(key: str, _: Roadmap) -> None:
-        done[0] += 1
         if progress is not None:
-            progress(key, done[0], len(jobs))
+            progress(key)
 
-    solved = run_jobs(jobs, pack.workers, tick) if jobs else {}
-    base = solved.get(BASE)
+    solved = run_jobs(p.jobs, p.pack.workers, tick) if p.jobs else {}
+    base = solved.get(BASE, p.roadmap if _proven(p.roadmap) else None)
     optimum = base.objective if base is not None and base.has_plan else None
     evidence = BoardEvidence(optimum=optimum)
     if base is not None and base.has_plan:
-        tight = tight_rows(_limit_rows(inventory, base))
+        tight = tight_rows(_limit_rows(p.inventory, base))
         evidence = replace(
             evidence,
             levers=tuple(
-                lever(c, base, solved[f"lever:{c.key}"], tight_limits(tight, c)) for c in changes
+                lever(c, base, solved[f"lever:{c.key}"], tight_limits(tight, c)) for c in p.changes
             ),
-            risk=_risk_ways(inventory, roadmap, risk_system, ways, base, solved),
-            forcing=_prices(roadmap, base, solved),
+            risk=_risk_ways(p.inventory, p.risk_system, list(p.ways), base, solved),
+            forcing=_prices(base, solved),
         )
-    if pack.samples > 0 and roadmap.has_plan:
+    if p.pack.samples > 0 and p.roadmap.has_plan:
         evidence = replace(
-            evidence, uncertainty=npv_range(inventory, roadmap, pack.samples, options.seed)
+            evidence,
+            uncertainty=npv_range(p.inventory, p.roadmap, p.pack.samples, p.options.seed),
         )
     rows = [
-        _scenario_row(inv, description, roadmap, solved[f"scenario:{scenario_name(inv)}"])
-        for inv, description in scenarios
+        _scenario_row(inv, description, p.roadmap, solved[f"scenario:{scenario_name(inv)}"])
+        for inv, description in p.scenarios
     ]
     return replace(evidence, scenarios=tuple(rows))
+
+
+def board_evidence(
+    inventory: Inventory,
+    roadmap: Roadmap,
+    options: PlanOptions,
+    pack: PackOptions,
+    scenarios: Sequence[tuple[Inventory, str]] = (),
+    progress: Callable[[str], None] | None = None,
+) -> BoardEvidence:
+    """Compute the evidence for `roadmap` (planned from `inventory` with `options`)."""
+    return run(prepare(inventory, roadmap, options, pack, scenarios), progress)
 
 
 def _limit_rows(inventory: Inventory, roadmap: Roadmap) -> list[LimitRow]:
@@ -281,6 +341,10 @@ def _ways(
     return out
 
 
+def _raise_key(change: LimitChange, times: float) -> str:
+    return f"raise:{change.key}:{times:g}"
+
+
 def _spent(c: Candidate, resource: str) -> float:
     """What candidate `c` draws on `resource` over its whole time in flight."""
     return dict(c.use).get(resource, 0.0) * (c.finish - c.start + 1)
@@ -288,7 +352,6 @@ def _spent(c: Candidate, resource: str) -> float:
 
 def _risk_ways(
     inventory: Inventory,
-    roadmap: Roadmap,
     system_id: str | None,
     ways: list[tuple[str, str | None, LimitChange | None, float]],
     base: Roadmap,
@@ -308,7 +371,7 @@ def _risk_ways(
 
 def _risk_facts(inventory: Inventory, system_id: str) -> tuple[str, ...]:
     system = inventory.system(system_id)
-    facts = [f"{system.criticality} criticality", f"{system.legacy_risk.points} legacy-risk points"]
+    facts = [system.criticality, f"{system.legacy_risk.points} legacy-risk points"]
     if system.end_of_support is not None:
         facts.insert(1, f"end of support {system.end_of_support}")
     return tuple(facts)
@@ -329,7 +392,7 @@ def _price_jobs(inventory: Inventory, roadmap: Roadmap, options: PlanOptions) ->
     return jobs
 
 
-def _prices(roadmap: Roadmap, base: Roadmap, solved: dict[str, Roadmap]) -> tuple[Forced, ...]:
+def _prices(base: Roadmap, solved: dict[str, Roadmap]) -> tuple[Forced, ...]:
     out = []
     for key in sorted(solved):
         direction, _, system = key.partition(":")

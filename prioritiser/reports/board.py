@@ -1,0 +1,443 @@
+"""The board pack's figures: a business case per system and money phasing, computed once.
+
+- `years_of`: the years money is summed into. Calendar years until the appraisal's financial
+  years (`portfolio.financial_year_start`) are available; this is the one place that maps a
+  period to its year, so the switch is made here and nowhere else.
+- `Phasing`: one-off money (and people) per system and platform, per period, as numbers;
+  year totals are sums of these (the workbook writes them as formulas over the same cells).
+- `BusinessCase`: per system, its decision or why it is retained (explain's model-true
+  reasons), cost phasing, savings by year, payback, legacy risk removed, end of support,
+  every option considered including doing nothing, and the price of forcing it in or out
+  where the board pack's re-solves measured one.
+
+Renderers format these; none of them recomputes a figure.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from prioritiser.economics import Appraisal
+from prioritiser.explain.cases import Case, system_cases
+from prioritiser.inventory import Inventory, System
+from prioritiser.model.candidates import enumerate_candidates, placed
+from prioritiser.reports.paper import Paper
+from prioritiser.roadmap import Roadmap
+from prioritiser.scenarios.levers import Lever
+from prioritiser.scenarios.pack import BoardEvidence, Forced
+from prioritiser.wording import money, names
+
+EXTRA_YEARS = 2  # years of savings shown past the horizon (as the cash-by-year table)
+PLATFORM = "platform"
+
+
+@dataclass(frozen=True)
+class Years:
+    """The years money is summed into, and which year each period falls in."""
+
+    labels: tuple[str, ...]  # horizon years, then EXTRA_YEARS more
+    of_period: tuple[int, ...]  # index into labels, per horizon period
+    per_year: int
+    note: str
+
+    @property
+    def horizon(self) -> tuple[str, ...]:
+        return self.labels[: max(self.of_period) + 1] if self.of_period else ()
+
+    def periods_in(self, year: int) -> list[int]:
+        return [t for t, y in enumerate(self.of_period) if y == year]
+
+    def index(self, period: int) -> int | None:
+        """The year of any period (past the horizon too), or None beyond the labels."""
+        if period < len(self.of_period):
+            return self.of_period[period]
+        last = self.of_period[-1] if self.of_period else 0
+        extra = (period - len(self.of_period)) // self.per_year + 1
+        year = last + extra
+        return year if year < len(self.labels) else None
+
+
+def years_of(inventory: Inventory) -> Years:
+    """Calendar years of the horizon (appraisal's financial years replace them when set)."""
+    axis = inventory.axis
+    first = axis.period(0).year
+    of_period = tuple(axis.period(t).year - first for t in range(axis.count))
+    count = of_period[-1] + 1 + EXTRA_YEARS
+    labels = tuple(str(first + i) for i in range(count))
+    return Years(labels, of_period, axis.per_year, "Years are calendar years (January–December).")
+
+
+@dataclass(frozen=True)
+class Phasing:
+    """An item's use of one resource per period: a system's chosen option or a platform's
+    set-up. Money resources hold one-off money; others hold people (FTE) per period."""
+
+    item: str  # system id, or "platform:<id>"
+    name: str
+    department: str
+    resource: str
+    unit: str
+    money: bool
+    by_period: tuple[float, ...]
+
+    @property
+    def total(self) -> float:
+        return sum(self.by_period)
+
+
+@dataclass(frozen=True)
+class OptionRow:
+    """An option considered for a system, at its best start (doing nothing included)."""
+
+    option: str
+    kind: str
+    chosen: bool
+    start: str | None
+    finish: str | None
+    npv: float | None  # at its best start; 0 for doing nothing; None if no start fits
+    cost: float
+    duration: int | None
+    delivery_risk: int | None
+    cashable_annual: float
+    note: str
+
+
+@dataclass(frozen=True)
+class BusinessCase:
+    """One system's case for the board."""
+
+    system: str
+    name: str
+    department: str
+    criticality: str
+    owner: str
+    sro: str
+    modernised: bool
+    decision: str  # "replace, 2027-Q3 – 2028-Q4" or "retained"
+    npv: float | None
+    one_off_cost: float
+    cashable_annual: float
+    non_cashable_annual: float
+    risk_points: int
+    risk_removed: float
+    end_of_support: str | None
+    unsupported: str  # "" or "unsupported from 2028-Q3 until 2029-Q2" / "… to the end of the plan"
+    cost_by_year: tuple[float, ...]  # aligned with Years.labels
+    cashable_by_year: tuple[float, ...]
+    payback: str | None  # the year cumulative cashable savings repay its one-off cost
+    case: Case
+    forcing: str  # the price of forcing it in or out, in words ("" when not measured)
+    options: tuple[OptionRow, ...]
+
+
+@dataclass
+class Board:
+    paper: Paper
+    years: Years
+    phasing: list[Phasing] = field(default_factory=list)  # money, per item
+    people: list[Phasing] = field(default_factory=list)  # other resources, per item
+    cases: dict[str, BusinessCase] = field(default_factory=dict)
+    evidence: BoardEvidence | None = None
+
+    @property
+    def levers(self) -> tuple[Lever, ...]:
+        return self.evidence.levers if self.evidence else ()
+
+
+def board_figures(
+    inventory: Inventory,
+    roadmap: Roadmap,
+    paper: Paper,
+    evidence: BoardEvidence | None = None,
+    order: Sequence[str] = (),
+) -> Board:
+    """The pack's figures for `roadmap`; `order` lists system ids as the reports list them."""
+    years = years_of(inventory)
+    board = Board(paper, years, evidence=evidence)
+    if not roadmap.has_plan:
+        return board
+    _add_phasing(board, inventory, roadmap)
+    binds = _binding_limits(evidence)
+    cases = system_cases(inventory, roadmap, binds)
+    ids = list(order) or [s.id for s in inventory.systems]
+    for system_id in ids:
+        board.cases[system_id] = _case(inventory, roadmap, board, cases[system_id])
+    return board
+
+
+def _binding_limits(evidence: BoardEvidence | None) -> set[str]:
+    """Limits a re-solve showed to bind, named as explain names them."""
+    out: set[str] = set()
+    for lv in evidence.levers if evidence else ():
+        if not lv.binds:
+            continue
+        change = lv.change
+        if change.family == "budget":
+            continue  # its parts are levers of their own
+        if change.resource is not None:
+            out.add(f"{change.family}[{change.resource}]")
+        else:
+            out.add(change.family)
+    return out
+
+
+def _add_phasing(board: Board, inventory: Inventory, roadmap: Roadmap) -> None:
+    estate = inventory.estate
+    count = inventory.axis.count
+    placement = placed(estate, Appraisal.of(inventory), roadmap)
+    for c in placement.decisions:
+        system = inventory.system(c.system)
+        option = estate.system(c.system).option(c.option)
+        _phase(
+            board,
+            inventory,
+            c.system,
+            system.name,
+            system.department,
+            option.draws,
+            c.start,
+            c.finish,
+            count,
+        )
+    for b in placement.builds:
+        platform = estate.platform(b.platform)
+        title = inventory.platform(b.platform).title
+        item = f"{PLATFORM}:{b.platform}"
+        _phase(
+            board,
+            inventory,
+            item,
+            title,
+            "Shared platforms",
+            platform.draws,
+            b.start,
+            b.finish,
+            count,
+        )
+
+
+def _phase(
+    board: Board,
+    inventory: Inventory,
+    item: str,
+    name: str,
+    department: str,
+    draws: Sequence[tuple[str, float]],
+    start: int,
+    finish: int,
+    count: int,
+) -> None:
+    for resource, amount in draws:
+        if resource not in inventory.resources:
+            continue
+        row = [0.0] * count
+        for t in range(max(start, 0), min(finish, count - 1) + 1):
+            row[t] = amount
+        resolved = inventory.estate.resources[resource]
+        phasing = Phasing(
+            item,
+            name,
+            department,
+            resource,
+            inventory.resources[resource].unit,
+            resolved.is_money,
+            tuple(round(v, 2) for v in row),
+        )
+        (board.phasing if resolved.is_money else board.people).append(phasing)
+
+
+# --- one system's case ----------------------------------------------------------------------
+
+
+def _case(inventory: Inventory, roadmap: Roadmap, board: Board, case: Case) -> BusinessCase:
+    system = inventory.system(case.system)
+    decision = roadmap.decision(system.id)
+    years = board.years
+    cost = [0.0] * len(years.labels)
+    for p in board.phasing:
+        if p.item == system.id:
+            for t, v in enumerate(p.by_period):
+                cost[years.of_period[t]] += v
+    cashable, other, savings = 0.0, 0.0, [0.0] * len(years.labels)
+    removed = 0.0
+    if decision is not None:
+        option = system.option(decision.option)
+        value = Appraisal.of(inventory).option(system.id, option.id)
+        finish = inventory.axis.index(decision.finish)
+        for flow in value.flows:
+            if flow.source == "legacy risk removed":
+                continue
+            if flow.cashable:
+                cashable += flow.annual
+                _spread_savings(savings, years, finish + 1, flow.annual, value.appraisal_periods)
+            else:
+                other += flow.annual
+        removed = option.risk_reduction * system.legacy_risk.points
+    return BusinessCase(
+        system=system.id,
+        name=system.name,
+        department=system.department,
+        criticality=system.criticality,
+        owner=system.owner,
+        sro=system.sro,
+        modernised=decision is not None,
+        decision=_decision_text(decision.option, decision.kind, decision.start, decision.finish)
+        if decision
+        else "retained",
+        npv=decision.npv if decision else None,
+        one_off_cost=round(sum(cost), 2),
+        cashable_annual=cashable,
+        non_cashable_annual=other,
+        risk_points=system.legacy_risk.points,
+        risk_removed=round(removed, 4),
+        end_of_support=system.end_of_support,
+        unsupported=_unsupported(inventory, system, decision.finish if decision else None),
+        cost_by_year=tuple(round(v, 2) for v in cost),
+        cashable_by_year=tuple(round(v, 2) for v in savings),
+        payback=_payback(years.labels, cost, savings),
+        case=case,
+        forcing=_forcing(inventory, board.evidence, system.id, decision is not None),
+        options=_options(inventory, roadmap, system),
+    )
+
+
+def _decision_text(option: str, kind: str, start: str, finish: str) -> str:
+    what = kind if option == kind else f"{kind} ({option})"
+    return f"{what}, {start}" if start == finish else f"{what}, {start} – {finish}"
+
+
+def _spread_savings(
+    savings: list[float], years: Years, first: int, annual: float, periods: int
+) -> None:
+    for t in range(first, first + periods):
+        year = years.index(t)
+        if year is None:
+            break
+        savings[year] += annual / years.per_year
+
+
+def _payback(labels: Sequence[str], cost: Sequence[float], savings: Sequence[float]) -> str | None:
+    spent = saved = 0.0
+    for label, c, s in zip(labels, cost, savings, strict=True):
+        spent += c
+        saved += s
+        if spent > 0 and saved >= spent - 0.005:
+            return label
+    return None
+
+
+def _unsupported(inventory: Inventory, system: System, finish: str | None) -> str:
+    """When the system runs past its end of support within the plan (empty if never)."""
+    estate = inventory.estate
+    eos = estate.system(system.id).end_of_support
+    count = inventory.axis.count
+    if eos is None or eos >= count - 1:
+        return ""
+    first = max(eos + 1, 0)
+    label = inventory.axis.label
+    if finish is None:
+        return f"unsupported from {label(first)} to the end of the plan and beyond"
+    last = inventory.axis.index(finish)
+    if last < first:
+        return ""
+    until = label(last)
+    return f"unsupported from {label(first)} until its change finishes in {until}"
+
+
+def _forcing(
+    inventory: Inventory, evidence: BoardEvidence | None, system_id: str, modernised: bool
+) -> str:
+    """The price of forcing the system in (retained) or out (modernised), in words."""
+    currency = inventory.portfolio.currency
+    forced: Forced | None = evidence.forced(system_id) if evidence else None
+    if forced is None and evidence and evidence.risk and evidence.risk.system == system_id:
+        within = [w for w in evidence.risk.ways if w.raised is None and w.price is not None]
+        forced = within[0] if within else None
+    if forced is None:
+        direction = "out" if modernised else "in"
+        return (
+            f"The price of forcing it {direction} was not measured (`prioritiser plan --prices` "
+            f"or `prioritiser explain {system_id}` re-solves for it)."
+        )
+    who = inventory.system
+    if forced.price is None:
+        verb = "left out" if forced.direction == "out" else "added"
+        return f"It cannot be {verb}: no roadmap that does so satisfies every rule."
+    text = f"Forcing it {forced.direction} costs {money(forced.price, currency)} of NPV"
+    if forced.direction == "in" and forced.decision is not None:
+        d = forced.decision
+        text += f" (as {d.option} from {d.start})"
+    parts = []
+    if forced.dropped:
+        parts.append(f"drops {names(who(s).name for s in forced.dropped[:5])}")
+    if forced.added:
+        parts.append(f"brings in {names(who(s).name for s in forced.added[:5])}")
+    return text + (f"; it {' and '.join(parts)}" if parts else "") + " (proven optima, re-solved)."
+
+
+def _options(inventory: Inventory, roadmap: Roadmap, system: System) -> tuple[OptionRow, ...]:
+    """Every option of the system at its best start, and doing nothing."""
+    estate = inventory.estate
+    candidates = enumerate_candidates(estate, Appraisal.of(inventory))
+    label = inventory.axis.label
+    decision = roadmap.decision(system.id)
+    rows = []
+    by_option: dict[str, list[tuple[float, int, int]]] = defaultdict(list)
+    for c in candidates.of(system.id):
+        by_option[c.option].append((c.npv, c.start, c.finish))
+    for option in system.options:
+        found = sorted(by_option.get(option.id, []), key=lambda x: (-round(x[0], 2), x[1]))
+        chosen = decision is not None and decision.option == option.id
+        cashable = option.annual_saving + sum(b.annual for b in option.benefits if b.cashable)
+        if chosen and decision is not None:
+            npv, start, finish = decision.npv, decision.start, decision.finish
+            note = "chosen"
+        elif found:
+            npv, first, last = found[0]
+            start, finish = label(first), label(last)
+            note = "best start shown; not chosen" if npv > 0 else "does not pay back"
+        else:
+            npv, start, finish = None, None, None
+            note = "no start fits its window"
+        rows.append(
+            OptionRow(
+                option.id,
+                option.kind,
+                chosen,
+                start,
+                finish,
+                npv,
+                option.cost,
+                option.duration,
+                option.delivery_risk,
+                cashable,
+                note,
+            )
+        )
+    eos = system.end_of_support
+    keep_note = "chosen" if decision is None else "not chosen"
+    if eos:
+        keep_note += f"; out of support after {eos}"
+    rows.append(
+        OptionRow(
+            "retain",
+            "do nothing",
+            decision is None,
+            None,
+            None,
+            0.0,
+            0.0,
+            None,
+            None,
+            0.0,
+            keep_note
+            + (
+                f"; runs at {money(system.annual_run_cost or 0, inventory.portfolio.currency)} a year"
+                if system.annual_run_cost
+                else ""
+            ),
+        )
+    )
+    return tuple(rows)
