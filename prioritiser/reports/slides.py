@@ -18,9 +18,6 @@ which stamps the time of writing).
 from __future__ import annotations
 
 import io
-import re
-import zipfile
-from collections.abc import Sequence
 
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
@@ -30,25 +27,20 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import PP_ALIGN
 from pptx.presentation import Presentation as Deck
 from pptx.slide import Slide
-from pptx.util import Emu, Inches, Pt
+from pptx.util import Inches
 
 from prioritiser.inventory import Inventory
 from prioritiser.reports import markdown as words
 from prioritiser.reports import pack_view
+from prioritiser.reports import slide_kit as kit
 from prioritiser.reports.analysis import Analysis, SystemRow
 from prioritiser.reports.chart_style import KIND_COLOURS
-from prioritiser.reports.excel.cells import FIXED_TIME, fixed_zip
+from prioritiser.reports.excel.cells import FIXED_TIME
 from prioritiser.reports.gantt import gantt_rows
+from prioritiser.reports.slide_kit import ACCENT, BAD, GOOD, HEIGHT, LINE, MUTED, WIDTH
 from prioritiser.roadmap import Roadmap
 from prioritiser.wording import currency_symbol, money
 
-WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
-INK = RGBColor(0x1F, 0x29, 0x33)
-MUTED = RGBColor(0x5F, 0x6B, 0x7A)
-ACCENT = RGBColor(0x1D, 0x35, 0x57)
-BAD = RGBColor(0xD5, 0x5E, 0x00)
-GOOD = RGBColor(0x00, 0x9E, 0x73)
-LINE = RGBColor(0xDD, 0xE3, 0xE9)
 SLIDES = (
     "Headline",
     "Roadmap",
@@ -58,10 +50,6 @@ SLIDES = (
     "Levers",
     "Decisions asked",
 )
-
-
-def rgb(colour: str) -> RGBColor:
-    return RGBColor.from_string(colour.lstrip("#").upper())
 
 
 def render_pptx(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -> bytes:
@@ -83,27 +71,7 @@ def render_pptx(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -> b
     props.revision = 1
     buffer = io.BytesIO()
     prs.save(buffer)
-    return _deterministic(buffer.getvalue())
-
-
-def _deterministic(data: bytes) -> bytes:
-    """Fixed times in the package and in every embedded chart workbook."""
-    replace = {}
-    with zipfile.ZipFile(io.BytesIO(data)) as package:
-        for name in package.namelist():
-            if name.startswith("ppt/embeddings/") and name.endswith(".xlsx"):
-                replace[name] = _fixed_workbook(package.read(name))
-    return fixed_zip(data, replace)
-
-
-_STAMP = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
-
-
-def _fixed_workbook(data: bytes) -> bytes:
-    with zipfile.ZipFile(io.BytesIO(data)) as book:
-        core = book.read("docProps/core.xml") if "docProps/core.xml" in book.namelist() else b""
-    fixed = _STAMP.sub(rb"\g<1>2000-01-01T00:00:00Z\g<3>", core)
-    return fixed_zip(data, {"docProps/core.xml": fixed} if core else {})
+    return kit.deterministic(buffer.getvalue())
 
 
 # --- slide furniture --------------------------------------------------------------------------
@@ -112,7 +80,7 @@ def _fixed_workbook(data: bytes) -> bytes:
 def _slide(prs: Deck, a: Analysis, title: str, subtitle: str = "") -> Slide:
     slide = prs.slides.add_slide(prs.slide_layouts[6])  # blank
     marking = a.paper.marking if a.paper else ""
-    _text(
+    kit.text(
         slide,
         Inches(0.4),
         Inches(0.12),
@@ -123,7 +91,7 @@ def _slide(prs: Deck, a: Analysis, title: str, subtitle: str = "") -> Slide:
         bold=True,
         align=PP_ALIGN.CENTER,
     )
-    _text(
+    kit.text(
         slide,
         Inches(0.4),
         Inches(7.12),
@@ -134,7 +102,7 @@ def _slide(prs: Deck, a: Analysis, title: str, subtitle: str = "") -> Slide:
         bold=True,
         align=PP_ALIGN.CENTER,
     )
-    _text(
+    kit.text(
         slide,
         Inches(0.5),
         Inches(0.45),
@@ -146,69 +114,10 @@ def _slide(prs: Deck, a: Analysis, title: str, subtitle: str = "") -> Slide:
         colour=ACCENT,
     )
     if subtitle:
-        _text(
+        kit.text(
             slide, Inches(0.5), Inches(1.02), Inches(12.3), Inches(0.4), subtitle, 13, colour=MUTED
         )
     return slide
-
-
-def _text(
-    slide: Slide,
-    left: int,
-    top: int,
-    width: int,
-    height: int,
-    text: str,
-    size: float,
-    bold: bool = False,
-    colour: RGBColor = INK,
-    align: PP_ALIGN | None = None,
-) -> None:
-    box = slide.shapes.add_textbox(left, top, width, height)
-    frame = box.text_frame
-    frame.word_wrap = True
-    paragraph = frame.paragraphs[0]
-    run = paragraph.add_run()
-    run.text = text
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    run.font.color.rgb = colour
-    if align is not None:
-        paragraph.alignment = align
-
-
-def _bullets(
-    slide: Slide, left: int, top: int, width: int, height: int, items: Sequence[str], size: float
-) -> None:
-    box = slide.shapes.add_textbox(left, top, width, height)
-    frame = box.text_frame
-    frame.word_wrap = True
-    for i, item in enumerate(items):
-        paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-        run = paragraph.add_run()
-        run.text = f"{i + 1}.  {item}" if len(items) > 1 else item
-        run.font.size = Pt(size)
-        run.font.color.rgb = INK
-        paragraph.space_after = Pt(8)
-
-
-def _table(
-    slide: Slide, top: int, rows: Sequence[Sequence[str]], widths: Sequence[float], size: float = 11
-) -> None:
-    shape = slide.shapes.add_table(
-        len(rows), len(widths), Inches(0.5), top, Inches(sum(widths)), Inches(0.3 * len(rows))
-    )
-    grid = shape.table
-    for j, w in enumerate(widths):
-        grid.columns[j].width = Inches(w)
-    for i, row in enumerate(rows):
-        for j, value in enumerate(row):
-            cell = grid.cell(i, j)
-            cell.text = value
-            for paragraph in cell.text_frame.paragraphs:
-                for run in paragraph.runs:
-                    run.font.size = Pt(size)
-                    run.font.bold = i == 0
 
 
 # --- the slides -------------------------------------------------------------------------------
@@ -218,7 +127,7 @@ def _headline(prs: Deck, a: Analysis) -> None:
     paper = a.paper
     line = " · ".join(f"{label}: {value}" for label, value in paper.rows) if paper else ""
     slide = _slide(prs, a, f"{a.portfolio}", f"Modernisation roadmap {a.horizon} · {line}")
-    _text(slide, Inches(0.5), Inches(1.6), Inches(12.3), Inches(1.3), words.lede(a), 17)
+    kit.text(slide, Inches(0.5), Inches(1.6), Inches(12.3), Inches(1.3), words.lede(a), 17)
     cur = a.currency
     figures = [
         ("Net present value", money(a.objective or 0.0, cur), a.status_text),
@@ -247,7 +156,7 @@ def _headline(prs: Deck, a: Analysis) -> None:
         box.fill.solid()
         box.fill.fore_color.rgb = RGBColor(0xF3, 0xF5, 0xF8)
         box.line.color.rgb = LINE
-        _text(
+        kit.text(
             slide,
             left + Inches(0.1),
             Inches(3.3),
@@ -257,7 +166,7 @@ def _headline(prs: Deck, a: Analysis) -> None:
             10,
             colour=MUTED,
         )
-        _text(
+        kit.text(
             slide,
             left + Inches(0.1),
             Inches(3.7),
@@ -267,7 +176,7 @@ def _headline(prs: Deck, a: Analysis) -> None:
             24,
             bold=True,
         )
-        _text(
+        kit.text(
             slide,
             left + Inches(0.1),
             Inches(4.35),
@@ -278,7 +187,7 @@ def _headline(prs: Deck, a: Analysis) -> None:
             colour=MUTED,
         )
     if found is not None:
-        _text(
+        kit.text(
             slide, Inches(0.5), Inches(5.4), Inches(12.3), Inches(0.8), found[2], 11, colour=MUTED
         )
 
@@ -311,7 +220,7 @@ def _roadmap(prs: Deck, a: Analysis) -> None:
     step = max(1, -(-count // 12))
     for t in range(0, count, step):
         x = left + int(span * t / count)
-        _text(
+        kit.text(
             slide,
             x,
             top - Inches(0.3),
@@ -323,14 +232,14 @@ def _roadmap(prs: Deck, a: Analysis) -> None:
         )
     for i, (what, label, item) in enumerate(rows):
         y = top + pitch * i
-        _text(
+        kit.text(
             slide, Inches(0.5), y - Inches(0.04), label_w, pitch, label, size, bold=what == "header"
         )
         if item is None:
             continue
         if isinstance(item, SystemRow) and not item.modernised:
             first = (item.end_of_support_index or -1) + 1
-            _bar(
+            kit.bar(
                 slide,
                 left + int(span * max(first, 0) / count),
                 y + pitch // 3,
@@ -344,7 +253,7 @@ def _roadmap(prs: Deck, a: Analysis) -> None:
         else:
             start, finish, kind = item.start_index, item.finish_index, "platform"
         x = left + int(span * start / count)
-        _bar(
+        kit.bar(
             slide,
             x,
             y + pitch // 8,
@@ -352,35 +261,6 @@ def _roadmap(prs: Deck, a: Analysis) -> None:
             int(pitch * 0.75),
             KIND_COLOURS.get(kind, "#999999"),
         )
-
-
-def _bar(slide: Slide, left: int, top: int, width: int, height: int, colour: str) -> None:
-    bar = slide.shapes.add_shape(
-        MSO_SHAPE.RECTANGLE, Emu(left), Emu(top), Emu(max(width, 1)), Emu(max(height, 1))
-    )
-    bar.fill.solid()
-    bar.fill.fore_color.rgb = rgb(colour)
-    bar.line.fill.background()
-
-
-def _chart(
-    slide: Slide,
-    kind: XL_CHART_TYPE,
-    data: CategoryChartData,
-    number_format: str,
-    colours: Sequence[RGBColor],
-) -> None:
-    frame = slide.shapes.add_chart(kind, Inches(0.5), Inches(1.6), Inches(12.3), Inches(5.3), data)
-    chart = frame.chart
-    chart.has_legend = True
-    chart.legend.position = XL_LEGEND_POSITION.TOP
-    chart.legend.include_in_layout = False
-    chart.value_axis.tick_labels.number_format = number_format
-    chart.value_axis.tick_labels.number_format_is_linked = False
-    for series, colour in zip(chart.series, colours, strict=False):
-        fill = series.format.fill
-        fill.solid()
-        fill.fore_color.rgb = colour
 
 
 def _money(prs: Deck, a: Analysis) -> None:
@@ -405,7 +285,7 @@ def _money(prs: Deck, a: Analysis) -> None:
     data.categories = years
     data.add_series("One-off spend", [round(v / 1e6, 3) for v in spend])
     data.add_series("Cashable savings", [round(v / 1e6, 3) for v in savings])
-    _chart(
+    kit.chart(
         slide,
         XL_CHART_TYPE.COLUMN_CLUSTERED,
         data,
@@ -432,7 +312,7 @@ def _departments(prs: Deck, a: Analysis) -> None:
     data.categories = names
     data.add_series("Pays (present value)", [round(v / 1e6, 3) for v in pays])
     data.add_series("Benefits (present value)", [round(v / 1e6, 3) for v in gets])
-    _chart(
+    kit.chart(
         slide,
         XL_CHART_TYPE.BAR_CLUSTERED,
         data,
@@ -452,6 +332,8 @@ def _risk(prs: Deck, a: Analysis) -> None:
     data.categories = a.periods
     data.add_series("Without the plan", a.risk_without_plan)
     data.add_series("With the plan", a.risk_with_plan)
+    if not a.periods:
+        return
     frame = slide.shapes.add_chart(
         XL_CHART_TYPE.LINE, Inches(0.5), Inches(1.6), Inches(7.4), Inches(5.3), data
     )
@@ -465,10 +347,10 @@ def _risk(prs: Deck, a: Analysis) -> None:
     accepted = words.attention(a)
     lines = accepted or ["No retained system passes its end of support within the plan."]
     head = "Risks accepted: retained past end of support" if accepted else "Risks accepted"
-    _text(
+    kit.text(
         slide, Inches(8.2), Inches(1.6), Inches(4.7), Inches(0.4), head, 14, bold=True, colour=BAD
     )
-    _bullets(slide, Inches(8.2), Inches(2.1), Inches(4.7), Inches(4.8), lines, 11)
+    kit.bullets(slide, Inches(8.2), Inches(2.1), Inches(4.7), Inches(4.8), lines, 11)
 
 
 def _levers(prs: Deck, a: Analysis) -> None:
@@ -477,7 +359,7 @@ def _levers(prs: Deck, a: Analysis) -> None:
     )
     rows = pack_view.lever_rows(a)
     if not rows:
-        _text(
+        kit.text(
             slide,
             Inches(0.5),
             Inches(1.7),
@@ -489,12 +371,12 @@ def _levers(prs: Deck, a: Analysis) -> None:
         return
     table = [["Limit", "Today", "One more", "NPV gained"]]
     table += [[r.limit, r.now, r.unit, r.gain] for r in rows]
-    _table(slide, Inches(1.6), table, [4.2, 3.4, 2.2, 2.0], 11)
+    kit.table(slide, Inches(1.6), table, [4.2, 3.4, 2.2, 2.0], 11)
     found = pack_view.largest_risk(a)
     y = Inches(1.75 + 0.3 * len(table))
     if found is not None:
         name, facts, ways = found
-        _text(
+        kit.text(
             slide,
             Inches(0.5),
             y,
@@ -505,16 +387,16 @@ def _levers(prs: Deck, a: Analysis) -> None:
             bold=True,
         )
         ways_rows = [["Way", "As", "NPV it costs"]] + [[w.how, w.when, w.price] for w in ways[:3]]
-        _table(slide, y + Inches(0.4), ways_rows, [6.3, 3.5, 2.0], 10)
+        kit.table(slide, y + Inches(0.4), ways_rows, [6.3, 3.5, 2.0], 10)
 
 
 def _decisions(prs: Deck, a: Analysis) -> None:
     slide = _slide(prs, a, "Decisions asked of the board")
     items = pack_view.decisions_asked(a)
-    _bullets(slide, Inches(0.5), Inches(1.5), Inches(12.3), Inches(4.0), items, 18)
+    kit.bullets(slide, Inches(0.5), Inches(1.5), Inches(12.3), Inches(4.0), items, 18)
     found = pack_view.uncertainty_text(a)
     if found is not None:
-        _text(
+        kit.text(
             slide,
             Inches(0.5),
             Inches(5.9),

@@ -16,7 +16,7 @@ from prioritiser.reports.analysis import Analysis
 from prioritiser.reports.board import Board, board_figures
 from prioritiser.reports.excel import money as money_sheets
 from prioritiser.reports.excel import tables
-from prioritiser.reports.excel.cells import Book, money_format, print_setup, save
+from prioritiser.reports.excel.cells import ZIP_TIME, Book, money_format, print_setup, save
 from prioritiser.reports.paper import paper_of
 from prioritiser.roadmap import Roadmap
 
@@ -75,6 +75,21 @@ def _print_setup(book: Book, board: Board, title: str) -> None:
         print_setup(sheet, board.paper.marking, title)
 
 
-SHEETS = ("Cover", "Roadmap", "Business cases", "Options considered", *SHEET_NOTES)
+# The sheets of every workbook, in order; the others (people, and the board pack's evidence)
+# come only when there is something to show.
+SHEETS = (
+    "Cover",
+    "Roadmap",
+    "Business cases",
+    "Options considered",
+    money_sheets.MONEY_PERIOD,
+    money_sheets.MONEY_YEAR,
+    money_sheets.CAPACITY,
+    money_sheets.CASH,
+    "Benefits by department",
+    "Value across departments",
+    "Retained",
+    "Assumptions",
+)
 
-__all__ = ["SHEETS", "render_xlsx"]
+__all__ = ["SHEETS", "ZIP_TIME", "render_xlsx"]

@@ -32,6 +32,12 @@ CASH = "Cash by year"
 FIRST = 5  # first period (or year) column: Item, Name, Department, Resource come first
 
 
+def literal(text: str) -> str:
+    """Inventory text as an Excel string literal: quoted, its quotes doubled, so it can never
+    end the literal and become part of the formula."""
+    return '"' + text.replace('"', '""') + '"'
+
+
 @dataclass
 class Footers:
     """Where each resource's per-column totals are: sheet title, row per resource."""
@@ -78,7 +84,7 @@ def _phasing_sheet(
     row = last + 1
     for resource in sorted({p.resource for p in rows}):
         formulas = {
-            c: f'=SUMIF($D$2:$D${max(last, 2)},"{resource}",{col(c)}$2:{col(c)}${max(last, 2)})'
+            c: f"=SUMIF($D$2:$D${max(last, 2)},{literal(resource)},{col(c)}$2:{col(c)}${max(last, 2)})"
             for c in range(FIRST, total_col + 1)
         }
         formats = {c: fmt for c in range(FIRST, total_col)} | {total_col: total_fmt}
@@ -119,7 +125,7 @@ def money_by_year(book: Book, a: Analysis, board: Board, money: str) -> Footers:
     total_col = FIRST + len(years)
     for resource in sorted({p.resource for p in rows}):
         formulas = {
-            c: f'=SUMIF($D$2:$D${max(last, 2)},"{resource}",{col(c)}$2:{col(c)}${max(last, 2)})'
+            c: f"=SUMIF($D$2:$D${max(last, 2)},{literal(resource)},{col(c)}$2:{col(c)}${max(last, 2)})"
             for c in range(FIRST, total_col + 1)
         }
         book.total_row(
