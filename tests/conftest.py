@@ -109,3 +109,35 @@ def run_main(*args: str | Path) -> CliResult:
 def run_cli() -> Callable[..., CliResult]:
     """`run_main` as a fixture."""
     return run_main
+
+
+# --- the demo's board pack, planned once per test session --------------------------------
+
+
+@dataclass(frozen=True)
+class DemoBoard:
+    """The bundled demo planned as `plan` plans it, its board-pack evidence, and the output
+    folder written from them."""
+
+    inventory: Any
+    roadmap: Any
+    evidence: Any
+    folder: Path
+
+
+@pytest.fixture(scope="session")
+def demo_board(tmp_path_factory: pytest.TempPathFactory) -> DemoBoard:
+    """About a dozen proven re-solves (levers, the largest risk left): the slow part of the
+    board-pack tests, shared by all of them."""
+    from prioritiser.inventory import load_inventory
+    from prioritiser.reports import write_reports
+    from prioritiser.scenarios.pack import PackOptions, board_evidence
+    from prioritiser.solve import PlanOptions, plan
+
+    demo = Path(__file__).resolve().parent.parent / "inventories" / "demo"
+    inventory = load_inventory(demo)
+    roadmap = plan(inventory, PlanOptions())
+    evidence = board_evidence(inventory, roadmap, PlanOptions(), PackOptions(workers=2))
+    folder = tmp_path_factory.mktemp("demo-board")
+    write_reports(folder, inventory, roadmap, {}, evidence=evidence)
+    return DemoBoard(inventory, roadmap, evidence, folder)

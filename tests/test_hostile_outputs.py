@@ -137,7 +137,9 @@ def assert_csv_inert(path: Path) -> None:
 # a literal: its quotes doubled).
 OUR_FUNCTIONS = {"SUM", "SUMIF", "MIN"}
 STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
-FORMULA_SHAPE = re.compile(r"=(?:[A-Z]+\(|\$?[A-Z]{1,3}\$?[0-9]+|'[A-Za-z ]+'!|[-+*/:,().0-9 ]|\x00)*")
+FORMULA_SHAPE = re.compile(
+    r"=(?:[A-Z]+\(|\$?[A-Z]{1,3}\$?[0-9]+|'[A-Za-z ]+'!|[-+*/:,().0-9 ]|\x00)*"
+)
 
 
 def assert_formula_ours(value: str, sheets: list[str], where: str) -> None:

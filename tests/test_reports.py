@@ -213,7 +213,10 @@ def test_headline_states_the_proof_and_the_money(page: str) -> None:
 
 def test_html_is_deterministic(small: tuple[object, Roadmap, Analysis], page: str) -> None:
     assert render_html(*small) == page
-    own = page.split("* plotly.js (basic - minified) v", 1)[0] + page.rsplit('id="report-figures"', 1)[1]
+    own = (
+        page.split("* plotly.js (basic - minified) v", 1)[0]
+        + page.rsplit('id="report-figures"', 1)[1]
+    )
     uuid = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
     assert re.search(uuid, own) is None
     assert re.search(r"20[0-9]{2}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:", own) is None  # no timestamps

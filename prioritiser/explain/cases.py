@@ -104,7 +104,14 @@ def _modernised(view: RoadmapView, c: Candidate) -> Case:
         family = b.name.split("[", 1)[0]
         limit = limit_name(b.name) if family in LIMITS else None
         rows = _rows(family, b.name, b.periods) if limit else ()
-        reasons.append(Reason(_sentence(b.detail), limit, rows))
+        text = _sentence(b.detail)
+        if family == "total_delivery_risk":  # what it takes of a budget every choice shares
+            limit_value = view.inventory.risk.max_total_delivery_risk or 0.0
+            text = (
+                f"It takes {c.delivery_risk} of the {number(limit_value)} delivery-risk points, "
+                "a budget the roadmap uses in full."
+            )
+        reasons.append(Reason(text, limit, rows))
     # Tables show the NPV beside this line: the summary starts with what else it brings.
     shorts = [b.short for b in binding(view, c) if not b.name.startswith(_PORTFOLIO_WIDE)]
     summary = "; ".join([", ".join(value[1:] or value), *dict.fromkeys(shorts)][:4])

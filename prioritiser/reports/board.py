@@ -358,8 +358,8 @@ def _forcing(
     if forced is None:
         direction = "out" if modernised else "in"
         return (
-            f"The price of forcing it {direction} was not measured (`prioritiser plan --prices` "
-            f"or `prioritiser explain {system_id}` re-solves for it)."
+            f"Price of forcing it {direction}: not measured (`plan --prices` or "
+            f"`explain {system_id}` re-solve for it)."
         )
     who = inventory.system
     if forced.price is None:

@@ -32,7 +32,7 @@ GANTT_PRINT = "chart-gantt-print"
 GANTT_RETAINED_PRINT = "chart-gantt-retained-print"
 # Width of A4 landscape less 10 mm margins (277 mm) in CSS pixels, and the most a figure may
 # take of the page's height beside its heading (165 mm).
-PRINT_SIZE = (1040, 620)
+PRINT_SIZE = (1040, 560)
 RETAINED = "retained"
 UNSUPPORTED = "running past end of support"
 

@@ -28,6 +28,7 @@ from prioritiser.reports import markdown as words
 from prioritiser.reports.analysis import Analysis
 from prioritiser.reports.gantt import GANTT
 from prioritiser.roadmap import Roadmap
+from prioritiser.textsafe import css_string
 from prioritiser.wording import money
 
 
@@ -136,7 +137,16 @@ def render_html(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -> s
         scenarios=html_pack.scenario_views(analysis),
         cases=html_pack.case_views(analysis),
         years_note=analysis.board.years.note if analysis.board else "",
+        marking_css=Markup(css_string(analysis.paper.marking)) if analysis.paper else "",
+        footer_css=Markup(css_string(_footer(analysis))),
     )
+
+
+def _footer(a: Analysis) -> str:
+    """`Department for Example · for decision · 15 January 2027` for each printed page."""
+    if a.paper is None:
+        return a.portfolio
+    return f"{a.portfolio} · {a.paper.status} · {a.paper.date_text}"
 
 
 # --- words and numbers the page shows ---------------------------------------------------------

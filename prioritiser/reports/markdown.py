@@ -235,7 +235,7 @@ def render_summary(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -
     lines += ["", *markdown_pack.headline_extras(a)]
     lines += markdown_pack.levers(a) + markdown_pack.scenarios(a)
     lines += _cash_by_year(a) + _roadmap(a) + _platforms(a) + _resources(a)
-    lines += _departments(a) + _retained(a) + _assumptions(a) + markdown_pack.marking(a)
+    lines += _departments(a) + _retained(a) + _assumptions(a) + ["", *markdown_pack.marking(a)]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -38,7 +38,6 @@ def headline_extras(a: Analysis) -> list[str]:
     if decisions:
         lines += ["## Decisions asked of the board", ""]
         lines += [f"{i}. {markdown_text(d)}" for i, d in enumerate(decisions, start=1)]
-        lines.append("")
     return lines
 
 

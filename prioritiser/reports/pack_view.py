@@ -176,9 +176,11 @@ def decisions_asked(a: Analysis) -> list[str]:
     if a.retained_past_support:
         rows = {r.system: r for r in a.systems}
         named = [rows[s].name for s in a.retained_past_support]
+        levers = [r for r in lever_rows(a) if r.binds]
+        see = " (see the levers)" if levers else ""
         out.append(
             f"Accept the risk of running {plural(len(named), 'retained system')} past end of "
-            f"support ({names(named)}), or fund a way to close it (see the levers)."
+            f"support ({names(named)}), or fund a way to close it{see}."
         )
     levers = [r for r in lever_rows(a) if r.binds]
     if levers:

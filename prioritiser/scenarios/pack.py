@@ -362,10 +362,13 @@ def _risk_ways(
     out = []
     for key, option, change, times in ways:
         forced = _forced(system_id, "in", base, solved[key])
-        out.append(replace(forced, option=option, raised=change, raised_by=times))
-    out.sort(
-        key=lambda f: (f.price is None, f.price if f.price is not None else 0.0, f.option or "")
-    )
+        alone = solved[_raise_key(change, times)] if change is not None else None
+        raised_base = alone.objective if alone is not None and alone.has_plan else None
+        out.append(
+            replace(forced, option=option, raised=change, raised_by=times, raised_base=raised_base)
+        )
+    # Cheapest first; at equal price a way within today's limits before one that raises one.
+    out.sort(key=lambda f: (f.price is None, f.price or 0.0, f.raised is not None, f.option or ""))
     return RiskWays(system_id, _risk_facts(inventory, system_id), tuple(out))
 
 
