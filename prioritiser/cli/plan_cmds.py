@@ -32,6 +32,11 @@ from prioritiser.tasks import PlanRequest, plan_estate
     help="On Ctrl-C or SIGTERM during the solve, write the best roadmap found so far.",
 )
 @click.option(
+    "--no-policy-cost",
+    is_flag=True,
+    help="Do not plan a second time without risk.unsupported.forbid to state its price.",
+)
+@click.option(
     "--no-levers",
     is_flag=True,
     help="Skip the board pack's re-solves (the value of each limit, the ways to close the "
@@ -67,6 +72,7 @@ def plan_command(
     outdir: Path | None,
     scenarios: tuple[Path, ...],
     keep_incumbent: bool,
+    no_policy_cost: bool,
     no_levers: bool,
     prices: bool,
     samples: int,
@@ -78,7 +84,15 @@ def plan_command(
     """Plan the optimal roadmap for INVENTORY and write roadmap.json and reports."""
     pack = PackOptions(not no_levers, prices, samples, pack_workers)
     request = PlanRequest(
-        inventory, outdir, scenarios, options, keep_incumbent, pack, compare, paper
+        inventory,
+        outdir,
+        scenarios,
+        options,
+        keep_incumbent,
+        policy_cost=not no_policy_cost,
+        pack=pack,
+        compare=compare,
+        paper=paper,
     )
     outcome = plan_estate(request, TerminalListener(interruptible=True))
     click.echo(headline(outcome.roadmap, outcome.inventory.portfolio.currency))

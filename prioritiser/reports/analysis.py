@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from prioritiser.economics import Appraisal
-from prioritiser.inventory import CAPEX, Inventory, System
+from prioritiser.inventory import CAPEX, Inventory, PeriodAxis, System
 from prioritiser.inventory.provenance import Provenance, provenance
 from prioritiser.model.candidates import Placed, placed
+from prioritiser.reports.appraisal import AppraisalReport, appraisal_report
 from prioritiser.reports.assumptions import Assumption, assumptions_of, estimates_of
 from prioritiser.reports.board import Board, board_figures
 from prioritiser.reports.paper import Paper, PaperOverrides, paper_of
@@ -170,6 +171,9 @@ class Analysis:
     period_noun: str = "period"
     # Which figures are estimates; reports say so only when `provenance.any`.
     provenance: Provenance | None = None
+    # The appraisal (value split, financial years, unsupported exposure, optimism bias), for
+    # an inventory that uses its keys; None otherwise (reports read as they always have).
+    appraisal: AppraisalReport | None = None
     # The board pack: governance, business cases, phasing, and the re-solves' evidence.
     board: Board | None = None
 
@@ -236,7 +240,6 @@ def analyse(
         systems_total=len(inventory.systems),
     )
     out.why = {r.system: r.reason for r in roadmap.retained}
-    per_year = axis.per_year
     by_year: dict[int, float] = defaultdict(float)
     departments: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     risk_removed_at = [0.0] * axis.count
@@ -244,7 +247,8 @@ def analyse(
         system = inventory.system(placed_decision.system)
         option = system.option(placed_decision.option)
         start, finish = placed_decision.start, placed_decision.finish
-        out.one_off_spend += option.cost
+        # One-off cost as the plan draws it: optimism bias applied (as stated without one).
+        out.one_off_spend += estate.system(system.id).option(option.id).cost
         value = appraisal.option(system.id, option.id)
         departments[system.department]["pays_pv"] += value.cost_pv(start)
         for flow, pv in value.flows_pv(start):
@@ -253,12 +257,7 @@ def analyse(
             departments[flow.department][key] += flow.annual
             if flow.cashable:
                 out.cashable_run_rate += flow.annual
-                # Credit each calendar year with the periods after completion inside it.
-                for period in range(finish + 1, axis.count + per_year * 3):
-                    year = axis.period(period).year
-                    if year > axis.period(axis.count - 1).year + 2:
-                        break
-                    by_year[year] += flow.annual / per_year
+                _credit_years(by_year, axis, finish, flow.annual, value.shares)
         removed = option.risk_reduction * system.legacy_risk.points
         out.risk_points_removed += removed
         for period in range(finish + 1, axis.count):
@@ -296,6 +295,7 @@ def analyse(
     out.provenance = provenance(inventory)
     out.assumptions = estimates_of(out.provenance) + assumptions_of(inventory, roadmap)
     out.period_noun = {1: "year", 4: "quarter", 12: "month"}.get(axis.per_year, "period")
+    out.appraisal = appraisal_report(inventory, roadmap)
     out.board = board_figures(
         inventory,
         roadmap,
@@ -305,6 +305,26 @@ def analyse(
     )
     out.why.update({sid: case.case.summary for sid, case in out.board.cases.items()})
     return out
+
+
+def _credit_years(
+    by_year: dict[int, float],
+    axis: PeriodAxis,
+    finish: int,
+    annual: float,
+    shares: tuple[float, ...],
+) -> None:
+    """Credit each calendar year with a yearly flow's periods after completion inside it (to
+    two years past the horizon), after dual running and ramp-up (`shares`)."""
+    per_year = axis.per_year
+    last_year = axis.period(axis.count - 1).year + 2
+    for period in range(finish + 1, axis.count + per_year * 3):
+        year = axis.period(period).year
+        if year > last_year:
+            break
+        k = period - finish - 1
+        share = shares[k] if k < len(shares) else 1.0
+        by_year[year] += annual * share / per_year
 
 
 def _decision_row(
@@ -321,7 +341,7 @@ def _decision_row(
         "end_of_support": system.end_of_support,
         "must_modernise_by": system.must_modernise_by,
         "end_of_support_index": eos,
-        "deadline_index": resolved.deadline,
+        "deadline_index": inventory.deadline_index(system),  # must_modernise_by (its marker)
     }
     decision = roadmap.decision(system.id)
     where = placement.decision(system.id)
@@ -334,7 +354,7 @@ def _decision_row(
         start=decision.start,
         finish=decision.finish,
         npv=decision.npv,
-        one_off_cost=option.cost,
+        one_off_cost=resolved.option(option.id).cost,
         cashable_annual=option.annual_saving + sum(b.annual for b in option.benefits if b.cashable),
         delivery_risk=option.delivery_risk,
         risk_removed=round(option.risk_reduction * system.legacy_risk.points, 4),
@@ -433,9 +453,9 @@ def _add_spend(out: Analysis, inventory: Inventory, roadmap: Roadmap) -> None:
     for row in out.systems:
         if not row.modernised or row.start_index is None or row.finish_index is None:
             continue
-        option = inventory.system(row.system).option(row.option or "")
+        option = inventory.estate.system(row.system).option(row.option or "")
         _spread(spend, row.start_index, row.finish_index, option.cost / option.duration)
-        for name, amount in inventory.estate.system(row.system).option(option.id).draws:
+        for name, amount in option.draws:
             lanes = split[name].setdefault(row.department, [0.0] * count)
             _spread(lanes, row.start_index, row.finish_index, amount)
     for build in out.platforms:

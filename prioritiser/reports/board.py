@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 from prioritiser.economics import Appraisal
 from prioritiser.explain.cases import Case, system_cases
 from prioritiser.inventory import Inventory, System
+from prioritiser.inventory.periods import financial_year_label
 from prioritiser.model.candidates import enumerate_candidates, placed
+from prioritiser.reports.appraisal import period_note
 from prioritiser.reports.paper import Paper
 from prioritiser.roadmap import Roadmap
 from prioritiser.scenarios.levers import Lever
@@ -53,20 +55,25 @@ class Years:
         """The year of any period (past the horizon too), or None beyond the labels."""
         if period < len(self.of_period):
             return self.of_period[period]
-        last = self.of_period[-1] if self.of_period else 0
-        extra = (period - len(self.of_period)) // self.per_year + 1
-        year = last + extra
+        # Past the horizon: whole years follow the last one, in step with its periods.
+        last = len(self.of_period) - 1
+        into = sum(1 for y in self.of_period if y == self.of_period[last])
+        extra = (period - last - 1 + into) // self.per_year
+        year = self.of_period[last] + extra
         return year if year < len(self.labels) else None
 
 
 def years_of(inventory: Inventory) -> Years:
-    """Calendar years of the horizon (appraisal's financial years replace them when set)."""
+    """The financial years of the horizon and two more (the appraisal's: calendar years
+    when `portfolio.financial_year_start` is January), and which one each period is in."""
+    estate = inventory.estate
     axis = inventory.axis
-    first = axis.period(0).year
-    of_period = tuple(axis.period(t).year - first for t in range(axis.count))
-    count = of_period[-1] + 1 + EXTRA_YEARS
-    labels = tuple(str(first + i) for i in range(count))
-    return Years(labels, of_period, axis.per_year, "Years are calendar years (January–December).")
+    labels = [year.label for year in estate.financial_years]
+    of_period = tuple(labels.index(estate.financial_year_of(t)) for t in range(axis.count))
+    start = int(labels[-1][:4])
+    month = inventory.portfolio.financial_year_start
+    labels += [financial_year_label(start + k, month) for k in range(1, EXTRA_YEARS + 1)]
+    return Years(tuple(labels), of_period, axis.per_year, period_note(inventory))
 
 
 @dataclass(frozen=True)

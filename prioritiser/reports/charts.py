@@ -20,6 +20,7 @@ from prioritiser.reports.analysis import (
     Analysis,
     ResourceRow,
 )
+from prioritiser.reports.appraisal_chart import unsupported_lines
 from prioritiser.reports.chart_style import (
     BAD,
     CAPACITY_COLOUR,
@@ -294,6 +295,8 @@ def risk(analysis: Analysis) -> go.Figure:
             hovertemplate="with the plan: %{y:.0f}<extra></extra>",
         )
     )
+    if analysis.appraisal is not None:
+        unsupported_lines(fig, analysis.appraisal, x)
     return fig
 
 

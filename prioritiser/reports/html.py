@@ -23,9 +23,17 @@ from markupsafe import Markup
 
 from prioritiser import __version__
 from prioritiser.inventory import Inventory
-from prioritiser.reports import chart_style, charts, html_pack, markdown_pack, pack_view
+from prioritiser.reports import (
+    appraisal_words,
+    chart_style,
+    charts,
+    html_pack,
+    markdown_pack,
+    pack_view,
+)
 from prioritiser.reports import markdown as words
 from prioritiser.reports.analysis import Analysis
+from prioritiser.reports.appraisal import AppraisalReport
 from prioritiser.reports.gantt import GANTT
 from prioritiser.roadmap import Roadmap
 from prioritiser.textsafe import css_string
@@ -105,7 +113,10 @@ def render_html(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -> s
         years=[
             (year, money(v, analysis.currency)) for year, v in analysis.cashable_by_year.items()
         ],
-        attention=words.attention(analysis),
+        attention=words.attention(analysis) if analysis.appraisal is None else [],
+        appraisal=analysis.appraisal,
+        unsupported=(appraisal_words.attention(analysis.appraisal) if analysis.appraisal else []),
+        appraisal_tables=appraisal_words.tables(analysis.appraisal) if analysis.appraisal else [],
         rows=table_rows(analysis),
         departments=sorted({r.department for r in analysis.systems}),
         kinds=[k for k in chart_style.KIND_COLOURS if any(r.kind == k for r in analysis.systems)],
@@ -153,6 +164,30 @@ def _footer(a: Analysis) -> str:
 
 
 def kpis(a: Analysis) -> list[Kpi]:
+    return _kpis(a) + (appraisal_kpis(a.appraisal) if a.appraisal is not None else [])
+
+
+def appraisal_kpis(p: AppraisalReport) -> list[Kpi]:
+    """Cash-only NPV, benefit–cost ratio, exposure left, and the price of the policy."""
+    cur = p.currency
+    out = [
+        Kpi("Cash-only NPV", money(p.cash_npv, cur), appraisal_words.cash_text(p)),
+        Kpi("Benefit–cost ratio", appraisal_words.bcr_value(p), appraisal_words.bcr_text(p)),
+        Kpi(
+            "Unsupported exposure left",
+            money(p.exposure_left, cur),
+            appraisal_words.exposure_text(p),
+            "bad" if p.unsupported else "good",
+        ),
+    ]
+    if p.policy is not None:
+        out.append(
+            Kpi("Price of the policy", money(p.policy.cost, cur), appraisal_words.policy_text(p))
+        )
+    return out
+
+
+def _kpis(a: Analysis) -> list[Kpi]:
     cur = a.currency
     return [
         Kpi(

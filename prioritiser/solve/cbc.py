@@ -65,7 +65,9 @@ def solve_cbc(data: SolverInput, limits: Limits, scale: float) -> SolveResult:  
             left = limits.time_limit - (time.monotonic() - began)
             args += ["-sec", f"{max(left, 0.01)}"]
         args += ["-randomCbcSeed", str(int(limits.seed) % 2147483647 + 1)]
-        args += ["-ratio", str(limits.gap)]
+        # CBC's ratio is a fraction of the larger of bound and objective; ours, of the
+        # objective: g / (1 + g) of the larger keeps (bound − objective) ≤ g × objective.
+        args += ["-ratio", str(cbc_ratio(limits.gap))]
         if limits.threads is not None:
             args += ["-threads", str(int(limits.threads))]
         args += ["-timeMode", "elapsed", "-solve", "-printingOptions", "all"]
@@ -99,6 +101,10 @@ def solve_cbc(data: SolverInput, limits: Limits, scale: float) -> SolveResult:  
     if "Problem is infeasible" in text or "infeasible" in text.split("Result -")[-1][:60]:
         outcome = SolveStatus.INFEASIBLE
     bound = cbc_bound(text)
+    completed = completed_bound(text, cbc_ratio(limits.gap))
+    if completed is not None and outcome is SolveStatus.OPTIMAL:
+        # Its last "best possible" may be stale: a completed search proves the gap closed.
+        bound = completed if bound is None else min(bound, completed)
     if bound is not None:
         bound /= scale
     if not outcome.has_plan and data.initial is not None:
@@ -174,6 +180,25 @@ def cbc_bound(log: str) -> float | None:
         possible = re.findall(r"best possible (-?[\d.eE+-]+)", log)
         if possible:
             return -float(possible[-1])
+    return None
+
+
+def cbc_ratio(gap: float) -> float:
+    """CBC's `-ratio` for our relative gap (see `solve_cbc`)."""
+    return gap / (1 + gap)
+
+
+def completed_bound(log: str, gap: float) -> float | None:
+    """A bound from a completed search: CBC stops when best possible and best objective are
+    within `gap` (`-ratio`) of the larger of the two, and says "Search completed - best
+    objective X" (minimisation form) without printing the last best possible; so
+    objective + gap × |objective| / (1 − gap) bounds our maximisation."""
+    match = re.search(r"Search completed - best objective (-?[\d.eE+-]+)", log)
+    if match is None:
+        return None
+    with contextlib.suppress(ValueError):
+        objective = -float(match.group(1))
+        return objective + gap * abs(objective) / (1 - gap) if gap < 1 else None
     return None
 
 

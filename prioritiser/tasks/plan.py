@@ -15,6 +15,7 @@ from prioritiser.reports.paper import PaperOverrides
 from prioritiser.roadmap import Roadmap
 from prioritiser.scenarios import pack as board
 from prioritiser.scenarios.compare import scenario_description
+from prioritiser.scenarios.policy import with_policy_cost
 from prioritiser.scenarios.variants import RoadmapCheckFailed
 from prioritiser.solve import PlanOptions
 from prioritiser.tasks.common import (
@@ -40,6 +41,8 @@ class PlanRequest:
     pack: board.PackOptions | None = None
     compare: bool = False  # plan INVENTORY/scenarios/*.yaml alongside, for the pack
     paper: PaperOverrides | None = None  # governance set on the command line
+    # Plan again without risk.unsupported.forbid, to state the policy's price (when it binds).
+    policy_cost: bool = True
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,8 @@ def plan_estate(request: PlanRequest, listener: Listener = SILENT) -> PlanOutcom
     options = request.options or PlanOptions()
     inventory = load(request.inventory, request.scenarios, listener)
     roadmap = planned_roadmap(inventory, options, listener, request.keep_incumbent, outdir)
+    if request.policy_cost and inventory.forbids_unsupported:
+        roadmap = priced_policy(inventory, roadmap, options, listener)
     evidence = None
     if request.pack is not None:
         evidence = pack_evidence(request, inventory, roadmap, options, listener)
@@ -140,6 +145,24 @@ def planned_roadmap(
             details=[f"rule {v.rule}: {v.message}" for v in violations],
         )
     return roadmap
+
+
+def priced_policy(
+    inventory: Inventory, roadmap: Roadmap, options: PlanOptions, listener: Listener
+) -> Roadmap:
+    """The roadmap with the price of `risk.unsupported.forbid` (a second solve without it),
+    its figures certified again."""
+    listener.info("pricing the forbid policy: planning again without risk.unsupported.forbid")
+    with listener.solving(inventory.portfolio.currency, options) as progress:
+        priced = with_policy_cost(inventory, roadmap, options, progress)
+    violations = certify_roadmap(inventory, priced)
+    if violations:
+        raise CheckFailed(
+            "internal error: the policy's price failed the independent check; nothing was "
+            "written (please report this with the inventory)",
+            details=[f"rule {v.rule}: {v.message}" for v in violations],
+        )
+    return priced
 
 
 def run_options(

@@ -16,7 +16,16 @@ from prioritiser.reports.analysis import Analysis
 from prioritiser.reports.board import Board, board_figures
 from prioritiser.reports.excel import money as money_sheets
 from prioritiser.reports.excel import tables
-from prioritiser.reports.excel.cells import ZIP_TIME, Book, money_format, print_setup, save
+from prioritiser.reports.excel.cells import (
+    ZIP_TIME,
+    Book,
+    legacy_table,
+    money_format,
+    print_setup,
+    save,
+)
+from prioritiser.reports.excel_appraisal import SHEETS as APPRAISAL_SHEETS
+from prioritiser.reports.excel_appraisal import appraisal_sheets
 from prioritiser.reports.paper import paper_of
 from prioritiser.roadmap import Roadmap
 
@@ -36,6 +45,10 @@ SHEET_NOTES = {
     "Largest risk left": "the cheapest ways to close it (re-solves)",
     "Uncertainty": "P10, P50 and P90 of the planned NPV",
     "Scenarios": "each scenario planned on its own, against this roadmap",
+    APPRAISAL_SHEETS[0]: "NPV, cash-only NPV, benefit–cost ratio, the value split",
+    APPRAISAL_SHEETS[1]: "one-off money per money resource and financial year, against caps",
+    APPRAISAL_SHEETS[2]: "what the roadmap leaves running past end of support, its exposure",
+    APPRAISAL_SHEETS[3]: "each decision's duration and cost, before and after optimism bias",
     "Assumptions": "settings, resources, risk appetite, the solver's proof",
 }
 
@@ -62,6 +75,8 @@ def render_xlsx(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -> b
     tables.largest_risk(book, a, money)
     tables.uncertainty(book, a, money)
     tables.scenarios(book, a, money)
+    if a.appraisal is not None:
+        appraisal_sheets(book.workbook, a.appraisal, money, legacy_table)
     tables.assumptions(book, a, money)
     names = [s.title for s in book.workbook.worksheets[1:]]
     tables.cover(book, a, board, [(n, SHEET_NOTES.get(n, "")) for n in names])

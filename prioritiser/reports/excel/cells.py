@@ -102,6 +102,29 @@ def table(
     return last
 
 
+def legacy_table(
+    sheet: Worksheet,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    formats: dict[int, str] | None = None,
+    widths: Sequence[float] = (),
+    wrap: Sequence[int] = (),
+) -> int:
+    """`table` called by headers, formats and widths by column number (the appraisal's
+    sheets are written this way)."""
+    formats = formats or {}
+    columns = [
+        Column(
+            title,
+            formats.get(i),
+            widths[i - 1] if i - 1 < len(widths) else 12.0,
+            i in wrap,
+        )
+        for i, title in enumerate(headers, start=1)
+    ]
+    return table(sheet, columns, rows)
+
+
 class Book:
     """A workbook and the cells holding formulas we wrote: the only text cells left as
     formulas when the workbook is saved (every other text cell is neutralised)."""
