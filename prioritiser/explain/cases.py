@@ -29,6 +29,7 @@ from prioritiser.wording import money, names, number, plural
 
 LIMITS = (
     "resource_capacity",
+    "resource_per_year",
     "resource_total",
     "total_delivery_risk",
     "high_risk_in_flight",
@@ -134,7 +135,7 @@ def limit_name(name: str) -> str:
     by family (`department_in_flight[DWP]` keeps its department)."""
     family, _, key = name.partition("[")
     parts = key.rstrip("]").split(",") if key else []
-    if family in ("resource_capacity", "resource_total", "department_in_flight") and parts:
+    if family in (*LIMITS[:3], "department_in_flight") and parts:
         return f"{family}[{parts[0]}]"
     return family
 
@@ -151,6 +152,8 @@ def _rows(family: str, name: str, periods: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(f"high_risk_in_flight[{p}]" for p in periods)
     if family == "resource_total":
         return (f"resource_total[{first}]",)
+    if family == "resource_per_year":
+        return (name,)  # one financial year's cap: the row is the binding itself
     return (f"{family}[]",)
 
 
@@ -226,6 +229,7 @@ def _blocking_limits(view: RoadmapView, c: Candidate, binds: set[str]) -> list[R
         named.add(limit_name(blocked[0].name))
     out: list[Reason] = []
     out += _capacity_limits(view, c, named)
+    out += _year_limits(view, c, named)
     out += _total_limits(view, c, named)
     out += _risk_limits(view, c, named)
     return out
@@ -263,6 +267,40 @@ def _capacity_limits(view: RoadmapView, c: Candidate, named: set[str]) -> list[R
             )
             few = "too little" if view.estate.resources[resource].is_money else "too few"
             out.append(Reason(text, limit, (), f"{few} {name} free in {span(view, over)}"))
+    return out
+
+
+def _year_limits(view: RoadmapView, c: Candidate, named: set[str]) -> list[Reason]:
+    """Financial years whose `per_year` cap leaves no room for `c`'s spending in them."""
+    out: list[Reason] = []
+    use = view.use_without(c.system)
+    for resource, amount in c.use:
+        caps = view.estate.resources[resource].per_year if resource in use else ()
+        if amount <= 0 or not caps:
+            continue
+        limit = f"resource_per_year[{resource}]"
+        tight: list[tuple[str, float, float]] = []
+        short: list[tuple[str, float, float]] = []
+        for label, cap in caps:
+            periods = view.estate.financial_year(label).periods
+            inside = [t for t in periods if c.start <= t <= c.finish]
+            used = sum(use[resource][t] for t in periods)
+            if not inside or not over(used + amount * len(inside), cap):
+                continue
+            (tight if full(used, cap) else short).append((label, used, cap))
+        name = view.resource_name(resource)
+        for label, used, cap in tight + (short if limit in named else []):
+            state = "used up" if (label, used, cap) in tight else "all but used"
+            out.append(
+                Reason(
+                    f"The {label} cap on {name} is {state} "
+                    f"({ratio(view, resource, used, cap)} in that financial year), when it "
+                    "would spend in it too.",
+                    limit,
+                    (f"{limit[:-1]},{label}]",) if (label, used, cap) in tight else (),
+                    f"{name} {label} cap {'used up' if state == 'used up' else 'nearly used up'}",
+                )
+            )
     return out
 
 

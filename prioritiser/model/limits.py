@@ -21,6 +21,7 @@ from prioritiser.model.matrix import Key
 # The families of rows a board sets the capacity of, in the order reports list them.
 LIMIT_FAMILIES = (
     "resource_capacity",
+    "resource_per_year",
     "resource_total",
     "total_delivery_risk",
     "high_risk_in_flight",

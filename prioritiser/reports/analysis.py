@@ -302,6 +302,7 @@ def analyse(
         paper_of(inventory, overrides),
         evidence,
         [r.system for r in out.systems],
+        out.appraisal,
     )
     out.why.update({sid: case.case.summary for sid, case in out.board.cases.items()})
     return out

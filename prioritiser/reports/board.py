@@ -17,14 +17,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from prioritiser.economics import Appraisal
 from prioritiser.explain.cases import Case, system_cases
 from prioritiser.inventory import Inventory, System
 from prioritiser.inventory.periods import financial_year_label
 from prioritiser.model.candidates import enumerate_candidates, placed
-from prioritiser.reports.appraisal import period_note
+from prioritiser.reports.appraisal import AppraisalReport, period_note
 from prioritiser.reports.paper import Paper
 from prioritiser.roadmap import Roadmap
 from prioritiser.scenarios.levers import Lever
@@ -137,6 +137,12 @@ class BusinessCase:
     case: Case
     forcing: str  # the price of forcing it in or out, in words ("" when not measured)
     options: tuple[OptionRow, ...]
+    # From the appraisal, when the inventory uses it (None otherwise): the one-off cost before
+    # optimism bias, the cash-only NPV, the exposure it avoids, the exposure the roadmap leaves.
+    base_cost: float | None = None
+    cash_npv: float | None = None
+    exposure_avoided: float | None = None
+    exposure_left: float | None = None
 
 
 @dataclass
@@ -159,6 +165,7 @@ def board_figures(
     paper: Paper,
     evidence: BoardEvidence | None = None,
     order: Sequence[str] = (),
+    appraisal: AppraisalReport | None = None,
 ) -> Board:
     """The pack's figures for `roadmap`; `order` lists system ids as the reports list them."""
     years = years_of(inventory)
@@ -170,8 +177,27 @@ def board_figures(
     cases = system_cases(inventory, roadmap, binds)
     ids = list(order) or [s.id for s in inventory.systems]
     for system_id in ids:
-        board.cases[system_id] = _case(inventory, roadmap, board, cases[system_id])
+        board.cases[system_id] = _appraised(
+            _case(inventory, roadmap, board, cases[system_id]), appraisal
+        )
     return board
+
+
+def _appraised(case: BusinessCase, report: AppraisalReport | None) -> BusinessCase:
+    """The case with the appraisal's figures for its system, when there is an appraisal."""
+    if report is None:
+        return case
+    decision = next((d for d in report.decisions if d.system == case.system), None)
+    left = next((u.exposure for u in report.unsupported if u.system == case.system), None)
+    if decision is None:
+        return replace(case, exposure_left=left)
+    return replace(
+        case,
+        base_cost=decision.base_cost if decision.biased else None,
+        cash_npv=decision.value.cash,
+        exposure_avoided=decision.value.unsupported_avoided or None,
+        exposure_left=left,
+    )
 
 
 def _binding_limits(evidence: BoardEvidence | None) -> set[str]:
@@ -362,6 +388,12 @@ def _forcing(
     if forced is None and evidence and evidence.risk and evidence.risk.system == system_id:
         within = [w for w in evidence.risk.ways if w.raised is None and w.price is not None]
         forced = within[0] if within else None
+        if forced is None and evidence.risk.blocked:
+            return (
+                "It cannot be forced in within the rules (re-solved): "
+                + "; ".join(evidence.risk.blocked).rstrip(".")
+                + "."
+            )
     if forced is None:
         direction = "out" if modernised else "in"
         return (

@@ -222,8 +222,10 @@ def _figure(
                         "size": 7,
                     },
                 },
-                customdata=trace["hover"],
-                hovertemplate="%{customdata}<extra></extra>",
+                # Paper has no hover: the print figures carry none (the page stays small).
+                customdata=trace["hover"] if size is None else None,
+                hovertemplate="%{customdata}<extra></extra>" if size is None else None,
+                hoverinfo=None if size is None else "skip",
                 width=thickness,
             )
         )
@@ -236,8 +238,9 @@ def _figure(
                     mode="markers",
                     x=marks["x"],
                     y=marks["y"],
-                    customdata=marks["hover"],
-                    hovertemplate="%{customdata}<extra></extra>",
+                    customdata=marks["hover"] if size is None else None,
+                    hovertemplate="%{customdata}<extra></extra>" if size is None else None,
+                    hoverinfo=None if size is None else "skip",
                     marker={
                         "symbol": symbol,
                         "size": 11 if size is None else 9,

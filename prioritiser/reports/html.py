@@ -145,6 +145,7 @@ def render_html(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -> s
         levers_note=pack_view.levers_note(analysis),
         risk_left=pack_view.largest_risk(analysis),
         ways_note=markdown_pack.WAYS_NOTE,
+        risk_blocked=pack_view.risk_blocked(analysis),
         scenarios=html_pack.scenario_views(analysis),
         cases=html_pack.case_views(analysis),
         years_note=analysis.board.years.note if analysis.board else "",

@@ -57,14 +57,21 @@ def _case_view(a: Analysis, c: BusinessCase) -> CaseView:
     assert board is not None
     figures = []
     if c.modernised:
+        cost = money(c.one_off_cost, cur)
+        if c.base_cost is not None:
+            cost += f" ({money(c.base_cost, cur)} before optimism bias)"
         figures += [
             ("NPV", money(c.npv or 0.0, cur)),
-            ("One-off cost", money(c.one_off_cost, cur)),
+            ("One-off cost", cost),
             ("Cashable a year", money(c.cashable_annual, cur)),
             ("Non-cashable a year", money(c.non_cashable_annual, cur)),
             ("Pays back by", c.payback or "not within the years shown"),
             ("Legacy risk removed", f"{number(c.risk_removed)} of {c.risk_points} points"),
         ]
+        if c.cash_npv is not None:
+            figures.insert(1, ("Cash-only NPV", money(c.cash_npv, cur)))
+        if c.exposure_avoided:
+            figures.append(("Unsupported exposure avoided", money(c.exposure_avoided, cur)))
     else:
         figures += [
             ("Criticality", c.criticality),
@@ -72,6 +79,8 @@ def _case_view(a: Analysis, c: BusinessCase) -> CaseView:
         ]
         if c.case.npv is not None:
             figures.append(("Best option on its own", money(c.case.npv, cur)))
+    if c.exposure_left:
+        figures.append(("Unsupported exposure left", money(c.exposure_left, cur)))
     figures.append(("End of support", c.end_of_support or "none recorded"))
     people = " · ".join(
         part

@@ -67,6 +67,16 @@ def levers(a: Analysis) -> list[str]:
     if found is not None:
         name, facts, ways = found
         lines += [f"### Largest risk left: {markdown_text(name)} ({markdown_text(facts)})", ""]
+        blocked = pack_view.risk_blocked(a)
+        if blocked:
+            lines += [
+                "No way closes it within the rules. The smallest set of changes that would let "
+                "it in:",
+                "",
+                *[f"- {markdown_text(b)}" for b in blocked],
+                "",
+            ]
+            return lines
         lines += [markdown_text(WAYS_NOTE), ""]
         lines += markdown_table(
             ["Way to close it", "As", "NPV it costs", "What else moves"],

@@ -91,6 +91,7 @@ class _Risk(_Model):
     system: str
     facts: tuple[str, ...] = ()
     ways: tuple[_Forced, ...] = ()
+    blocked: tuple[str, ...] = ()
 
 
 class _Range(_Model):
@@ -220,7 +221,12 @@ def _evidence(p: _Pack) -> BoardEvidence:
         ),
         risk=None
         if p.risk is None
-        else RiskWays(p.risk.system, p.risk.facts, tuple(_forced(w) for w in p.risk.ways)),
+        else RiskWays(
+            p.risk.system,
+            p.risk.facts,
+            tuple(_forced(w) for w in p.risk.ways),
+            p.risk.blocked,
+        ),
         forcing=tuple(_forced(f) for f in p.forcing),
         uncertainty=None if p.uncertainty is None else NpvRange(**p.uncertainty.model_dump()),
         scenarios=tuple(ScenarioRow(**s.model_dump()) for s in p.scenarios),

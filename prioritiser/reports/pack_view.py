@@ -113,6 +113,14 @@ def largest_risk(a: Analysis) -> tuple[str, str, list[WayRow]] | None:
     return _name(a, risk.system), ", ".join(risk.facts), rows
 
 
+def risk_blocked(a: Analysis) -> list[str]:
+    """When no way closes the largest risk within the rules: which rules stand in the way."""
+    found = evidence(a)
+    if found is None or found.risk is None or any(w.price is not None for w in found.risk.ways):
+        return []
+    return [m[0].upper() + m[1:] for m in found.risk.blocked]
+
+
 def _way_row(a: Analysis, w: Forced) -> WayRow:
     cur = a.currency
     option = (w.option or "modernise").capitalize()

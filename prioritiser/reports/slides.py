@@ -376,16 +376,23 @@ def _levers(prs: Deck, a: Analysis) -> None:
     y = Inches(1.75 + 0.3 * len(table))
     if found is not None:
         name, facts, ways = found
+        blocked = pack_view.risk_blocked(a)
+        head = "No way closes it within the rules:" if blocked else "Cheapest ways to close it:"
         kit.text(
             slide,
             Inches(0.5),
             y,
             Inches(12.3),
             Inches(0.4),
-            f"Largest risk left: {name} ({facts}). Cheapest ways to close it:",
+            f"Largest risk left: {name} ({facts}). {head}",
             12,
             bold=True,
         )
+        if blocked:
+            kit.bullets(
+                slide, Inches(0.5), y + Inches(0.45), Inches(12.3), Inches(1.5), blocked, 11
+            )
+            return
         ways_rows = [["Way", "As", "NPV it costs"]] + [[w.how, w.when, w.price] for w in ways[:3]]
         kit.table(slide, y + Inches(0.4), ways_rows, [6.3, 3.5, 2.0], 10)
 

@@ -62,46 +62,16 @@ def limit_changes(inventory: Inventory) -> list[LimitChange]:
         resolved = estate.resources[name]
         unit = spec.unit or "units"
         if resolved.is_money:
-            a_year = f"{currency_symbol(currency)}1m a year"
-            out.append(
-                LimitChange(
-                    f"{name}:per_period",
-                    "resource_capacity",
-                    name,
-                    f"{name} per {noun}",
-                    a_year,
-                    f"{money(spec.per_period, currency)} a {noun}",
-                    MILLION / per_year,
-                    money=True,
-                )
+            out += _money_changes(
+                name,
+                spec.per_period,
+                dict(resolved.per_year),
+                spec.total,
+                currency,
+                noun,
+                per_year,
+                years,
             )
-            if spec.total is not None:
-                out.append(
-                    LimitChange(
-                        f"{name}:total",
-                        "resource_total",
-                        name,
-                        f"{name} over the horizon",
-                        f"{currency_symbol(currency)}1m",
-                        f"{money(spec.total, currency)} in total",
-                        MILLION,
-                        money=True,
-                    )
-                )
-                out.append(
-                    LimitChange(
-                        f"{name}:budget",
-                        "budget",
-                        name,
-                        f"{name} budget (per {noun} and in total)",
-                        a_year,
-                        f"{money(spec.per_period, currency)} a {noun}, "
-                        f"{money(spec.total, currency)} in total",
-                        MILLION / per_year,
-                        MILLION * years,
-                        money=True,
-                    )
-                )
             continue
         out.append(
             LimitChange(
@@ -166,6 +136,80 @@ def limit_changes(inventory: Inventory) -> list[LimitChange]:
     return out
 
 
+def _money_changes(
+    name: str,
+    per_period: float,
+    caps: dict[str, float],
+    total: float | None,
+    currency: str,
+    noun: str,
+    per_year: int,
+    years: float,
+) -> list[LimitChange]:
+    """A money resource's levers: £1m a year more per period, £1m more in every financial
+    year's cap, £1m more in its total, and all of them together (the budget)."""
+    a_year = f"{currency_symbol(currency)}1m a year"
+    out = [
+        LimitChange(
+            f"{name}:per_period",
+            "resource_capacity",
+            name,
+            f"{name} per {noun}",
+            a_year,
+            f"{money(per_period, currency)} a {noun}",
+            MILLION / per_year,
+            money=True,
+        )
+    ]
+    if caps:
+        low, high = min(caps.values()), max(caps.values())
+        span = (
+            money(low, currency)
+            if low == high
+            else f"{money(low, currency)}–{money(high, currency)}"
+        )
+        out.append(
+            LimitChange(
+                f"{name}:per_year",
+                "resource_per_year",
+                name,
+                f"{name} per financial year",
+                a_year,
+                f"{span} a year",
+                MILLION,
+                money=True,
+            )
+        )
+    if total is not None:
+        out.append(
+            LimitChange(
+                f"{name}:total",
+                "resource_total",
+                name,
+                f"{name} over the horizon",
+                f"{currency_symbol(currency)}1m",
+                f"{money(total, currency)} in total",
+                MILLION,
+                money=True,
+            )
+        )
+    if caps or total is not None:
+        out.append(
+            LimitChange(
+                f"{name}:budget",
+                "budget",
+                name,
+                f"{name} budget (every limit on it)",
+                a_year,
+                "; ".join(c.now for c in out),
+                MILLION / per_year,
+                MILLION * years if total is not None else 0.0,
+                money=True,
+            )
+        )
+    return out
+
+
 def relax(inventory: Inventory, change: LimitChange, times: float = 1.0) -> Inventory:
     """`inventory` with the limit raised by `times` × the change's delta."""
     delta = change.delta * times
@@ -175,6 +219,9 @@ def relax(inventory: Inventory, change: LimitChange, times: float = 1.0) -> Inve
         if change.family in ("resource_capacity", "budget"):
             update["per_period"] = spec.per_period + delta
             update["overrides"] = {label: v + delta for label, v in spec.overrides.items()}
+        if change.family in ("resource_per_year", "budget") and spec.per_year:
+            step = delta if change.family == "resource_per_year" else MILLION * times
+            update["per_year"] = {label: v + step for label, v in spec.per_year.items()}
         if change.family == "resource_total" and spec.total is not None:
             update["total"] = spec.total + delta
         if change.family == "budget" and spec.total is not None:
@@ -235,7 +282,11 @@ def lever(change: LimitChange, base: Roadmap, raised: Roadmap, tight: bool) -> L
 
 def tight_limits(tight: Mapping[str, object], change: LimitChange) -> bool:
     """Whether any row of the change's limit is tight (`tight` by row name)."""
-    families = ("resource_capacity", "resource_total") if change.family == "budget" else ()
+    families = (
+        ("resource_capacity", "resource_per_year", "resource_total")
+        if change.family == "budget"
+        else ()
+    )
     for name in tight:
         family = name.split("[", 1)[0]
         if family != change.family and family not in families:

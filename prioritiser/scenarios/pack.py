@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from prioritiser.diagnose import diagnose
 from prioritiser.economics import Appraisal
 from prioritiser.inventory import Inventory
 from prioritiser.model import Formulation, adjust, formulate
@@ -35,8 +36,9 @@ from prioritiser.scenarios.levers import (
 )
 from prioritiser.scenarios.pool import Job, run_jobs
 from prioritiser.scenarios.uncertainty import NpvRange, npv_range
-from prioritiser.scenarios.variants import spend_by_period
+from prioritiser.scenarios.variants import spend_by_period, with_systems
 from prioritiser.solve import PlanOptions
+from prioritiser.wording import money
 
 CRITICALITY_RANK = {"critical": 3, "high": 2, "medium": 1, "low": 0}
 BASE = "optimum"
@@ -113,6 +115,9 @@ class RiskWays:
     system: str
     facts: tuple[str, ...]  # why it is the largest: criticality, end of support, points
     ways: tuple[Forced, ...]
+    # When no way is feasible: the smallest set of rule changes that would let it in (the
+    # infeasibility diagnosis of forcing it in), in words.
+    blocked: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -243,9 +248,12 @@ def run(prepared: PackRun, progress: Callable[[str], None] | None = None) -> Boa
             levers=tuple(
                 lever(c, base, solved[f"lever:{c.key}"], tight_limits(tight, c)) for c in p.changes
             ),
-            risk=_risk_ways(p.inventory, p.risk_system, list(p.ways), base, solved),
+            risk=_risk_ways(p.inventory, p.roadmap, p.risk_system, list(p.ways), base, solved),
             forcing=_prices(base, solved),
         )
+    if evidence.risk is not None and not any(w.objective is not None for w in evidence.risk.ways):
+        blocked = _blocked(p.inventory, evidence.risk.system, p.options)
+        evidence = replace(evidence, risk=replace(evidence.risk, blocked=blocked))
     if p.pack.samples > 0 and p.roadmap.has_plan:
         evidence = replace(
             evidence,
@@ -301,6 +309,11 @@ def largest_risk(inventory: Inventory, roadmap: Roadmap) -> str | None:
         )
 
     kept = [s.id for s in inventory.systems if s.id not in chosen and candidates.of(s.id)]
+    # With the appraisal's unsupported exposure, the largest risk is the largest exposure.
+    exposure = {u.system: u.exposure for u in roadmap.unsupported}
+    exposed = [s for s in kept if exposure.get(s, 0.0) > 0]
+    if exposed:
+        return min(exposed, key=lambda s: (-round(exposure[s], 2), s))
     return min(kept, key=key) if kept else None
 
 
@@ -330,7 +343,9 @@ def _ways(
             if any(c.delivery_risk < risk.high_risk_threshold for c in picks):
                 continue
             pick, need = max(picks, key=lambda c: c.npv), 1.0
-        elif change.family == "resource_total" and change.resource is not None:
+        elif change.family in ("resource_total", "resource_per_year") and change.resource:
+            # Raised by all it spends: over the horizon, or in every financial year's cap
+            # (generous: it spends across two years at most for most options).
             pick = min(picks, key=lambda c: (_spent(c, change.resource or ""), -c.npv))
             need = _spent(pick, change.resource) / change.delta if change.delta else 0.0
         else:
@@ -339,6 +354,14 @@ def _ways(
             key = f"way:{system_id}:{pick.option}:+{change.key}"
             out.append((key, pick.option, change, need))
     return out
+
+
+def _blocked(inventory: Inventory, system_id: str, options: PlanOptions) -> tuple[str, ...]:
+    """Why no roadmap can include `system_id`: the diagnosis of it due by the horizon's end."""
+    last = inventory.axis.label(inventory.axis.count - 1)
+    system = inventory.system(system_id).model_copy(update={"must_modernise_by": last})
+    diagnosis = diagnose(with_systems(inventory, {system_id: system}), options.solver, 30.0)
+    return tuple(r.message for r in (diagnosis.relaxations or diagnosis.causes)[:3])
 
 
 def _raise_key(change: LimitChange, times: float) -> str:
@@ -352,6 +375,7 @@ def _spent(c: Candidate, resource: str) -> float:
 
 def _risk_ways(
     inventory: Inventory,
+    roadmap: Roadmap,
     system_id: str | None,
     ways: list[tuple[str, str | None, LimitChange | None, float]],
     base: Roadmap,
@@ -369,14 +393,18 @@ def _risk_ways(
         )
     # Cheapest first; at equal price a way within today's limits before one that raises one.
     out.sort(key=lambda f: (f.price is None, f.price or 0.0, f.raised is not None, f.option or ""))
-    return RiskWays(system_id, _risk_facts(inventory, system_id), tuple(out))
+    return RiskWays(system_id, _risk_facts(inventory, roadmap, system_id), tuple(out))
 
 
-def _risk_facts(inventory: Inventory, system_id: str) -> tuple[str, ...]:
+def _risk_facts(inventory: Inventory, roadmap: Roadmap, system_id: str) -> tuple[str, ...]:
     system = inventory.system(system_id)
     facts = [system.criticality, f"{system.legacy_risk.points} legacy-risk points"]
     if system.end_of_support is not None:
         facts.insert(1, f"end of support {system.end_of_support}")
+    exposure = next((u.exposure for u in roadmap.unsupported if u.system == system_id), None)
+    if exposure:
+        currency = inventory.portfolio.currency
+        facts.append(f"{money(exposure, currency)} unsupported exposure (present value)")
     return tuple(facts)
 
 

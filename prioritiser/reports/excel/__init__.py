@@ -64,7 +64,12 @@ def render_xlsx(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -> b
     tables.business_cases(book, a, board, money)
     tables.options_considered(book, board, money)
     spend = money_sheets.money_by_period(book, a, board, money)
-    years = money_sheets.money_by_year(book, a, board, money)
+    caps = {
+        name: dict(resource.per_year)
+        for name, resource in inventory.estate.resources.items()
+        if resource.per_year
+    }
+    years = money_sheets.money_by_year(book, a, board, money, caps)
     people = money_sheets.people_by_period(book, a, board)
     money_sheets.capacity(book, a, money, money_resources, spend, people)
     money_sheets.cash_by_year(book, a, board, money, years)

@@ -99,8 +99,11 @@ def money_by_period(book: Book, a: Analysis, board: Board, money: str) -> Footer
     return _phasing_sheet(book, sheet, _ordered(board.phasing, a), a.periods, money, "Total", money)
 
 
-def money_by_year(book: Book, a: Analysis, board: Board, money: str) -> Footers:
-    """The same items by year: each cell sums its row's periods of that year (formulas)."""
+def money_by_year(
+    book: Book, a: Analysis, board: Board, money: str, caps: dict[str, dict[str, float]]
+) -> Footers:
+    """The same items by year: each cell sums its row's periods of that year (formulas);
+    then per money resource its total, its `per_year` cap (an input) and the headroom."""
     sheet = book.workbook.create_sheet(MONEY_YEAR)
     years = list(board.years.horizon)
     rows = _ordered(board.phasing, a)
@@ -137,6 +140,20 @@ def money_by_year(book: Book, a: Analysis, board: Board, money: str) -> Footers:
         )
         footers.rows[resource] = row
         row += 1
+    for resource, by_year in sorted(caps.items()):
+        if resource not in footers.rows:
+            continue
+        total = footers.rows[resource]
+        sheet.cell(row=row, column=1, value=f"Cap {resource} (per_year)")
+        room: dict[int, str] = {}
+        for y, label in enumerate(years):
+            if label in by_year:
+                cell = sheet.cell(row=row, column=FIRST + y, value=by_year[label])
+                cell.number_format = money
+                mark_inputs(sheet, row, row, FIRST + y, FIRST + y)
+                room[FIRST + y] = f"={col(FIRST + y)}{row}-{col(FIRST + y)}{total}"
+        book.total_row(sheet, row + 1, f"Headroom {resource}", room, dict.fromkeys(room, money))
+        row += 2
     return footers
 
 

@@ -147,6 +147,10 @@ def business_cases(book: Book, a: Analysis, board: Board, money: str) -> None:
         Column("Why (summary)", width=44, wrap=True),
         Column("Reasons", width=80, wrap=True),
         Column("Price of forcing it in or out", width=50, wrap=True),
+        Column("One-off cost before optimism bias", money, 13),
+        Column("Cash-only NPV", money, 12),
+        Column("Unsupported exposure avoided", money, 13),
+        Column("Unsupported exposure left", money, 13),
     ]
     rows = [
         [
@@ -169,6 +173,10 @@ def business_cases(book: Book, a: Analysis, board: Board, money: str) -> None:
             c.case.summary,
             " ".join(r.text for r in c.case.reasons),
             c.forcing,
+            c.base_cost,
+            c.cash_npv,
+            c.exposure_avoided,
+            c.exposure_left,
         ]
         for c in board.cases.values()
     ]
