@@ -259,3 +259,40 @@ def test_plan_compare_plans_the_scenarios_alongside(
     pack = json.loads((out / "pack.json").read_text())
     assert [s["name"] for s in pack["scenarios"]] == ["tight"]
     assert pack["uncertainty"] is None and pack["levers"] == []
+
+
+def test_the_workbooks_capacity_over_the_horizon_is_the_cap_not_the_sum_of_quarters(
+    tmp_path: Path,
+) -> None:
+    """The old workbook read a capacity total as the sum of the quarters (£28.5m against a
+    £26m cap on the demo); now "Available over the horizon" is the smaller of the two, and
+    people are FTE each quarter and FTE-quarters over the horizon."""
+    import io
+
+    import formulas
+    import openpyxl
+
+    from prioritiser.reports.excel import render_xlsx
+    from prioritiser.roadmap import Roadmap
+
+    fixture = Path(__file__).parent / "fixtures" / "report-small"
+    inventory = load_inventory(fixture / "inventory")
+    roadmap = Roadmap.read(fixture / "roadmap.json")
+    path = tmp_path / "roadmap.xlsx"
+    path.write_bytes(render_xlsx(inventory, roadmap, analyse(inventory, roadmap)))
+    book = openpyxl.load_workbook(io.BytesIO(path.read_bytes()))
+    sheet = book["Capacity"]
+    rows = {sheet.cell(row=r, column=1).value: r for r in range(1, sheet.max_row + 1)}
+    solved = formulas.ExcelModel().loads(str(path)).finish().calculate()
+
+    def value(cell: str) -> float:
+        return float(solved[f"'[roadmap.xlsx]CAPACITY'!{cell}"].value[0][0])
+
+    assert value(f"C{rows['Sum of per-period capacity']}") == pytest.approx(6_100_000)
+    assert sheet.cell(row=rows["Cap on the total"], column=3).value == 4_500_000
+    assert value(f"C{rows['Available over the horizon']}") == pytest.approx(4_500_000)
+    assert value(f"C{rows['Headroom over the horizon']}") == pytest.approx(4_500_000 - 1_850_000)
+    engineers = next(c.column for c in sheet[1] if c.value == "engineers use (FTE)")
+    assert sheet.cell(row=2, column=engineers + 1).number_format.endswith('" FTE"')
+    total = sheet.cell(row=rows["Used over the horizon"], column=engineers).number_format
+    assert total.endswith('" FTE-quarters"')

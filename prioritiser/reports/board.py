@@ -158,6 +158,21 @@ class Board:
     def levers(self) -> tuple[Lever, ...]:
         return self.evidence.levers if self.evidence else ()
 
+    def cash_by_year(self) -> list[tuple[str, float, float]]:
+        """(year, one-off money spent, cashable savings) by financial year, undiscounted."""
+        spend = [0.0] * len(self.years.labels)
+        saved = [0.0] * len(self.years.labels)
+        for p in self.phasing:
+            for t, v in enumerate(p.by_period):
+                spend[self.years.of_period[t]] += v
+        for case in self.cases.values():
+            for i, v in enumerate(case.cashable_by_year):
+                saved[i] += v
+        return [
+            (label, round(spend[i], 2), round(saved[i], 2))
+            for i, label in enumerate(self.years.labels)
+        ]
+
 
 def board_figures(
     inventory: Inventory,

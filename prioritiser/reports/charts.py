@@ -173,9 +173,15 @@ def resources(analysis: Analysis) -> go.Figure | None:
 def payback(analysis: Analysis) -> go.Figure:
     """One-off spend and cashable savings by year, and the cumulative net position."""
     cur = analysis.currency
-    years = [str(y) for y in analysis.cashable_by_year]
-    spend = [analysis.spend_by_year.get(int(y), 0.0) for y in years]
-    saved = [analysis.cashable_by_year[int(y)] for y in years]
+    if analysis.board is not None and analysis.board.cases:  # by financial year
+        cash = analysis.board.cash_by_year()
+        years = [label for label, _, _ in cash]
+        spend = [s for _, s, _ in cash]
+        saved = [v for _, _, v in cash]
+    else:
+        years = [str(y) for y in analysis.cashable_by_year]
+        spend = [analysis.spend_by_year.get(int(y), 0.0) for y in years]
+        saved = [analysis.cashable_by_year[int(y)] for y in years]
     net, running = [], 0.0
     for s, v in zip(spend, saved, strict=True):
         running += v - s

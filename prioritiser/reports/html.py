@@ -110,9 +110,7 @@ def render_html(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -> s
         lede=words.lede(analysis),
         estimates=words.estimates_text(analysis.provenance),
         kpis=kpis(analysis),
-        years=[
-            (year, money(v, analysis.currency)) for year, v in analysis.cashable_by_year.items()
-        ],
+        years=_savings_by_year(analysis),
         attention=words.attention(analysis) if analysis.appraisal is None else [],
         appraisal=analysis.appraisal,
         unsupported=(appraisal_words.attention(analysis.appraisal) if analysis.appraisal else []),
@@ -152,6 +150,13 @@ def render_html(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -> s
         marking_css=Markup(css_string(analysis.paper.marking)) if analysis.paper else "",
         footer_css=Markup(css_string(_footer(analysis))),
     )
+
+
+def _savings_by_year(a: Analysis) -> list[tuple[str, str]]:
+    """Cashable savings by financial year (by calendar year without the board's figures)."""
+    if a.board is not None and a.board.cases:
+        return [(label, money(v, a.currency)) for label, _, v in a.board.cash_by_year()]
+    return [(str(year), money(v, a.currency)) for year, v in a.cashable_by_year.items()]
 
 
 def _footer(a: Analysis) -> str:

@@ -44,7 +44,7 @@ from prioritiser.wording import currency_symbol, money
 SLIDES = (
     "Headline",
     "Roadmap",
-    "Money by year",
+    "Money by financial year",
     "Who pays and who benefits",
     "Risk",
     "Levers",
@@ -268,20 +268,15 @@ def _money(prs: Deck, a: Analysis) -> None:
     slide = _slide(
         prs,
         a,
-        "Money by year",
-        f"One-off spend and cashable savings, undiscounted, {currency_symbol(a.currency)}m. {board.years.note if board else ''}",
+        "Money by financial year",
+        f"One-off spend and cashable savings, undiscounted, {currency_symbol(a.currency)}m. "
+        f"{board.years.note if board else ''}",
     )
     data = CategoryChartData(number_format="#,##0.0")
-    years = list(board.years.labels) if board else [str(y) for y in a.cashable_by_year]
-    spend = [0.0] * len(years)
-    savings = [0.0] * len(years)
-    if board:
-        for p in board.phasing:
-            for t, v in enumerate(p.by_period):
-                spend[board.years.of_period[t]] += v
-        for case in board.cases.values():
-            for i, v in enumerate(case.cashable_by_year):
-                savings[i] += v
+    cash = board.cash_by_year() if board else []
+    years = [label for label, _, _ in cash]
+    spend = [s for _, s, _ in cash]
+    savings = [v for _, _, v in cash]
     data.categories = years
     data.add_series("One-off spend", [round(v / 1e6, 3) for v in spend])
     data.add_series("Cashable savings", [round(v / 1e6, 3) for v in savings])

@@ -274,12 +274,10 @@ def cash_by_year(book: Book, a: Analysis, board: Board, money: str, years: Foote
     """Per year: one-off spend (formulas over "Money by year"), cashable savings (numbers,
     undiscounted), net and cumulative net (formulas)."""
     sheet = book.workbook.create_sheet(CASH)
-    labels = list(board.years.labels)
+    cash = board.cash_by_year()
+    labels = [label for label, _, _ in cash]
     horizon = len(board.years.horizon)
-    savings = [0.0] * len(labels)
-    for case in board.cases.values():
-        for i, v in enumerate(case.cashable_by_year):
-            savings[i] += v
+    savings = [v for _, _, v in cash]
     columns = [
         Column("Year", width=10),
         Column("One-off spend", money, 15),
