@@ -7,7 +7,8 @@ saying what it is.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 from typing import Protocol
 
 SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
@@ -71,6 +72,17 @@ def form(count: int, one: str, many: str | None = None) -> str:
 def plural(count: int, one: str, many: str | None = None) -> str:
     """`1 system`, `3 systems`, `1,200 dependencies` (pass `many` for irregular plurals)."""
     return f"{count:,} {form(count, one, many)}"
+
+
+def with_names(text: str, named: Mapping[str, str]) -> str:
+    """`text` with each id in `named` (a system's, say) replaced by its name, for messages
+    worded with ids (the diagnosis's) shown to people. An id counts only as a whole word:
+    not inside a longer id or a dotted setting name."""
+    if not named:
+        return text
+    ids = "|".join(re.escape(i) for i in sorted(named, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w.-])({ids})(?![\w-])")
+    return pattern.sub(lambda m: named[m[1]], text)
 
 
 def names(items: Iterable[str]) -> str:

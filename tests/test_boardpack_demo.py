@@ -113,6 +113,24 @@ def test_a_reason_names_a_limit_only_where_it_binds(demo_board) -> None:  # type
         )
 
 
+def test_money_by_financial_year_is_the_appraisals_own(demo_board) -> None:  # type: ignore[no-untyped-def]
+    """The pack's cash by financial year (payback chart, headline, workbook, slide) is the
+    appraisal's: the same one-off spend (optimism bias applied) and the same cashable savings,
+    which start after a quarter of dual running and ramp up, not at the finish in full."""
+    a = analysis_of(demo_board)
+    assert a.board.optimism_bias and a.appraisal is not None
+    appraised = {y.label: y for y in a.appraisal.years}
+    for label, spend, saved in a.board.cash_by_year():
+        assert spend == pytest.approx(appraised[label].total, abs=0.05), label
+        assert saved == pytest.approx(appraised[label].cashable, abs=0.05), label
+    # Every option a case considers is costed as the plan pays for it.
+    estate = demo_board.inventory.estate
+    for case in a.board.cases.values():
+        for row in case.options[:-1]:
+            option = estate.system(case.system).option(row.option)
+            assert row.cost == option.one_off_cost and row.duration == option.duration
+
+
 # --- levers -----------------------------------------------------------------------------------
 
 

@@ -15,7 +15,6 @@ Renderers format these; none of them recomputes a figure.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -23,13 +22,14 @@ from prioritiser.economics import Appraisal
 from prioritiser.explain.cases import Case, system_cases
 from prioritiser.inventory import Inventory, System
 from prioritiser.inventory.periods import financial_year_label
-from prioritiser.model.candidates import enumerate_candidates, placed
+from prioritiser.model.candidates import placed
 from prioritiser.reports.appraisal import AppraisalReport, period_note
+from prioritiser.reports.board_options import OptionRow, options_considered
 from prioritiser.reports.paper import Paper
 from prioritiser.roadmap import Roadmap
 from prioritiser.scenarios.levers import Lever
 from prioritiser.scenarios.pack import BoardEvidence, Forced
-from prioritiser.wording import money, names
+from prioritiser.wording import money, names, with_names
 
 EXTRA_YEARS = 2  # years of savings shown past the horizon (as the cash-by-year table)
 PLATFORM = "platform"
@@ -95,23 +95,6 @@ class Phasing:
 
 
 @dataclass(frozen=True)
-class OptionRow:
-    """An option considered for a system, at its best start (doing nothing included)."""
-
-    option: str
-    kind: str
-    chosen: bool
-    start: str | None
-    finish: str | None
-    npv: float | None  # at its best start; 0 for doing nothing; None if no start fits
-    cost: float
-    duration: int | None
-    delivery_risk: int | None
-    cashable_annual: float
-    note: str
-
-
-@dataclass(frozen=True)
 class BusinessCase:
     """One system's case for the board."""
 
@@ -153,6 +136,9 @@ class Board:
     people: list[Phasing] = field(default_factory=list)  # other resources, per item
     cases: dict[str, BusinessCase] = field(default_factory=dict)
     evidence: BoardEvidence | None = None
+    # Whether one-off money carries optimism bias (appraisal.optimism_bias), so every
+    # renderer can say so beside the figures.
+    optimism_bias: bool = False
 
     @property
     def levers(self) -> tuple[Lever, ...]:
@@ -185,6 +171,9 @@ def board_figures(
     """The pack's figures for `roadmap`; `order` lists system ids as the reports list them."""
     years = years_of(inventory)
     board = Board(paper, years, evidence=evidence)
+    board.optimism_bias = any(
+        o.uplift.cost > 0 for s in inventory.estate.systems for o in s.options
+    )
     if not roadmap.has_plan:
         return board
     _add_phasing(board, inventory, roadmap)
@@ -319,9 +308,12 @@ def _case(inventory: Inventory, roadmap: Roadmap, board: Board, case: Case) -> B
                 continue
             if flow.cashable:
                 cashable += flow.annual
-                _spread_savings(savings, years, finish + 1, flow.annual, value.appraisal_periods)
             else:
                 other += flow.annual
+        if value.fixed_npv is None:  # a stated NPV has no profile to phase
+            _spread_savings(
+                savings, years, finish + 1, cashable, value.shares, value.appraisal_periods
+            )
         removed = option.risk_reduction * system.legacy_risk.points
     return BusinessCase(
         system=system.id,
@@ -347,7 +339,7 @@ def _case(inventory: Inventory, roadmap: Roadmap, board: Board, case: Case) -> B
         payback=_payback(years.labels, cost, savings),
         case=case,
         forcing=_forcing(inventory, board.evidence, system.id, decision is not None),
-        options=_options(inventory, roadmap, system),
+        options=options_considered(inventory, roadmap, system),
     )
 
 
@@ -357,13 +349,22 @@ def _decision_text(option: str, kind: str, start: str, finish: str) -> str:
 
 
 def _spread_savings(
-    savings: list[float], years: Years, first: int, annual: float, periods: int
+    savings: list[float],
+    years: Years,
+    first: int,
+    annual: float,
+    shares: Sequence[float],
+    periods: int,
 ) -> None:
-    for t in range(first, first + periods):
-        year = years.index(t)
+    """`annual` from period `first` for the appraisal's `periods`, each period's part scaled
+    by the appraisal's share (0 while old and new run side by side, then the ramp-up), as the
+    appraisal's money by financial year phases it."""
+    for k in range(periods):
+        year = years.index(first + k)
         if year is None:
             break
-        savings[year] += annual / years.per_year
+        share = shares[k] if k < len(shares) else 1.0
+        savings[year] += annual * share / years.per_year
 
 
 def _payback(labels: Sequence[str], cost: Sequence[float], savings: Sequence[float]) -> str | None:
@@ -404,9 +405,10 @@ def _forcing(
         within = [w for w in evidence.risk.ways if w.raised is None and w.price is not None]
         forced = within[0] if within else None
         if forced is None and evidence.risk.blocked:
+            named = {s.id: s.name for s in inventory.systems}
             return (
                 "It cannot be forced in within the rules (re-solved): "
-                + "; ".join(evidence.risk.blocked).rstrip(".")
+                + with_names("; ".join(evidence.risk.blocked).rstrip("."), named)
                 + "."
             )
     if forced is None:
@@ -429,69 +431,3 @@ def _forcing(
     if forced.added:
         parts.append(f"brings in {names(who(s).name for s in forced.added[:5])}")
     return text + (f"; it {' and '.join(parts)}" if parts else "") + " (proven optima, re-solved)."
-
-
-def _options(inventory: Inventory, roadmap: Roadmap, system: System) -> tuple[OptionRow, ...]:
-    """Every option of the system at its best start, and doing nothing."""
-    estate = inventory.estate
-    candidates = enumerate_candidates(estate, Appraisal.of(inventory))
-    label = inventory.axis.label
-    decision = roadmap.decision(system.id)
-    rows = []
-    by_option: dict[str, list[tuple[float, int, int]]] = defaultdict(list)
-    for c in candidates.of(system.id):
-        by_option[c.option].append((c.npv, c.start, c.finish))
-    for option in system.options:
-        found = sorted(by_option.get(option.id, []), key=lambda x: (-round(x[0], 2), x[1]))
-        chosen = decision is not None and decision.option == option.id
-        cashable = option.annual_saving + sum(b.annual for b in option.benefits if b.cashable)
-        if chosen and decision is not None:
-            npv, start, finish = decision.npv, decision.start, decision.finish
-            note = "chosen"
-        elif found:
-            npv, first, last = found[0]
-            start, finish = label(first), label(last)
-            note = "best start shown; not chosen" if npv > 0 else "does not pay back"
-        else:
-            npv, start, finish = None, None, None
-            note = "no start fits its window"
-        rows.append(
-            OptionRow(
-                option.id,
-                option.kind,
-                chosen,
-                start,
-                finish,
-                npv,
-                option.cost,
-                option.duration,
-                option.delivery_risk,
-                cashable,
-                note,
-            )
-        )
-    eos = system.end_of_support
-    keep_note = "chosen" if decision is None else "not chosen"
-    if eos:
-        keep_note += f"; out of support after {eos}"
-    rows.append(
-        OptionRow(
-            "retain",
-            "do nothing",
-            decision is None,
-            None,
-            None,
-            0.0,
-            0.0,
-            None,
-            None,
-            0.0,
-            keep_note
-            + (
-                f"; runs at {money(system.annual_run_cost or 0, inventory.portfolio.currency)} a year"
-                if system.annual_run_cost
-                else ""
-            ),
-        )
-    )
-    return tuple(rows)

@@ -37,7 +37,7 @@ from prioritiser.reports.appraisal import AppraisalReport
 from prioritiser.reports.gantt import GANTT
 from prioritiser.roadmap import Roadmap
 from prioritiser.textsafe import css_string
-from prioritiser.wording import money
+from prioritiser.wording import currency_symbol, money
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,11 @@ def render_html(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -> s
         estimates=words.estimates_text(analysis.provenance),
         kpis=kpis(analysis),
         years=_savings_by_year(analysis),
+        years_sub=(
+            "in that year, undiscounted"
+            if analysis.board is not None and analysis.board.cases
+            else "a year, once delivered"
+        ),
         attention=words.attention(analysis) if analysis.appraisal is None else [],
         appraisal=analysis.appraisal,
         unsupported=(appraisal_words.attention(analysis.appraisal) if analysis.appraisal else []),
@@ -147,6 +152,8 @@ def render_html(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -> s
         scenarios=html_pack.scenario_views(analysis),
         cases=html_pack.case_views(analysis),
         years_note=analysis.board.years.note if analysis.board else "",
+        m=f"{currency_symbol(analysis.currency)}m",
+        biased=bool(analysis.board and analysis.board.optimism_bias),
         marking_css=Markup(css_string(analysis.paper.marking)) if analysis.paper else "",
         footer_css=Markup(css_string(_footer(analysis))),
     )

@@ -71,7 +71,7 @@ def _case_view(a: Analysis, c: BusinessCase) -> CaseView:
         if c.cash_npv is not None:
             figures.insert(1, ("Cash-only NPV", money(c.cash_npv, cur)))
         if c.exposure_avoided:
-            figures.append(("Unsupported exposure avoided", money(c.exposure_avoided, cur)))
+            figures.append(("Unsupported exposure avoided (PV)", money(c.exposure_avoided, cur)))
     else:
         figures += [
             ("Criticality", c.criticality),
@@ -80,7 +80,7 @@ def _case_view(a: Analysis, c: BusinessCase) -> CaseView:
         if c.case.npv is not None:
             figures.append(("Best option on its own", money(c.case.npv, cur)))
     if c.exposure_left:
-        figures.append(("Unsupported exposure left", money(c.exposure_left, cur)))
+        figures.append(("Unsupported exposure left (PV)", money(c.exposure_left, cur)))
     figures.append(("End of support", c.end_of_support or "none recorded"))
     people = " · ".join(
         part

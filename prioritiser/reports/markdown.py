@@ -15,7 +15,7 @@ from prioritiser.reports.appraisal import AppraisalReport
 from prioritiser.reports.assumptions import Assumption
 from prioritiser.roadmap import Roadmap
 from prioritiser.textsafe import markdown_cell, markdown_table, markdown_text
-from prioritiser.wording import form, money, names, plural
+from prioritiser.wording import form, is_money_unit, money, names, plural
 
 # --- words shared by the reports ---------------------------------------------------------------
 
@@ -270,18 +270,28 @@ def _unsupported_banner(p: AppraisalReport) -> list[str]:
 
 def _cash_by_year(a: Analysis) -> list[str]:
     cur = a.currency
+    board = a.board
+    if board is not None and board.cases:  # by financial year, as every other output
+        years = board.cash_by_year()
+        title, first = "## Cash by financial year", "Financial year"
+        what = "one-off spend (options, optimism bias applied, and platform set-up)"
+        if not board.optimism_bias:
+            what = "one-off spend (options and platform set-up)"
+    else:
+        years = [(str(y), a.spend_by_year.get(y, 0.0), v) for y, v in a.cashable_by_year.items()]
+        title, first = "## Cash by year", "Year"
+        what = "one-off spend (options and platform set-up)"
     rows, net = [], 0.0
-    for year, saving in a.cashable_by_year.items():
-        spend = a.spend_by_year.get(year, 0.0)
+    for year, spend, saving in years:
         net += saving - spend
         rows.append([year, money(spend, cur), money(saving, cur), money(net, cur)])
     return [
         "",
-        "## Cash by year",
+        title,
         "",
-        "Undiscounted one-off spend (options and platform set-up) and cashable savings.",
+        f"In-year cash, undiscounted: {what} and cashable savings.",
         "",
-        *table(["Year", "One-off spend", "Cashable savings", "Cumulative net"], rows, {1, 2, 3}),
+        *table([first, "One-off spend", "Cashable savings", "Cumulative net"], rows, {1, 2, 3}),
     ]
 
 
@@ -326,12 +336,12 @@ def _resources(a: Analysis) -> list[str]:
         ]
         for i, period in enumerate(a.periods)
     ]
+    noun = a.period_noun
     totals = ["**Total**"] + [
-        f"{amount(r.total_use, r.unit, cur)}"
-        + (f" / {amount(r.total_cap, r.unit, cur)}" if r.total_cap is not None else "")
+        f"{_over_horizon(r.total_use, r.unit, cur, noun)}"
+        + (f" / {_over_horizon(r.total_cap, r.unit, cur, noun)}" if r.total_cap is not None else "")
         for r in a.resources
     ]
-    noun = a.period_noun
     return [
         "",
         f"## Spend and resources per {noun} against capacity",
@@ -340,6 +350,13 @@ def _resources(a: Analysis) -> list[str]:
         "",
         *table(headers, [*rows, totals], set(range(1, len(headers)))),
     ]
+
+
+def _over_horizon(value: float, unit: str, currency: str, noun: str) -> str:
+    """A total over the horizon: money as money, people as FTE-quarters (FTE each quarter,
+    summed), not FTE."""
+    shown = amount(value, unit, currency)
+    return shown if is_money_unit(unit, currency) or not unit else f"{shown} {text(unit)}-{noun}s"
 
 
 def _departments(a: Analysis) -> list[str]:

@@ -38,6 +38,7 @@ def headline_extras(a: Analysis) -> list[str]:
     if decisions:
         lines += ["## Decisions asked of the board", ""]
         lines += [f"{i}. {markdown_text(d)}" for i, d in enumerate(decisions, start=1)]
+        lines.append("")
     return lines
 
 
@@ -54,7 +55,7 @@ def levers(a: Analysis) -> list[str]:
                 [
                     markdown_text(r.limit),
                     markdown_text(r.now),
-                    markdown_text(r.unit),
+                    markdown_text(r.one_more),
                     r.gain,
                     markdown_text(r.buys or ("does not bind" if not r.binds else "")),
                 ]

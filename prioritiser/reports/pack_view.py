@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from prioritiser.reports.analysis import Analysis
 from prioritiser.scenarios.pack import BoardEvidence, Forced
-from prioritiser.wording import millions, money, names, plural
+from prioritiser.wording import millions, money, names, plural, with_names
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,7 @@ class LeverRow:
     buys: str  # "brings in A and B; lets C go"
     binds: bool
     tight: bool
+    one_more: str  # the table's "one more" cell: "£1m a year", "1 FTE", "1 risk point"
 
 
 def evidence(a: Analysis) -> BoardEvidence | None:
@@ -66,6 +67,7 @@ def lever_rows(a: Analysis) -> list[LeverRow]:
                 "; ".join(buys),
                 lv.binds,
                 lv.tight,
+                lv.change.unit if lv.change.money else f"1 {lv.change.unit}",
             )
         )
     order = {id(r): i for i, r in enumerate(rows)}
@@ -118,7 +120,8 @@ def risk_blocked(a: Analysis) -> list[str]:
     found = evidence(a)
     if found is None or found.risk is None or any(w.price is not None for w in found.risk.ways):
         return []
-    return [m[0].upper() + m[1:] for m in found.risk.blocked]
+    named = {r.system: r.name for r in a.systems}
+    return [with_names(m[0].upper() + m[1:], named) for m in found.risk.blocked]
 
 
 def _way_row(a: Analysis, w: Forced) -> WayRow:

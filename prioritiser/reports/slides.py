@@ -269,7 +269,9 @@ def _money(prs: Deck, a: Analysis) -> None:
         prs,
         a,
         "Money by financial year",
-        f"One-off spend and cashable savings, undiscounted, {currency_symbol(a.currency)}m. "
+        f"In-year cash, undiscounted, {currency_symbol(a.currency)}m: one-off spend"
+        f"{' (optimism bias applied)' if board and board.optimism_bias else ''} and cashable "
+        "savings. "
         f"{board.years.note if board else ''}",
     )
     data = CategoryChartData(number_format="#,##0.0")
@@ -365,7 +367,7 @@ def _levers(prs: Deck, a: Analysis) -> None:
         )
         return
     table = [["Limit", "Today", "One more", "NPV gained"]]
-    table += [[r.limit, r.now, r.unit, r.gain] for r in rows]
+    table += [[r.limit, r.now, r.one_more, r.gain] for r in rows]
     kit.table(slide, Inches(1.6), table, [4.2, 3.4, 2.2, 2.0], 11)
     found = pack_view.largest_risk(a)
     y = Inches(1.75 + 0.3 * len(table))

@@ -17,7 +17,7 @@ from prioritiser.reports.excel.cells import (
     col,
     table,
 )
-from prioritiser.wording import plural
+from prioritiser.wording import currency_symbol, plural
 
 
 def cover(book: Book, a: Analysis, board: Board, sheets: list[tuple[str, str]]) -> None:
@@ -28,7 +28,21 @@ def cover(book: Book, a: Analysis, board: Board, sheets: list[tuple[str, str]]) 
     rows: list[list[object]] = [["Portfolio", a.portfolio], ["Horizon", a.horizon]]
     rows += [[label, value] for label, value in paper.rows]
     rows += [
-        ["Money", f"{a.currency}; shown in millions (£2.50m), each cell holds the exact amount"],
+        [
+            "Money",
+            f"{a.currency}; shown in millions ({currency_symbol(a.currency)}2.50m), each cell "
+            "holds the exact amount",
+        ],
+        [
+            "What the money is",
+            "One-off costs, spend and savings by period and year are in-year cash, undiscounted"
+            + (
+                ", one-off costs with optimism bias applied (as the plan schedules and pays them)"
+                if board.optimism_bias
+                else ""
+            )
+            + "; NPVs are present values at the start of the plan",
+        ],
         ["Years", board.years.note],
         ["People", f"FTE per {a.period_noun}; over the horizon in FTE-{a.period_noun}s"],
         [
@@ -315,7 +329,7 @@ def levers(book: Book, a: Analysis, money: str) -> None:
     table(
         sheet,
         columns,
-        [[r.limit, r.now, r.unit, r.value, "yes" if r.binds else "no", r.buys] for r in rows],
+        [[r.limit, r.now, r.one_more, r.value, "yes" if r.binds else "no", r.buys] for r in rows],
     )
 
 
