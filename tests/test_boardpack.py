@@ -195,6 +195,24 @@ def test_dependency_labels_are_names_that_never_overlap(demo_analysis) -> None: 
     assert right <= fig.layout.xaxis.range[1] + 1e-9  # no label runs off the plot
 
 
+def test_money_is_drawn_as_money_and_people_as_people(demo_analysis) -> None:  # type: ignore[no-untyped-def]
+    """The demo has two money resources (capex, rdel): each is a panel of the budget chart on
+    a £m axis; the people chart holds only people (FTE)."""
+    from prioritiser.reports.charts import budget, resources
+
+    spend = budget(demo_analysis)
+    assert spend is not None
+    titles = [a.text for a in spend.layout.annotations]
+    assert titles == ["capex (GBP)", "rdel (GBP)"]
+    assert all(t.startswith("£") for t in spend.layout.yaxis2.ticktext)
+    people = resources(demo_analysis)
+    assert people is not None
+    assert sorted(a.text for a in people.layout.annotations) == [
+        "cobol specialists (FTE)",
+        "engineers (FTE)",
+    ]
+
+
 def test_money_axes_read_like_every_report() -> None:
     axis = money_axis("GBP", -12_400_000, 12_400_000)
     assert "-£10.0m" in axis["ticktext"] or "-£10m" in axis["ticktext"]

@@ -38,7 +38,7 @@ from prioritiser.reports.chart_style import (
 from prioritiser.reports.dependency_chart import dependencies
 from prioritiser.reports.gantt import GANTT as GANTT
 from prioritiser.reports.gantt import GANTT_PRINT, GANTT_RETAINED_PRINT, PRINT_SIZE, gantt
-from prioritiser.wording import money
+from prioritiser.wording import is_money_unit, money
 
 BUDGET = "chart-budget"
 PAYBACK = "chart-payback"
@@ -117,27 +117,61 @@ def _stacks(row: ResourceRow) -> list[float]:
     return [sum(lanes[t] for lanes in row.by_department.values()) for t in range(len(row.use))]
 
 
+def money_rows(analysis: Analysis) -> list[ResourceRow]:
+    """The money resources, the budget first (capex, then resource money such as rdel)."""
+    rows = [r for r in analysis.resources if is_money_unit(r.unit, analysis.currency)]
+    return sorted(rows, key=lambda r: r.name != analysis.budget_resource)
+
+
 def budget(analysis: Analysis) -> go.Figure | None:
-    """Spend per period, stacked by department, against the budget line."""
+    """Spend per period, stacked by department, against the budget line: one panel per
+    money resource (capex, and rdel where the appraisal splits the money), in money."""
     row = analysis.budget
     if row is None:
         return None
-    colours = department_colours(row.by_department)
-    fig = figure(
-        height=340,
+    rows = money_rows(analysis) or [row]
+    colours = department_colours([n for r in rows for n in r.by_department])
+    if len(rows) == 1:
+        fig = figure(
+            height=340,
+            barmode="stack",
+            hovermode="x unified",
+            shapes=year_lines(analysis.periods),
+            xaxis=period_axis(analysis.periods, labels=6),
+            yaxis=money_axis(analysis.currency, 0.0, max([*row.capacity, *_stacks(row)])),
+        )
+        _stacked_use(fig, row, colours, analysis.currency, {}, legend=True)
+        return fig
+    fig = make_subplots(
+        rows=1,
+        cols=len(rows),
+        subplot_titles=[safe(f"{r.name.replace('_', ' ')} ({r.unit})") for r in rows],
+        horizontal_spacing=0.1,
+    )
+    shown: set[str] = set()
+    for i, r in enumerate(rows):
+        place = {"row": 1, "col": i + 1}
+        _stacked_use(fig, r, colours, analysis.currency, place, legend=shown)
+        fig.update_xaxes(**period_axis(analysis.periods, labels=4), **place)
+        fig.update_yaxes(
+            **money_axis(analysis.currency, 0.0, max([*r.capacity, *_stacks(r)])), **place
+        )
+    fig.update_layout(
+        template=TEMPLATE,
+        height=360,
         barmode="stack",
         hovermode="x unified",
-        shapes=year_lines(analysis.periods),
-        xaxis=period_axis(analysis.periods, labels=6),
-        yaxis=money_axis(analysis.currency, 0.0, max([*row.capacity, *_stacks(row)])),
+        legend={"orientation": "h", "yanchor": "top", "y": -0.14, "x": 0},
+        margin={"l": 10, "r": 10, "t": 30, "b": 40},
     )
-    _stacked_use(fig, row, colours, analysis.currency, {}, legend=True)
     return fig
 
 
 def resources(analysis: Analysis) -> go.Figure | None:
-    """Each non-money resource (people, skills) per period against its capacity."""
-    rows = [r for r in analysis.resources if r.name != analysis.budget_resource]
+    """Each non-money resource (people, skills) per period against its capacity; money is
+    in the budget chart."""
+    money = {r.name for r in money_rows(analysis)} | {analysis.budget_resource}
+    rows = [r for r in analysis.resources if r.name not in money]
     if not rows:
         return None
     cols = min(len(rows), 3)

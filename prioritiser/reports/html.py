@@ -136,6 +136,7 @@ def render_html(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -> s
         assumptions=grouped_assumptions(analysis),
         charts=figures,
         budget_note=budget_note(analysis),
+        budget_panels=len(charts.money_rows(analysis)),
         solver=f"{roadmap.solver.name} {roadmap.solver.version}".strip(),
         optimal=analysis.status_text == "proven optimal",
         version=__version__,
@@ -234,10 +235,20 @@ def budget_note(a: Analysis) -> str:
     if budget is None:
         return ""
     cur = a.currency
-    used = money(budget.total_use, cur)
-    if budget.total_cap is not None:
-        return f"{used} used of the {money(budget.total_cap, cur)} total budget."
-    return f"{used} used of {money(sum(budget.capacity), cur)} capacity."
+    parts = []
+    for row in charts.money_rows(a) or [budget]:
+        used = money(row.total_use, cur)
+        if row.total_cap is not None:
+            parts.append(f"{row.name}: {used} used of its {money(row.total_cap, cur)} total")
+        else:
+            parts.append(
+                f"{row.name}: {used} used of {money(sum(row.capacity), cur)} capacity "
+                f"summed over the {a.period_noun}s"
+            )
+    text = "; ".join(parts) + "."
+    if a.appraisal is not None and any(y.caps for y in a.appraisal.years):
+        text += " Financial-year caps apply as well (see Money by financial year)."
+    return text
 
 
 def table_rows(a: Analysis) -> list[TableRow]:

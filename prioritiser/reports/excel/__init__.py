@@ -37,7 +37,7 @@ SHEET_NOTES = {
     money_sheets.MONEY_YEAR: "the same by year (formulas over the periods)",
     money_sheets.PEOPLE: "people per system and period (FTE)",
     money_sheets.CAPACITY: "use, capacity and headroom per period and over the horizon",
-    money_sheets.CASH: "one-off spend and cashable savings by year, net and cumulative",
+    money_sheets.CASH: "in-year one-off spend and cashable savings by financial year, net and cumulative",
     "Benefits by department": "who pays and who benefits (present values)",
     "Value across departments": "value landing outside the paying department",
     "Retained": "systems kept as they are, and why",

@@ -279,7 +279,7 @@ def cash_by_year(book: Book, a: Analysis, board: Board, money: str, years: Foote
     horizon = len(board.years.horizon)
     savings = [v for _, _, v in cash]
     columns = [
-        Column("Year", width=10),
+        Column("Financial year", width=14),
         Column("One-off spend", money, 15),
         Column("Cashable savings", money, 16),
         Column("Net", money, 14),
