@@ -160,3 +160,31 @@ def test_report_refuses_a_roadmap_that_does_not_fit_the_inventory(
     assert "does not fit the inventory" in result.stderr
     assert "unknown system" in result.stderr
     assert not (tmp_path / "report.html").exists()
+
+
+def test_the_headline_counts_one_system_in_the_singular(
+    tmp_path: Path, write_inventory: Callable, run_cli: Callable
+) -> None:
+    root = write_inventory(
+        tmp_path / "inventory",
+        systems=[
+            {
+                "id": "identity",
+                "name": "Identity",
+                "options": [
+                    {
+                        "id": "replatform",
+                        "kind": "replatform",
+                        "duration": 2,
+                        "cost": 100_000,
+                        "annual_saving": 500_000,
+                    }
+                ],
+            }
+        ],
+    )
+    result = run_cli("plan", root, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.stderr
+    said = result.stdout + result.stderr
+    assert "1 system modernised" in said, said
+    assert "1 systems" not in said

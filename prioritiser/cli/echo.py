@@ -17,7 +17,7 @@ from prioritiser.tasks import (
     RobustnessOutcome,
     TrackOutcome,
 )
-from prioritiser.wording import form, money
+from prioritiser.wording import form, money, plural
 
 
 def headline(roadmap: Roadmap, currency: str) -> str:
@@ -29,7 +29,7 @@ def headline(roadmap: Roadmap, currency: str) -> str:
     )
     return (
         f"{roadmap.status}: NPV {money(roadmap.objective or 0.0, currency)} ({gap}), "
-        f"{len(roadmap.decisions)} systems modernised, {len(roadmap.retained)} retained "
+        f"{plural(len(roadmap.decisions), 'system')} modernised, {len(roadmap.retained)} retained "
         f"[{roadmap.solver.name}, {roadmap.solver.seconds:.1f}s]"
     )
 

@@ -19,7 +19,7 @@ from prioritiser.reports.chart_page import figure_html
 from prioritiser.scenarios.frontier import Frontier
 from prioritiser.scenarios.variants import rounded
 from prioritiser.textsafe import markdown_text, plotly_text, spreadsheet_csv
-from prioritiser.wording import money
+from prioritiser.wording import money, plural
 
 CSV_COLUMNS = (
     "capacity_scale",
@@ -153,13 +153,18 @@ def render_chart(result: Frontier) -> str:
         mode="lines+markers",
         name="NPV",
         customdata=[
-            [s.scale, s.roadmap.status, 100 * (s.roadmap.gap or 0.0), s.systems_modernised]
+            [
+                s.scale,
+                s.roadmap.status,
+                100 * (s.roadmap.gap or 0.0),
+                plural(s.systems_modernised, "system"),
+            ]
             for s in feasible
         ],
         hovertemplate=(
             "capacity %{x:,.0f}<br>scale %{customdata[0]}<br>NPV %{y:,.0f}<br>"
             "%{customdata[1]}, gap %{customdata[2]:.2f} %<br>"
-            "%{customdata[3]} systems modernised<extra></extra>"
+            "%{customdata[3]} modernised<extra></extra>"
         ),
         row=1,
         col=1,

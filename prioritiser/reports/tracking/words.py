@@ -78,7 +78,7 @@ def reforecast_text(t: Tracking) -> str:
     return (
         f"Re-forecast from {future.first}: NPV {money(roadmap.objective, cur)} against the "
         f"baseline's {money(base, cur)} ({'+' if change >= 0 else ''}{money(change, cur)}), "
-        f"{len(roadmap.decisions)} systems modernised."
+        f"{plural(len(roadmap.decisions), 'system')} modernised."
     )
 
 
