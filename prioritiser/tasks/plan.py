@@ -103,14 +103,20 @@ def pack_evidence(
     prepared = board.prepare(inventory, roadmap, options, request.pack, scenarios)
     began = time.monotonic()
     count = len(prepared.jobs)
-    if count:
+    # How far the re-solves have got is for a person watching; a pipe or a script gets
+    # only the command's own lines (the board pack's figures are in the outputs).
+    shown = bool(count) and listener.watched()
+    if shown:
         listener.info(f"board pack: {count} re-solves (levers, the largest risk left, …)")
     try:
-        with listener.sweep(count, "re-solves") as advance:
-            evidence = board.run(prepared, lambda _key: advance())
+        if shown:
+            with listener.sweep(count, "re-solves") as advance:
+                evidence = board.run(prepared, lambda _key: advance())
+        else:
+            evidence = board.run(prepared, lambda _key: None)
     except RoadmapCheckFailed as exc:
         raise self_check_failed(exc) from exc
-    if count:
+    if shown:
         listener.info(
             f"board pack: {count} re-solves in {time.monotonic() - began:.1f} s "
             "(--no-levers skips them)"
