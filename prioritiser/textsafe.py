@@ -115,6 +115,14 @@ def plotly_text(value: object) -> str:
     return html.escape(_LINE_BREAKS.sub(" ", str(value)), quote=False)
 
 
+def css_string(value: object) -> str:
+    """Inventory text inside a CSS string (`content: "…"`, the marking in a page margin):
+    every character but letters, digits and spaces as a CSS escape, so it can neither end
+    the string nor the style element."""
+    text = _LINE_BREAKS.sub(" ", str(value))
+    return "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text)
+
+
 def html_text(value: object) -> str:
     """Inventory text inside hand-built HTML (outside jinja2's autoescape)."""
     return html.escape(str(value), quote=True)
@@ -122,6 +130,7 @@ def html_text(value: object) -> str:
 
 __all__ = [
     "FORMULA_PREFIXES",
+    "css_string",
     "html_text",
     "markdown_cell",
     "markdown_table",

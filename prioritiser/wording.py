@@ -7,7 +7,8 @@ saying what it is.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 from typing import Protocol
 
 SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
@@ -38,6 +39,13 @@ def money(value: float, currency: str = "GBP", decimals: int = 0) -> str:
     return f"{sign}{symbol}{value:.{decimals}f}"
 
 
+def millions(value: float, currency: str = "GBP", decimals: int = 1) -> str:
+    """`£1.1m`, `£0.6m`, `-£0.2m`: money in millions at a fixed precision, for columns a
+    reader compares (board tables, chart axes); `money` picks k or m for prose."""
+    sign = "-" if round(value / 1e6, decimals) < 0 else ""
+    return f"{sign}{currency_symbol(currency)}{abs(value) / 1e6:,.{decimals}f}m"
+
+
 def is_money_unit(unit: str, currency: str) -> bool:
     """Whether a resource's unit is money (GBP, EUR, USD or the portfolio's currency)."""
     return unit.upper() in MONEY_UNITS | {currency.upper()}
@@ -64,6 +72,17 @@ def form(count: int, one: str, many: str | None = None) -> str:
 def plural(count: int, one: str, many: str | None = None) -> str:
     """`1 system`, `3 systems`, `1,200 dependencies` (pass `many` for irregular plurals)."""
     return f"{count:,} {form(count, one, many)}"
+
+
+def with_names(text: str, named: Mapping[str, str]) -> str:
+    """`text` with each id in `named` (a system's, say) replaced by its name, for messages
+    worded with ids (the diagnosis's) shown to people. An id counts only as a whole word:
+    not inside a longer id or a dotted setting name."""
+    if not named:
+        return text
+    ids = "|".join(re.escape(i) for i in sorted(named, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w.-])({ids})(?![\w-])")
+    return pattern.sub(lambda m: named[m[1]], text)
 
 
 def names(items: Iterable[str]) -> str:

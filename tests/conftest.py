@@ -11,6 +11,9 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,3 +112,56 @@ def run_main(*args: str | Path) -> CliResult:
 def run_cli() -> Callable[..., CliResult]:
     """`run_main` as a fixture."""
     return run_main
+
+
+# --- the demo's board pack, planned once per test session --------------------------------
+
+
+@dataclass(frozen=True)
+class DemoBoard:
+    """The bundled demo planned as `plan` plans it, its board-pack evidence, and the output
+    folder written from them."""
+
+    inventory: Any
+    roadmap: Any
+    evidence: Any
+    folder: Path
+
+
+@pytest.fixture(scope="session")
+def demo_board(tmp_path_factory: pytest.TempPathFactory) -> DemoBoard:
+    """About twenty proven re-solves (levers, the largest risk left): the slow part of the
+    board-pack tests, shared by all of them.
+
+    scripts/test spreads the suite over xdist workers, each with its own session: the first
+    worker to get here builds the pack into the run's shared temporary folder, under a lock,
+    and pickles it there; the others wait on the lock and read it, so it is built once."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None:
+        return _build_demo_board(tmp_path_factory.mktemp("demo-board"))
+    shared = tmp_path_factory.getbasetemp().parent  # the same folder for every worker
+    with (shared / "demo-board.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        saved = shared / "demo-board.pickle"
+        if saved.exists():
+            board: DemoBoard = pickle.loads(saved.read_bytes())
+            return board
+        folder = shared / "demo-board"
+        folder.mkdir()
+        board = _build_demo_board(folder)
+        saved.write_bytes(pickle.dumps(board))
+        return board
+
+
+def _build_demo_board(folder: Path) -> DemoBoard:
+    from prioritiser.inventory import load_inventory
+    from prioritiser.reports import write_reports
+    from prioritiser.scenarios.pack import PackOptions, board_evidence
+    from prioritiser.solve import PlanOptions, plan
+
+    demo = Path(__file__).resolve().parent.parent / "inventories" / "demo"
+    inventory = load_inventory(demo)
+    roadmap = plan(inventory, PlanOptions())
+    evidence = board_evidence(inventory, roadmap, PlanOptions(), PackOptions(workers=2))
+    write_reports(folder, inventory, roadmap, {}, evidence=evidence)
+    return DemoBoard(inventory, roadmap, evidence, folder)

@@ -5,7 +5,8 @@ start dates; relations list the related fact sheets' display names separated by 
 Column keys and values follow SAP LeanIX's documented meta model (Application fact sheet:
 lifecycle plan/phaseIn/active/phaseOut/endOfLife, businessCriticality, functionalSuitability,
 technicalSuitability, relToRequires, relToSuccessor, relToParent, interface relations).
-`python tests/leanix_fixture.py` rewrites tests/fixtures/import_leanix/leanix-applications.xlsx.
+`python tests/leanix_fixture.py` rewrites tests/fixtures/import_leanix/leanix-applications.xlsx
+(openpyxl writes its XML through lxml, which python-pptx brings: `<a/>`, not `<a />`).
 """
 
 from __future__ import annotations

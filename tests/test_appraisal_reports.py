@@ -45,8 +45,9 @@ def test_every_report_shows_the_appraisal(tmp_path: Path) -> None:
                  "Money by financial year", "systems past end of support"):  # fmt: skip
         assert text in html, text
     book = openpyxl.load_workbook(out / "roadmap.xlsx")
-    assert book.sheetnames[-4:] == ["Appraisal", "Money by financial year", "Unsupported",
-                                    "Optimism bias"]  # fmt: skip
+    # The appraisal's sheets, then the assumptions (the board pack's reference sheet) last.
+    assert book.sheetnames[-5:] == ["Appraisal", "Money by financial year", "Unsupported",
+                                    "Optimism bias", "Assumptions"]  # fmt: skip
     cells = {row[0]: row[1] for row in book["Appraisal"].iter_rows(values_only=True)}
     assert cells["Net present value (every part)"] == 622_585.94
     assert cells["Unsupported exposure left"] == 375_086.26 + 98_294.64

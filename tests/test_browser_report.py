@@ -1,21 +1,25 @@
-"""The demo's report.html rendered by headless Chromium: charts drawn, table live, screenshot.
+"""The demo's report.html rendered by headless Chromium: charts drawn, table live, no console
+error, printed to PDF with the Gantt across the page, and screenshots for people to look at.
 
 Needs Debian's `chromium` (.ci/run installs it when missing); skipped with a reason otherwise.
-The screenshot is saved as a test artifact: test-artifacts/report-demo.png (gitignored).
+Screenshots are saved as test artifacts: test-artifacts/report-demo.png (gitignored), and the
+board pack's first screen, a system's case and the levers panel
+(test-artifacts/board-*.png, committed so a reviewer sees what a board sees).
 """
 
 from __future__ import annotations
 
+import io
+import json
 import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from cdp import Browser
 
-from prioritiser.inventory import load_inventory
-from prioritiser.reports import charts, write_reports
-from prioritiser.solve import PlanOptions, plan
+from prioritiser.reports import charts, gantt
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "inventories" / "demo"
@@ -65,13 +69,9 @@ TABLE_PROBE = """
 
 
 @pytest.fixture(scope="module")
-def demo_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
-    """Plan the bundled demo (~2 s) and write its reports."""
-    outdir = tmp_path_factory.mktemp("demo-report")
-    inventory = load_inventory(DEMO)
-    roadmap = plan(inventory, PlanOptions())
-    write_reports(outdir, inventory, roadmap, {})
-    return outdir / "report.html", roadmap
+def demo_report(demo_board) -> tuple[Path, object]:  # type: ignore[no-untyped-def]
+    """The bundled demo's report.html, with its board pack (conftest's `demo_board`)."""
+    return demo_board.folder / "report.html", demo_board.roadmap
 
 
 def chromium(*args: str, profile: Path) -> subprocess.CompletedProcess[str]:
@@ -177,3 +177,100 @@ def test_demo_report_screenshot_is_saved_as_an_artifact(
     assert result.returncode == 0, result.stderr[-2000:]
     assert shot.exists() and shot.stat().st_size > 50_000
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# --- the board pack: print, no console error, screenshots ----------------------------------
+
+# A4 landscape: 297 mm wide; the page's printable width at 10 mm margins, in CSS pixels.
+A4_WIDE_MM = 297.0
+PRINTABLE_PX = round((297 - 20) / 25.4 * 96)
+PX_PER_MM = 96 / 25.4
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    assert CHROMIUM is not None
+    opened = Browser(CHROMIUM, tmp_path_factory.mktemp("cdp-profile"))
+    yield opened
+    opened.close()
+
+
+def test_the_page_loads_with_no_console_error_and_no_request(
+    demo_report: tuple[Path, object], browser: Browser
+) -> None:
+    report, _ = demo_report
+    browser.call("Network.enable", session=True)
+    browser.open(report.as_uri())
+    assert browser.evaluate("document.documentElement.getAttribute('data-report-ready')") == "true"
+    assert browser.console_errors() == []
+    requests = [
+        e["params"]["request"]["url"]
+        for e in browser.events
+        if e.get("method") == "Network.requestWillBeSent"
+    ]
+    assert all(url.startswith(("file:", "data:")) for url in requests), requests
+    browser.call("Network.disable", session=True)
+
+
+def test_printed_on_a4_landscape_the_gantt_spans_the_page(
+    demo_report: tuple[Path, object], browser: Browser, tmp_path: Path
+) -> None:
+    """Laid out as the PDF is (print media, the printable width of A4 landscape), the Gantt
+    is at least 80 % as wide as the page; the PDF itself is A4 landscape, page 1 the headline
+    and the roadmap on a page of its own."""
+    report, _ = demo_report
+    browser.open(report.as_uri())
+    browser.media("print")
+    browser.size(PRINTABLE_PX, 718)
+    box = browser.evaluate(
+        "(() => { const r = document.querySelector('#" + gantt.GANTT_PRINT + " .main-svg')"
+        ".getBoundingClientRect(); return [r.left, r.width, r.height]; })()"
+    )
+    left, width, height = box
+    assert width / PX_PER_MM >= 0.8 * A4_WIDE_MM, f"the Gantt is {width / PX_PER_MM:.0f} mm wide"
+    assert height > 300 and left >= 0
+    labels = browser.evaluate(
+        "Array.from(document.querySelectorAll('#" + gantt.GANTT_PRINT + " .ytick text'))"
+        ".map(t => t.textContent)"
+    )
+    assert "Cloud landing zone (accounts, networking, security baseline)" in labels  # not cut
+    pdf = browser.pdf()
+    (tmp_path / "report.pdf").write_bytes(pdf)
+    browser.media("screen")
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    first = reader.pages[0]
+    assert (round(float(first.mediabox.width)), round(float(first.mediabox.height))) == (842, 595)
+    text = [page.extract_text() for page in reader.pages]
+    assert "Department for Example" in text[0] and "OFFICIAL" in text[0]
+    roadmap = next(i for i, t in enumerate(text) if "Roadmap by department" in t)
+    assert "Levers" not in text[roadmap] and "Spend per quarter" not in text[roadmap]
+
+
+def _clip(browser: Browser, selector: str) -> dict[str, float]:
+    box = browser.evaluate(
+        "(() => { const r = document.querySelector(" + json.dumps(selector) + ")"
+        ".getBoundingClientRect(); return {x: r.left + window.scrollX, y: r.top + window.scrollY,"
+        " width: r.width, height: r.height}; })()"
+    )
+    return {k: float(round(v)) for k, v in box.items()}
+
+
+def test_screenshots_of_the_first_screen_a_case_and_the_levers(
+    demo_report: tuple[Path, object], browser: Browser, demo_board
+) -> None:  # type: ignore[no-untyped-def]
+    """Committed test artifacts, for a reviewer to look at: what a board member sees first,
+    one system's business case (the largest risk left), and the levers panel."""
+    report, _ = demo_report
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.open(report.as_uri(), width=1400, height=900)
+    shots = {
+        "board-first-screen.png": None,
+        "board-case.png": f"#case-{demo_board.evidence.risk.system}",
+        "board-levers.png": "#levers",
+    }
+    for name, selector in shots.items():
+        path = ARTIFACTS / name
+        browser.screenshot(path, None if selector is None else _clip(browser, selector))
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 20_000

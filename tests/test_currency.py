@@ -37,7 +37,7 @@ def test_explaining_a_displacement_in_a_dollar_estate_says_dollars(
     assert run_cli("plan", root, "-o", out).exit_code == 0
     result = run_cli("explain", root, "weak", "--roadmap", out / "roadmap.json")
     assert result.exit_code == 0, result.stderr
-    assert "strong (dropped, NPV $" in result.stdout
+    assert "Strong (dropped, NPV $" in result.stdout  # systems by name in the text form
     assert "£" not in result.stdout
 
 
@@ -45,5 +45,6 @@ def test_one_symbol_table_for_text_charts_and_workbooks() -> None:
     assert [currency_symbol(c) for c in ("GBP", "usd", "EUR", "CHF")] == ["£", "$", "€", "CHF "]
     assert money(1_250_000, "USD") == "$1.2m" and money(2.4, "EUR", decimals=2) == "€2.40"
     assert money(-40_000, "CHF") == "-CHF 40k"
-    assert money_format("USD") == '"$"#,##0;-"$"#,##0'
-    assert money_format("CHF") == '"CHF "#,##0;-"CHF "#,##0'
+    # Workbooks show money in millions of the portfolio's currency; cells hold exact amounts.
+    assert money_format("USD") == '"$"#,##0.00,,"m";-"$"#,##0.00,,"m";"$"0.00"m"'
+    assert money_format("CHF") == '"CHF "#,##0.00,,"m";-"CHF "#,##0.00,,"m";"CHF "0.00"m"'

@@ -3,6 +3,7 @@ estimates are said on the report's first screen; a USD estate shows no pound sig
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from pathlib import Path
@@ -56,9 +57,11 @@ def test_estimates_are_said_on_the_first_screen_of_every_report(planned) -> None
     # The banner opens the headline section, before the lede and the figures.
     banner = body.index('id="estimates"')
     assert banner < body.index('class="lede"') < body.index('class="kpis"')
-    summary = (out / "summary.md").read_text(encoding="utf-8")
-    assert summary.splitlines()[2:4] == ["> [!IMPORTANT]", summary.splitlines()[3]]
-    assert "**Estimates:**" in summary.splitlines()[3]
+    lines = (out / "summary.md").read_text(encoding="utf-8").splitlines()
+    # Under the marking, the title and the governance line: the banner, then the lede.
+    said = lines.index("> [!IMPORTANT]")
+    assert lines[said - 2].startswith("Status: ") and lines[said - 4].startswith("# ")
+    assert "**Estimates:**" in lines[said + 1] and lines[said + 3].startswith("Modernise")
     sheet = _xlsx_text(out / "roadmap.xlsx")
     assert "Options that are estimates" in sheet and "(estimate)" in sheet
     if kind == "leanix":  # no source gives a run cost: say that everything is estimated
@@ -72,7 +75,8 @@ def test_a_usd_portfolio_shows_no_pound_sign_anywhere(planned) -> None:
         pytest.skip("a GBP estate")
     assert load_inventory(estate).portfolio.currency == "USD"  # from the source's amounts
     for path in sorted(p for p in out.rglob("*") if p.is_file()):  # the inventory's copy too
-        text = _xlsx_text(path) if path.suffix == ".xlsx" else path.read_text(encoding="utf-8")
+        office = path.suffix in (".xlsx", ".pptx")
+        text = _office_text(path.read_bytes()) if office else path.read_text(encoding="utf-8")
         assert "£" not in text and "GBP" not in text, path.name
         if path.suffix in (".md", ".html"):
             assert "$" in text, path.name
@@ -86,5 +90,18 @@ def test_a_usd_portfolio_shows_no_pound_sign_anywhere(planned) -> None:
 
 def _xlsx_text(path: Path) -> str:
     """Every part of a workbook as text (cells, number formats, properties)."""
-    with zipfile.ZipFile(path) as book:
-        return "".join(book.read(name).decode("utf-8") for name in book.namelist())
+    return _office_text(path.read_bytes())
+
+
+def _office_text(data: bytes) -> str:
+    """Every XML part of a workbook or a deck as text (cells, slides, charts, number
+    formats, properties), and of the workbooks a deck's charts embed."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        parts = []
+        for name in package.namelist():
+            part = package.read(name)
+            if name.endswith((".xml", ".rels")):
+                parts.append(part.decode("utf-8"))
+            elif name.endswith(".xlsx"):
+                parts.append(_office_text(part))
+        return "".join(parts)

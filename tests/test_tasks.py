@@ -114,7 +114,7 @@ def test_the_manifest_reads_back_as_it_was_written(tmp_path: Path) -> None:
     recorded = {o.file for o in manifest.outputs if not isinstance(o, str)}
     assert recorded == {
         "graph.graphml", "report.html", "roadmap.csv", "roadmap.json", "roadmap.xlsx", "summary.md",
-        "inventory/portfolio.yaml", "inventory/systems/core.yaml",
+        "roadmap.pptx", "inventory/portfolio.yaml", "inventory/systems/core.yaml",
     }  # fmt: skip
     assert manifest.snapshot.inventory == "inventory" and manifest.snapshot.scenarios == ()
     assert manifest.mixed_outputs(tmp_path) == []  # every file is the one the manifest hashed

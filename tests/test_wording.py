@@ -13,6 +13,7 @@ from prioritiser.wording import (
     quantity,
     runs_of,
     spans,
+    with_names,
 )
 
 
@@ -56,3 +57,16 @@ def test_period_sets_read_as_runs() -> None:
     axis = PeriodAxis(parse_period("2027-Q1"), 12)
     assert runs_of([6, 1, 2, 3]) == [[1, 2, 3], [6]]
     assert spans(axis, [1, 2, 4]) == "2027-Q2–2027-Q3, 2028-Q1"
+
+
+def test_ids_in_a_message_become_names_only_as_whole_words() -> None:
+    named = {"integration-bus": "Legacy service bus", "bus": "Bus", "customs": "Customs"}
+    message = (
+        "Let customs run unsupported: it must wait for integration-bus (after); "
+        "take critical out of risk.unsupported.forbid; customs-extra and bus."
+    )
+    assert with_names(message, named) == (
+        "Let Customs run unsupported: it must wait for Legacy service bus (after); "
+        "take critical out of risk.unsupported.forbid; customs-extra and Bus."
+    )
+    assert with_names("nothing to name", {}) == "nothing to name"

@@ -53,7 +53,7 @@ def explain_command(
     """
     if ctx.get_parameter_source("gap") is click.core.ParameterSource.DEFAULT:
         options = replace(options, gap=0.0)  # an exact baseline and re-solve: exact cost
-    request = ExplainRequest(inventory, system, roadmap_path, scenarios, options)
+    request = ExplainRequest(inventory, system, roadmap_path, scenarios, options, fmt == "text")
     outcome = explain_decision(request, TerminalListener(progress="tty", diagnosis_to="stderr"))
     if fmt == "json":
         click.echo(json.dumps(outcome.explanation.to_dict(), indent=2, ensure_ascii=False))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +11,8 @@ from typing import Any, TypeVar
 import click
 
 from prioritiser.cli.params import FiniteFloat
+from prioritiser.inventory.schema import PAPER_STATUSES
+from prioritiser.reports.paper import PaperOverrides
 from prioritiser.solve import DEFAULT_GAP, SOLVERS, PlanOptions
 from prioritiser.tasks.imports import ImportRequest, TableReading
 
@@ -91,6 +94,72 @@ def solver_options(command: F) -> F:
     for decorator in reversed(decorators):
         wrapped = decorator(wrapped)
     return wrapped  # type: ignore[no-any-return]  # click's decorators are untyped here
+
+
+PAPER_FLAGS = ("paper_status", "marking", "paper_date", "version_label")
+
+
+def paper_options(command: F) -> F:
+    """The governance flags of `plan` and `report` (over portfolio.yaml's `governance:`),
+    handed to the command as one `paper: PaperOverrides | None` argument."""
+
+    @functools.wraps(command)
+    def with_paper(*args: Any, **kwargs: Any) -> Any:
+        flags = {name: kwargs.pop(name) for name in PAPER_FLAGS}
+        given = PaperOverrides(
+            date=flags["paper_date"],
+            version=flags["version_label"],
+            status=flags["paper_status"],
+            marking=flags["marking"],
+        )
+        return command(*args, paper=None if given == PaperOverrides() else given, **kwargs)
+
+    decorators = [
+        click.option(
+            "--status",
+            "paper_status",
+            type=click.Choice(PAPER_STATUSES),
+            default=None,
+            help="The paper's status (default: portfolio.yaml's governance.status, else draft).",
+        ),
+        click.option(
+            "--marking",
+            default=None,
+            help="Security marking on every page (default: governance.marking, else OFFICIAL).",
+        ),
+        click.option(
+            "--date",
+            "paper_date",
+            type=IsoDate(),
+            default=None,
+            help="The paper's date, YYYY-MM-DD (default: governance.date; never the clock).",
+        ),
+        click.option(
+            "--version-label",
+            default=None,
+            help="Version or baseline name shown on the paper (default: governance.version).",
+        ),
+    ]
+    wrapped: Any = with_paper
+    for decorator in reversed(decorators):
+        wrapped = decorator(wrapped)
+    return wrapped  # type: ignore[no-any-return]  # click's decorators are untyped here
+
+
+class IsoDate(click.ParamType):  # type: ignore[type-arg]  # click 8.2 made ParamType generic; 8.1 is not
+    """A calendar date written YYYY-MM-DD (kept as text: it is shown, not computed with)."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value).strip()
+        try:
+            dt.date.fromisoformat(text)
+        except ValueError:
+            self.fail(f"{value!r} is not a date like 2027-01-15", param, ctx)
+        if len(text) != 10:
+            self.fail(f"{value!r} is not a date like 2027-01-15", param, ctx)
+        return text
 
 
 def output_options(help_text: str) -> Callable[[F], F]:

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
-from prioritiser.cli.options import output_option, scenario_option
+from prioritiser.cli.options import output_option, paper_options, scenario_option
 from prioritiser.cli.terminal import TerminalListener
+from prioritiser.reports.paper import PaperOverrides
 from prioritiser.tasks import ReportRequest, rebuild_reports
 
 
@@ -23,11 +24,19 @@ from prioritiser.tasks import ReportRequest, rebuild_reports
 )
 @scenario_option("Overlay to apply (repeatable; default: the copies in ROADMAP_DIR/scenarios/).")
 @output_option("Write the reports here instead of ROADMAP_DIR.")
+@click.option(
+    "--pdf",
+    is_flag=True,
+    help="Also print report.html to report.pdf (A4 landscape) with headless Chromium.",
+)
+@paper_options
 def report(
     roadmap_dir: Path,
     inventory_path: Path | None,
     scenarios: tuple[Path, ...],
     outdir: Path | None,
+    pdf: bool,
+    paper: PaperOverrides | None,
 ) -> None:
     """Rebuild the reports of ROADMAP_DIR from its roadmap.json, without re-solving.
 
@@ -40,7 +49,11 @@ def report(
     (inventory/, scenarios/), so nothing else is needed. Only files inside ROADMAP_DIR are
     read unless --inventory (and --scenario) name others: a roadmap folder may come from
     anyone, and its manifest must not choose what we read.
+
+    The board pack's evidence (pack.json: levers, risks, the NPV range) is shown as `plan`
+    measured it; a comparison.json in ROADMAP_DIR (`compare -o ROADMAP_DIR`) adds the
+    scenarios side by side. --pdf needs headless Chromium (exit 2 without it).
     """
-    request = ReportRequest(roadmap_dir, inventory_path, scenarios, outdir)
+    request = ReportRequest(roadmap_dir, inventory_path, scenarios, outdir, pdf, paper)
     outcome = rebuild_reports(request, TerminalListener())
     click.echo(f"rebuilt {len(outcome.written)} files in {outcome.outdir}/ from {outcome.roadmap}")

@@ -118,6 +118,9 @@ class TerminalListener(ImportListener):
     def info(self, text: str) -> None:
         err(text)
 
+    def watched(self) -> bool:
+        return sys.stderr.isatty()
+
     def warning(self, text: str) -> None:
         err(f"warning: {text}")
 

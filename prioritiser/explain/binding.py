@@ -74,7 +74,7 @@ def _mandates(view: RoadmapView, c: Candidate) -> list[Binding]:
             Binding(
                 f"lock[{c.system}]",
                 (system.locked.start,),
-                f"the decision is already taken: {c.system} is locked to "
+                f"the decision is already taken: it is locked to "
                 f"{system.locked.option} from {system.locked.start} (work in flight).",
                 "locked (work in flight)",
             )
@@ -134,10 +134,10 @@ def _waits(view: RoadmapView, c: Candidate) -> list[Binding]:
                 Binding(
                     f"{edge.constraint}[{c.system},{edge.provider}]",
                     (view.label(other.finish), view.label(c.start)),
-                    f"it waits for {edge.provider} ({edge.kind}, {edge.constraint}): "
-                    f"{edge.provider}'s {other.option} finishes in {view.label(other.finish)}"
+                    f"it waits for {view.who(edge.provider)} ({edge.kind}, {edge.constraint}): "
+                    f"{view.who(edge.provider)}'s {other.option} finishes in {view.label(other.finish)}"
                     f" and this starts straight after, in {view.label(c.start)}.",
-                    f"waits for {edge.provider}",
+                    f"waits for {view.who(edge.provider)}",
                 )
             )
         if other.retires and c.finish + 1 == other.start:
@@ -156,9 +156,9 @@ def _waits(view: RoadmapView, c: Candidate) -> list[Binding]:
                 Binding(
                     f"together[{c.system},{partner}]",
                     (view.label(c.start),),
-                    f"it moves together with {partner} ({edge.kind}): both start in "
+                    f"it moves together with {view.who(partner)} ({edge.kind}): both start in "
                     f"{view.label(c.start)}.",
-                    f"moves with {partner}",
+                    f"moves with {view.who(partner)}",
                 )
             )
     for platform_id in c.platforms:
@@ -169,10 +169,10 @@ def _waits(view: RoadmapView, c: Candidate) -> list[Binding]:
                 Binding(
                     f"platform_ready[{platform_id},{c.system}]",
                     (view.label(c.start),),
-                    f"it needs platform {platform_id}, ready from {view.label(ready)} (set-up "
+                    f"it needs platform {view.platform_name(platform_id)}, ready from {view.label(ready)} (set-up "
                     f"{view.axis.span_label(ready - setup, ready - 1)}), and starts as soon as "
                     "it is ready.",
-                    f"waits for platform {platform_id}",
+                    f"waits for platform {view.platform_name(platform_id)}",
                 )
             )
     return out
@@ -182,12 +182,12 @@ def _retirement(view: RoadmapView, retired: Candidate, user: Candidate, me: Cand
     return Binding(
         f"safe_retirement[{retired.system},{user.system}]",
         (view.label(user.finish), view.label(retired.start)),
-        f"{retired.system} can be switched off only once {user.system}, which uses it, has "
+        f"{view.who(retired.system)} can be switched off only once {view.who(user.system)}, which uses it, has "
         f"moved off ({view.label(user.finish)}); the retirement starts in "
         f"{view.label(retired.start)}.",
-        f"retired once {user.system} has moved off"
+        f"retired once {view.who(user.system)} has moved off"
         if me is retired
-        else f"finishes before {retired.system} is retired",
+        else f"finishes before {view.who(retired.system)} is retired",
     )
 
 
@@ -210,10 +210,10 @@ def _resources_full(view: RoadmapView, c: Candidate) -> list[Binding]:
                 Binding(
                     f"resource_total[{resource}]",
                     (),
-                    f"the {resource} total is fully committed "
+                    f"the {view.resource_name(resource)} total is fully committed "
                     f"({ratio(view, resource, view.total(resource), spec.total)} over the "
                     "horizon).",
-                    f"{resource} total used up",
+                    f"{view.resource_name(resource)} total used up",
                 )
             )
     return out
@@ -256,9 +256,9 @@ def _at_capacity(
     return Binding(
         f"resource_capacity[{resource}]",
         period_labels(view, periods),
-        f"{resource} {is_are(resource)} at capacity {' and '.join(parts)} {when}; it uses {uses} "
+        f"{view.resource_name(resource)} {is_are(resource)} at capacity {' and '.join(parts)} {when}; it uses {uses} "
         "a period.",
-        f"{resource} at capacity",
+        f"{view.resource_name(resource)} at capacity",
     )
 
 

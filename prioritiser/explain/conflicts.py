@@ -47,7 +47,7 @@ def _resource_conflicts(view: RoadmapView, c: Candidate) -> list[Binding]:
             else:
                 free = min(view.capacity(resource, t) - use[resource][t] for t in periods)
                 detail = (
-                    f"only {estate.quantity(resource, max(free, 0.0))} of {resource} "
+                    f"only {estate.quantity(resource, max(free, 0.0))} of {view.resource_name(resource)} "
                     f"{is_are(resource)} free in {span(view, periods)} when this would run"
                 )
             out.append(
@@ -56,7 +56,7 @@ def _resource_conflicts(view: RoadmapView, c: Candidate) -> list[Binding]:
                     period_labels(view, periods),
                     f"{detail}, and it needs {estate.quantity(resource, amount)} a period "
                     f"({estate.quantity(resource, need)} short).",
-                    f"{resource} at capacity",
+                    f"{view.resource_name(resource)} at capacity",
                 )
             )
         out += _year_conflicts(view, c, resource, amount, use)
@@ -67,10 +67,10 @@ def _resource_conflicts(view: RoadmapView, c: Candidate) -> list[Binding]:
                 Binding(
                     f"resource_total[{resource}]",
                     (),
-                    f"the {resource} total is committed "
+                    f"the {view.resource_name(resource)} total is committed "
                     f"({ratio(view, resource, view.total(resource, use), spec.total)}); this "
                     f"would need {view.estate.quantity(resource, extra)} more.",
-                    f"{resource} total used up",
+                    f"{view.resource_name(resource)} total used up",
                 )
             )
     return out
@@ -120,8 +120,8 @@ def _at_capacity_without(
     return Binding(
         f"resource_capacity[{resource}]",
         period_labels(view, periods),
-        f"{resource} {is_are(resource)} at capacity {' and '.join(parts)}.",
-        f"{resource} at capacity",
+        f"{view.resource_name(resource)} {is_are(resource)} at capacity {' and '.join(parts)}.",
+        f"{view.resource_name(resource)} at capacity",
     )
 
 
@@ -136,9 +136,9 @@ def _order_conflicts(view: RoadmapView, c: Candidate) -> list[Binding]:
                 Binding(
                     name,
                     (),
-                    f"it requires {edge.provider} to be modernised first, and this roadmap "
-                    f"does not modernise {edge.provider}.",
-                    f"needs {edge.provider} modernised",
+                    f"it requires {view.who(edge.provider)} to be modernised first, and this roadmap "
+                    f"does not modernise {view.who(edge.provider)}.",
+                    f"needs {view.who(edge.provider)} modernised",
                 )
             )
         elif (
@@ -152,9 +152,9 @@ def _order_conflicts(view: RoadmapView, c: Candidate) -> list[Binding]:
                 Binding(
                     name,
                     (view.label(c.start), view.label(other.finish)),
-                    f"it must wait for {edge.provider} ({edge.constraint}), which runs until "
+                    f"it must wait for {view.who(edge.provider)} ({edge.constraint}), which runs until "
                     f"{view.label(other.finish)} in this roadmap.",
-                    f"waits for {edge.provider}",
+                    f"waits for {view.who(edge.provider)}",
                 )
             )
         if other is not None and other.retires and c.finish >= other.start:
@@ -162,9 +162,9 @@ def _order_conflicts(view: RoadmapView, c: Candidate) -> list[Binding]:
                 Binding(
                     f"safe_retirement[{edge.provider},{c.system}]",
                     (view.label(other.start),),
-                    f"{edge.provider} is retired from {view.label(other.start)}, and this would "
+                    f"{view.who(edge.provider)} is retired from {view.label(other.start)}, and this would "
                     "still be running then.",
-                    f"{edge.provider} retired first",
+                    f"{view.who(edge.provider)} retired first",
                 )
             )
     for edge in view.consumers(c.system):
@@ -179,9 +179,9 @@ def _order_conflicts(view: RoadmapView, c: Candidate) -> list[Binding]:
                 Binding(
                     f"safe_retirement[{c.system},{edge.consumer}]",
                     (view.label(c.start),),
-                    f"it cannot be switched off while {edge.consumer} still uses it, and "
-                    f"{edge.consumer} {where}.",
-                    f"{edge.consumer} still uses it",
+                    f"it cannot be switched off while {view.who(edge.consumer)} still uses it, and "
+                    f"{view.who(edge.consumer)} {where}.",
+                    f"{view.who(edge.consumer)} still uses it",
                 )
             )
         elif (
@@ -195,9 +195,9 @@ def _order_conflicts(view: RoadmapView, c: Candidate) -> list[Binding]:
                 Binding(
                     f"{edge.constraint}[{edge.consumer},{c.system}]",
                     (view.label(other.start),),
-                    f"{edge.consumer} waits for it ({edge.constraint}) and starts in "
+                    f"{view.who(edge.consumer)} waits for it ({edge.constraint}) and starts in "
                     f"{view.label(other.start)}, before this would finish.",
-                    f"{edge.consumer} waits for it",
+                    f"{view.who(edge.consumer)} waits for it",
                 )
             )
     for edge in view.edges:
@@ -215,8 +215,8 @@ def _order_conflicts(view: RoadmapView, c: Candidate) -> list[Binding]:
                 Binding(
                     f"together[{c.system},{partner}]",
                     (view.label(c.start),),
-                    f"it must start together with {partner} (move group), {where}.",
-                    f"must move with {partner}",
+                    f"it must start together with {view.who(partner)} (move group), {where}.",
+                    f"must move with {view.who(partner)}",
                 )
             )
     return out
@@ -233,9 +233,9 @@ def _platform_conflicts(view: RoadmapView, c: Candidate) -> list[Binding]:
                 Binding(
                     f"platform_ready[{platform_id},{c.system}]",
                     (),
-                    f"it needs platform {platform_id}, which this roadmap does not build "
+                    f"it needs platform {view.platform_name(platform_id)}, which this roadmap does not build "
                     f"(set-up {cost}, {plural(platform.setup_duration, 'period')}).",
-                    f"needs platform {platform_id}",
+                    f"needs platform {view.platform_name(platform_id)}",
                 )
             )
         elif ready > c.start:
@@ -243,8 +243,8 @@ def _platform_conflicts(view: RoadmapView, c: Candidate) -> list[Binding]:
                 Binding(
                     f"platform_ready[{platform_id},{c.system}]",
                     (view.label(ready),),
-                    f"platform {platform_id} is ready only from {view.label(ready)}.",
-                    f"platform {platform_id} not ready",
+                    f"platform {view.platform_name(platform_id)} is ready only from {view.label(ready)}.",
+                    f"platform {view.platform_name(platform_id)} not ready",
                 )
             )
     return out
@@ -272,7 +272,7 @@ def _risk_conflicts(view: RoadmapView, c: Candidate) -> list[Binding]:
                     period_labels(view, periods),
                     f"it is high-risk (delivery risk {c.delivery_risk}) and the limit of "
                     f"{plural(limit, 'high-risk project')} in flight is already reached in "
-                    f"{span(view, periods)} (by {names(others[:4])}).",
+                    f"{span(view, periods)} (by {names(view.who(o) for o in others[:4])}).",
                     "high-risk limit reached",
                 )
             )

@@ -15,6 +15,7 @@ from typing import Any
 
 from prioritiser.explain.appraisal import exposure_sentence, value_sentence
 from prioritiser.explain.binding import Binding, binding
+from prioritiser.explain.cases import case_of, is_limit, limit_name
 from prioritiser.explain.conflicts import conflicts
 from prioritiser.explain.forcing import Forcing, force, why_not
 from prioritiser.explain.view import RoadmapView
@@ -88,8 +89,10 @@ def explain_system(
     options: PlanOptions | None = None,
     baseline_objective: float | None = None,
     progress: ProgressFn | None = None,
+    people: bool = False,
 ) -> Explanation:
-    """Explain `system_id`'s place in `roadmap`.
+    """Explain `system_id`'s place in `roadmap`: in sentences for people (systems by name)
+    when `people`, else naming systems by id (the JSON form).
 
     For a retained system the model is re-solved with it forced in, using `options` (gap 0
     for an exact cost). `baseline_objective` is the optimum to compare with; when not given,
@@ -97,7 +100,7 @@ def explain_system(
     otherwise the baseline is re-solved with the same options.
     """
     options = options or PlanOptions(gap=0.0)
-    view = RoadmapView(inventory, roadmap)
+    view = RoadmapView(inventory, roadmap, people)
     decision = roadmap.decision(system_id)
     if decision is not None:
         explanation = _explain_decision(view, decision)
@@ -208,7 +211,8 @@ def _explain_decision(view: RoadmapView, decision: Decision) -> Explanation:
     others = alternatives(view, decision.system, c)
     verb = "retired" if c.retires else "modernised"
     reasons = [
-        f"{decision.system} is {verb}: {_when(view, c)}, for an NPV of {money(c.npv, currency)}."
+        f"{view.who(decision.system)} is {verb}: {_when(view, c)}, for an NPV of "
+        f"{money(c.npv, currency)}."
     ]
     value = value_per_unit(view, c)
     if value:
@@ -222,7 +226,8 @@ def _explain_decision(view: RoadmapView, decision: Decision) -> Explanation:
         if e.constraint.orders and e.consumer in view.chosen
     )
     if waiting:
-        reasons.append(f"{names(waiting)} {form(len(waiting), 'waits', 'wait')} for it to finish.")
+        waiters = names(view.who(w) for w in waiting)
+        reasons.append(f"{waiters} {form(len(waiting), 'waits', 'wait')} for it to finish.")
     if others:
         reasons.append(_best_alternative(view, c, others[0]))
     else:
@@ -272,24 +277,32 @@ def _explain_retained(
     reason = next((r.reason for r in view.roadmap.retained if r.system == system_id), None)
     if reason is None:
         reason = retained_reasons(view.estate, view.candidates)[system_id]
-    reasons = [f"{system_id} is retained as it is: {reason}."]
+    others = alternatives(view, system_id, None)
+    blocking: list[Binding] = []
+    case = case_of(view, system_id)
+    explained = [c for c in others if (c.option, view.label(c.start)) == (case.option, case.start)]
+    reasons = [
+        f"{view.who(system_id)} is retained as it is" + ("." if explained else f": {reason}.")
+    ]
     exposure = exposure_sentence(view, system_id)
     if exposure:
         reasons.append(exposure)
-    others = alternatives(view, system_id, None)
-    blocking: list[Binding] = []
-    if others:
+    if explained:
+        # The case's reasons name a limit only where its row is tight (`cases.py`); the
+        # constraints listed beside them are the same ones, by their model names.
+        blocking = [
+            b
+            for b in conflicts(view, explained[0])
+            if not is_limit(b.name) or limit_name(b.name) in case.limits
+        ]
+        reasons += [r.text for r in case.reasons]
+    elif others:
         best = others[0]
-        blocking = conflicts(view, best)
         head = f"Its best choice would be {_when(view, best)}, NPV {money(best.npv, currency)}"
-        if blocking:
-            reasons.append(f"{head}, but that does not fit this roadmap as it stands.")
-            reasons += [f"Blocked: {b.detail}" for b in blocking]
-        else:
-            reasons.append(
-                f"{head}; it would fit alongside the roadmap as it stands, so leaving it out "
-                "is a matter of value, not room."
-            )
+        reasons.append(
+            f"{head}; it would fit alongside the roadmap as it stands, so leaving it out "
+            "is a matter of value, not room."
+        )
     forced_delta = None
     if not others:
         reasons.append(
@@ -346,12 +359,14 @@ def _forcing_reasons(view: RoadmapView, forcing: Forcing) -> list[str]:
             f"to {money((forcing.baseline or 0) + forcing.delta, currency)})."
         )
     out = [text]
-    moved = _displaced(forcing, currency)
+    moved = _displaced(view, forcing, currency)
     if moved:
         out.append(f"To make room it would displace {moved}.")
     added = forcing.displacement.added
     if added:
-        out.append(f"It would also bring in {names(d.system for d in added[:MAX_LISTED])}.")
+        out.append(
+            f"It would also bring in {names(view.who(d.system) for d in added[:MAX_LISTED])}."
+        )
     if forcing.status == "feasible" and forcing.forced is not None:
         gap = 100 * (forcing.forced.gap or 0)
         out.append(f"(The forced re-solve stopped within {gap:.2f} % of optimal.)")
@@ -371,11 +386,12 @@ def _why_not_reasons(view: RoadmapView, system_id: str, options: PlanOptions) ->
     ]
 
 
-def _displaced(forcing: Forcing, currency: str) -> str:
+def _displaced(view: RoadmapView, forcing: Forcing, currency: str) -> str:
     d = forcing.displacement
-    parts = [f"{x.system} (dropped, NPV {money(x.npv, currency)})" for x in d.dropped]
-    parts += [f"{a.system} (delayed from {a.start} to {b.start})" for a, b in d.delayed]
-    parts += [f"{a.system} ({b.option} instead of {a.option})" for a, b in d.changed]
+    who = view.who
+    parts = [f"{who(x.system)} (dropped, NPV {money(x.npv, currency)})" for x in d.dropped]
+    parts += [f"{who(a.system)} (delayed from {a.start} to {b.start})" for a, b in d.delayed]
+    parts += [f"{who(a.system)} ({b.option} instead of {a.option})" for a, b in d.changed]
     if len(parts) > MAX_LISTED:
         parts = [*parts[:MAX_LISTED], f"{len(parts) - MAX_LISTED} more"]
     return names(parts)

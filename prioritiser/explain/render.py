@@ -32,10 +32,15 @@ def explanation_text(explanation: Explanation, currency: str = "GBP") -> str:
     )
     lines += [f"  - {r}" for r in shown]
     if e.binding_constraints:
-        title = "Binding constraints:" if e.decision is not None else "What blocks its best option:"
+        # Sentences only: the constraint ids are in `--format json`.
+        title = (
+            "What holds it where it is:"
+            if e.decision is not None
+            else "What blocks its best option:"
+        )
         lines += ["", title]
         for b in e.binding_constraints:
-            lines.append(f"  - {b.name}: {b.detail}")
+            lines.append(f"  - {b.detail[0].upper()}{b.detail[1:]}")
     if e.alternatives:
         lines += ["", "Alternatives (best NPV first):"]
         for a in e.alternatives[:SHOWN_ALTERNATIVES]:

@@ -35,10 +35,15 @@ def over(use: float, capacity: float) -> bool:
 
 
 class RoadmapView:
-    """The roadmap's decisions as candidates, with per-period totals of every limit."""
+    """The roadmap's decisions as candidates, with per-period totals of every limit.
 
-    def __init__(self, inventory: Inventory, roadmap: Roadmap):
+    `people` chooses how sentences name things: by name for people (the terminal, the
+    reports), or by id (`explain --format json`, where ids are what a script matches on).
+    """
+
+    def __init__(self, inventory: Inventory, roadmap: Roadmap, people: bool = False):
         self.inventory = inventory
+        self.people = people
         self.roadmap = roadmap
         self.estate = inventory.estate
         self.axis = inventory.axis
@@ -53,6 +58,21 @@ class RoadmapView:
 
     def label(self, period: int) -> str:
         return self.axis.label(period)
+
+    def who(self, system_id: str) -> str:
+        """A system as a sentence names it: its name for people, else its id."""
+        if self.people and self.inventory.has_system(system_id):
+            return self.inventory.system(system_id).name
+        return system_id
+
+    def platform_name(self, platform_id: str) -> str:
+        if self.people:
+            return self.inventory.platform(platform_id).title
+        return platform_id
+
+    def resource_name(self, resource: str) -> str:
+        """`cobol specialists` for people (ids keep their underscores)."""
+        return resource.replace("_", " ") if self.people else resource
 
     def _windowed(self, c: Candidate) -> Candidate:
         """The model's own candidate for a decision when its windows allow it."""

@@ -112,6 +112,31 @@ class StrictModel(BaseModel):
 # --- portfolio.yaml ----------------------------------------------------------------
 
 
+DATE_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
+PaperStatus = Literal["draft", "for decision", "approved"]
+PAPER_STATUSES: tuple[str, ...] = get_args(PaperStatus)
+
+
+class Governance(StrictModel):
+    """What a board paper states about itself: when, which baseline, how far it has got,
+    how it is handled, and who answers for it. Every report and the slides show it.
+
+    The date is never taken from the clock (outputs are byte-identical between identical
+    runs): it is this field, or `--date` on the command line, or absent ("undated").
+    """
+
+    date: str | None = Field(
+        None, pattern=DATE_PATTERN, description="Date of the paper (YYYY-MM-DD)."
+    )
+    version: Label = Field("", description="Version or baseline name, e.g. 'Baseline 2027 v1.2'.")
+    status: PaperStatus = Field("draft", description="draft, for decision or approved.")
+    marking: Label = Field(
+        "OFFICIAL", min_length=1, description="Security marking shown on every page."
+    )
+    owner: Label = Field("", description="Who owns the portfolio (a person or a post).")
+    sro: Label = Field("", description="Senior responsible owner of the programme.")
+
+
 class Portfolio(StrictModel):
     """Planning horizon and money settings."""
 
@@ -130,6 +155,7 @@ class Portfolio(StrictModel):
         description="Month the financial year begins (UK government: 4 = April); default 1.",
     )
     description: str = ""
+    governance: Governance = Governance()
 
 
 class Resource(StrictModel):
@@ -414,6 +440,7 @@ class System(StrictModel):
     criticality: Criticality = "medium"
     technology: str = ""
     owner: str = Field("", description="Who answers for the system (a person or team).")
+    sro: Label = Field("", description="Senior responsible owner of the system's change.")
     annual_run_cost: Money | None = Field(
         None, description="Yearly run cost; unset means unknown (0 means it costs nothing)."
     )

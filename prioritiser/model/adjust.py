@@ -22,6 +22,27 @@ def force_in(model: Formulation, system: str) -> None:
     model.set_bounds(row, 1.0, 1.0)
 
 
+def force_option(model: Formulation, system: str, option: str) -> None:
+    """The system must be modernised with `option`: in, and every other option's starts
+    closed (bounds 0). KeyError when the option has no candidate left."""
+    force_in(model, system)
+    mine = [c for c in model.candidates.of(system) if c.option == option]
+    if not mine:
+        raise KeyError(option)
+    for c in model.candidates.of(system):
+        if c.option != option:
+            model.set_column_bounds(model.start_col[c.index], 0.0, 0.0)
+
+
+def force_out(model: Formulation, system: str) -> None:
+    """The system is retained: no option of it may start (its `one_option` row becomes
+    `= 0`; with a deadline or a lock the model is then infeasible, as it should be)."""
+    model.plain = False
+    if model.has_row("one_option", (system,)):
+        row = model.row_number("one_option", (system,))
+        model.set_bounds(row, 0.0, 0.0)
+
+
 def forbid_builds(model: Formulation, allowed: Mapping[str, int | None], earliest: int) -> None:
     """Replanning: a platform set-up already started keeps its start (`allowed[p]`); no other
     set-up starts before `earliest` (family `replan_platform_start`)."""

@@ -169,6 +169,11 @@ class Formulation:
         self._rows.upper[row] = upper
         self._matrix = None
 
+    def set_column_bounds(self, col: int, lower: float, upper: float) -> None:
+        self._col_lower[col] = lower
+        self._col_upper[col] = upper
+        self._matrix = None
+
     def add_term(self, row: int, col: int, coef: float) -> None:
         """Add `coef · col` to an existing row (after the terms it already has)."""
         self._extra.append((row, col, coef))
@@ -176,13 +181,18 @@ class Formulation:
 
     def copy_row(self, row: int, family: str, key: Key) -> int:
         """A new row `family[key]` with the terms and bounds of `row` (extra terms too)."""
+        cols, coefs = self.terms(row)
+        lower, upper = self.bounds(row)
+        return self.row(family, key, cols, coefs, lower, upper)
+
+    def terms(self, row: int) -> tuple[list[int], list[float]]:
+        """The columns and coefficients of `row` (terms added later included)."""
         cols, coefs = self._rows.terms(row)
         for r, col, coef in self._extra:
             if r == row:
                 cols.append(col)
                 coefs.append(coef)
-        lower, upper = self.bounds(row)
-        return self.row(family, key, cols, coefs, lower, upper)
+        return cols, coefs
 
     def cost(self, col: int) -> float:
         return self._cost.get(col, 0.0)

@@ -28,8 +28,10 @@ def retained_reasons(estate: Estate, candidates: CandidateSet) -> dict[str, str]
                     f"{money(best.npv, currency)}"
                 )
             else:
+                # Which limits leave no room for it is for `explain` (explain/cases.py) to
+                # say: only a look at the roadmap can tell which of them bind.
                 reasons[system.id] = (
-                    f"budget, skills and risk limits are worth more elsewhere: its best option, "
-                    f"{best.option}, would add {money(best.npv, currency)} NPV on its own"
+                    f"not in the optimal roadmap: its best option, {best.option}, would add "
+                    f"{money(best.npv, currency)} NPV on its own"
                 )
     return reasons

@@ -30,7 +30,12 @@ from prioritiser.reports.manifest import (
     render_manifest,
 )
 from prioritiser.reports.markdown import render_summary
+from prioritiser.reports.pack_file import PACK, render_pack, rounded_evidence
+from prioritiser.reports.paper import PaperOverrides
+from prioritiser.reports.pdf import print_pdf
+from prioritiser.reports.slides import render_pptx
 from prioritiser.roadmap import Roadmap
+from prioritiser.scenarios.pack import BoardEvidence
 
 Renderer = Callable[[Inventory, Roadmap, Analysis], str | bytes]
 
@@ -44,7 +49,9 @@ RENDERERS: dict[str, Renderer] = {
     "graph.graphml": render_graphml,
     "report.html": render_html,
     "roadmap.xlsx": render_xlsx,
+    "roadmap.pptx": render_pptx,
 }
+PDF = "report.pdf"  # `report --pdf`: report.html printed by headless Chromium
 
 
 KEY_FILES = ("manifest.json", "roadmap.json")  # renamed last, in this order
@@ -58,10 +65,15 @@ class ReportSet:
     writing: dict[str, str | bytes]  # those to write (a copy already in place is not)
     stale: frozenset[str]  # copied inputs of the folder's previous set that this one drops
     inputs: tuple[Path, ...]  # the files the copy was taken from (never removed)
+    stale_pdf: bool = False  # the previous set printed report.pdf and this one does not
 
     def remove_stale(self, folder: Path) -> None:
-        """Once the set is written: remove what the previous copy held and this one does not."""
+        """Once the set is written: remove what the previous copy held and this one does not
+        (and a report.pdf printed from an earlier report.html)."""
         remove_stale(folder, self.stale, self.inputs)
+        pdf = folder / PDF
+        if self.stale_pdf and pdf.is_file() and not pdf.is_symlink():
+            pdf.unlink()
 
     @staticmethod
     def is_report(name: str) -> bool:
@@ -76,11 +88,14 @@ def write_reports(
     options: RunOptions,
     extra: Mapping[str, str | bytes] | None = None,
     overlays: Sequence[str] = (),
+    evidence: BoardEvidence | None = None,
+    paper: PaperOverrides | None = None,
+    pdf: bool = False,
 ) -> list[Path]:
     """Write every output into `outdir` as one output set (`write_output_set`): all new or
     all old, manifest.json then roadmap.json last. Returns the reports written (not the
     copied inputs); see `report_set` for what the set holds."""
-    reports = report_set(outdir, inventory, roadmap, options, extra, overlays)
+    reports = report_set(outdir, inventory, roadmap, options, extra, overlays, evidence, paper, pdf)
     written = write_output_set(outdir, reports.writing, order=KEY_FILES)
     reports.remove_stale(outdir)
     return [p for p in written if reports.is_report(p.relative_to(outdir).as_posix())]
@@ -93,6 +108,9 @@ def report_set(
     options: RunOptions,
     extra: Mapping[str, str | bytes] | None = None,
     overlays: Sequence[str] = (),
+    evidence: BoardEvidence | None = None,
+    paper: PaperOverrides | None = None,
+    pdf: bool = False,
 ) -> ReportSet:
     """Render the output set of a roadmap folder `outdir` (nothing is written): the reports,
     `extra` files (replan's changes), manifest.json and roadmap.json. `overlays` names those
@@ -104,18 +122,29 @@ def report_set(
     records the SHA-256 of every other file of the set, so a reader can tell that the files
     in a folder belong together. A command writing the folder within a larger set (`track`)
     writes `writing` under the folder's name, then calls `remove_stale`.
+
+    `evidence` is the board pack's (levers, risks, uncertainty, scenarios), written as
+    pack.json; `paper` the command line's governance overrides (recorded in `options`);
+    `pdf` prints report.html to report.pdf, which then joins the set.
     """
     # Render from the roadmap exactly as roadmap.json will hold it (rounded), so `report`
-    # rebuilding from the file later gives byte-identical outputs.
+    # rebuilding from the file later gives byte-identical outputs; the evidence likewise.
     roadmap = Roadmap.from_dict(json.loads(roadmap.to_json()))
-    analysis = analyse(inventory, roadmap)
+    if evidence is not None:
+        evidence = rounded_evidence(evidence)
+    analysis = analyse(inventory, roadmap, evidence, paper)
     files: dict[str, str | bytes] = {
         "roadmap.csv": render_csv(roadmap),
         "summary.md": render_summary(inventory, roadmap, analysis),
         **(extra or {}),
     }
+    if evidence is not None:
+        files[PACK] = render_pack(evidence)
     for name, render in RENDERERS.items():
         files[name] = render(inventory, roadmap, analysis)
+    if pdf:  # printed from this very report.html, so it joins the set (and the manifest)
+        date = analysis.paper.date if analysis.paper else None
+        files[PDF] = print_pdf(str(files["report.html"]), date)
     copy = take_snapshot(inventory)
     copy.check_target(outdir)
     files.update(copy.files)
@@ -124,14 +153,16 @@ def report_set(
     )
     files["roadmap.json"] = roadmap.to_json()
     files["manifest.json"] = render_manifest(inventory, roadmap, options, files, record)
-    stale = _copied_before(outdir) - set(files)
+    recorded = _recorded(outdir)
+    stale = {name for name in recorded if _top(name) in COPY_FOLDERS} - set(files)
     # Planning from the copy into its own folder: those files already hold these bytes.
     writing = {
         name: content
         for name, content in files.items()
         if name not in copy.origins or not same_file(outdir / name, copy.origins[name])
     }
-    return ReportSet(files, writing, frozenset(stale), tuple(copy.origins.values()))
+    stale_pdf = PDF in recorded and PDF not in files
+    return ReportSet(files, writing, frozenset(stale), tuple(copy.origins.values()), stale_pdf)
 
 
 COPY_FOLDERS = (INVENTORY, SCENARIOS)
@@ -142,13 +173,13 @@ def _top(name: str) -> str:
     return parts[0] if len(parts) > 1 else ""
 
 
-def _copied_before(outdir: Path) -> set[str]:
-    """The copied inputs the folder's previous output set recorded (none if unreadable)."""
+def _recorded(outdir: Path) -> set[str]:
+    """The files the folder's previous output set recorded (none if unreadable)."""
     try:
         previous = read_manifest(outdir)
     except ManifestUnreadable:
         return set()
-    return {name for name in previous.output_hashes() if _top(name) in COPY_FOLDERS}
+    return set(previous.output_hashes())
 
 
 def remove_stale(outdir: Path, names: Iterable[str], inputs: Iterable[Path]) -> None:

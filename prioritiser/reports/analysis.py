@@ -10,13 +10,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from prioritiser.economics import Appraisal
-from prioritiser.explain import decision_reasons
 from prioritiser.inventory import CAPEX, Inventory, PeriodAxis, System
 from prioritiser.inventory.provenance import Provenance, provenance
 from prioritiser.model.candidates import Placed, placed
 from prioritiser.reports.appraisal import AppraisalReport, appraisal_report
 from prioritiser.reports.assumptions import Assumption, assumptions_of, estimates_of
+from prioritiser.reports.board import Board, board_figures
+from prioritiser.reports.paper import Paper, PaperOverrides, paper_of
 from prioritiser.roadmap import Roadmap
+from prioritiser.scenarios.pack import BoardEvidence
 
 RETAINED = "retained"
 PLATFORMS = "Shared platforms"
@@ -105,7 +107,8 @@ class PlatformRow:
 
 @dataclass(frozen=True)
 class DependencyEdge:
-    """`system` depends on `on` (both modernised): `on` constrains `system` as `constraint` says."""
+    """`system` (modernised) depends on `on` (modernised or retained): `on` constrains
+    `system` as `constraint` says."""
 
     system: str
     on: str
@@ -171,6 +174,12 @@ class Analysis:
     # The appraisal (value split, financial years, unsupported exposure, optimism bias), for
     # an inventory that uses its keys; None otherwise (reports read as they always have).
     appraisal: AppraisalReport | None = None
+    # The board pack: governance, business cases, phasing, and the re-solves' evidence.
+    board: Board | None = None
+
+    @property
+    def paper(self) -> Paper | None:
+        return self.board.paper if self.board else None
 
     @property
     def horizon(self) -> str:
@@ -209,8 +218,14 @@ class Analysis:
         return self.status.replace("_", " ")
 
 
-def analyse(inventory: Inventory, roadmap: Roadmap) -> Analysis:
-    """Compute the report figures for `roadmap`."""
+def analyse(
+    inventory: Inventory,
+    roadmap: Roadmap,
+    evidence: BoardEvidence | None = None,
+    overrides: PaperOverrides | None = None,
+) -> Analysis:
+    """Compute the report figures for `roadmap` (with the board pack's `evidence`, when the
+    re-solves were run, and the command line's governance `overrides`)."""
     axis = inventory.axis
     estate = inventory.estate
     appraisal = Appraisal.of(inventory)
@@ -225,7 +240,6 @@ def analyse(inventory: Inventory, roadmap: Roadmap) -> Analysis:
         systems_total=len(inventory.systems),
     )
     out.why = {r.system: r.reason for r in roadmap.retained}
-    out.why.update(decision_reasons(inventory, roadmap))
     by_year: dict[int, float] = defaultdict(float)
     departments: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     risk_removed_at = [0.0] * axis.count
@@ -282,6 +296,15 @@ def analyse(inventory: Inventory, roadmap: Roadmap) -> Analysis:
     out.assumptions = estimates_of(out.provenance) + assumptions_of(inventory, roadmap)
     out.period_noun = {1: "year", 4: "quarter", 12: "month"}.get(axis.per_year, "period")
     out.appraisal = appraisal_report(inventory, roadmap)
+    out.board = board_figures(
+        inventory,
+        roadmap,
+        paper_of(inventory, overrides),
+        evidence,
+        [r.system for r in out.systems],
+        out.appraisal,
+    )
+    out.why.update({sid: case.case.summary for sid, case in out.board.cases.items()})
     return out
 
 
@@ -362,13 +385,15 @@ def _add_rows(
         for r in kept
         if r.end_of_support_index is not None and r.end_of_support_index < inventory.axis.count
     ]
+    # Links from every modernised system: to another modernised one, or to a retained one
+    # it still depends on (the dependency view shows both).
     out.dependencies = sorted(
         (
             DependencyEdge(link.consumer, link.provider, link.constraint.value, link.kind)
             for system in inventory.estate.systems
             if system.id in modernised
             for link in system.links
-            if link.provider in modernised
+            if inventory.has_system(link.provider)
         ),
         key=lambda e: (e.system, e.on),
     )

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 
 from prioritiser.reports.analysis import PLATFORMS, RETAINED
 from prioritiser.textsafe import plotly_text
+from prioritiser.wording import millions
 
 # Option kinds in the order a reader meets them, with colour-blind-safe (Okabe-Ito) colours.
 KIND_COLOURS: dict[str, str] = {
@@ -82,6 +83,39 @@ TEMPLATE = go.layout.Template(
         "bargap": 0.25,
     }
 )
+
+
+NICE_STEPS = (0.1, 0.2, 0.25, 0.5, 1, 2, 2.5, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000)
+
+
+def money_axis(currency: str, low: float, high: float) -> dict[str, object]:
+    """An axis of money in millions from `low` to `high` (money, not millions): ticks
+    labelled as every report writes money (`£2.5m`, `-£5.0m`; plotly's own prefix would
+    read `£−5.0m`). Values plotted on it are divided by a million (`in_millions`)."""
+    low, high = min(low, 0.0) / 1e6, max(high, 0.0) / 1e6
+    span = (high - low) or 1.0
+    step = next((s for s in NICE_STEPS if span / s <= 6), NICE_STEPS[-1])
+    first = math.floor(low / step) * step
+    ticks = []
+    value = first
+    while value <= high + step * 1e-9:
+        ticks.append(round(value, 6))
+        value += step
+    if ticks[-1] < high:
+        ticks.append(round(ticks[-1] + step, 6))
+    decimals = 0 if step >= 1 and all(float(t).is_integer() for t in ticks) else 1
+    if step < 0.1 or (step % 0.1 and step < 1):
+        decimals = 2
+    return {
+        "tickvals": ticks,
+        "ticktext": [millions(t * 1e6, currency, decimals) for t in ticks],
+        "range": [ticks[0] - step * 0.05, ticks[-1] + step * 0.05],
+        "fixedrange": True,
+    }
+
+
+def in_millions(values: Iterable[float]) -> list[float]:
+    return [round(v / 1e6, 6) for v in values]
 
 
 def safe(text: str) -> str:

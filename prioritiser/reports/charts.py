@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections import defaultdict
 from collections.abc import Callable
 
 import plotly.graph_objects as go
@@ -19,198 +18,34 @@ from plotly.subplots import make_subplots
 from prioritiser.reports.analysis import (
     PLATFORMS,
     Analysis,
-    PlatformRow,
     ResourceRow,
-    SystemRow,
 )
 from prioritiser.reports.appraisal_chart import unsupported_lines
 from prioritiser.reports.chart_style import (
     BAD,
     CAPACITY_COLOUR,
-    DEADLINE_COLOUR,
     GOOD,
     INK,
-    KIND_COLOURS,
     TEMPLATE,
     department_colours,
     figure,
+    in_millions,
+    money_axis,
     period_axis,
     safe,
     year_lines,
 )
 from prioritiser.reports.dependency_chart import dependencies
-from prioritiser.wording import currency_symbol, money
+from prioritiser.reports.gantt import GANTT as GANTT
+from prioritiser.reports.gantt import GANTT_PRINT, GANTT_RETAINED_PRINT, PRINT_SIZE, gantt
+from prioritiser.wording import is_money_unit, money
 
-GANTT = "chart-gantt"
 BUDGET = "chart-budget"
 PAYBACK = "chart-payback"
 RESOURCES = "chart-resources"
 BENEFITS = "chart-benefits"
 RISK = "chart-risk"
 DEPENDENCIES = "chart-dependencies"
-
-
-# --- the roadmap Gantt ---------------------------------------------------------------------
-
-
-def _gantt_rows(analysis: Analysis) -> list[tuple[str, str, SystemRow | PlatformRow | None]]:
-    """(kind of row, label, item) top to bottom: platforms, then each department's systems."""
-    rows: list[tuple[str, str, SystemRow | PlatformRow | None]] = []
-    if analysis.platforms:
-        rows.append(("header", PLATFORMS, None))
-        rows += [("platform", p.name, p) for p in analysis.platforms]
-    by_department: dict[str, list[SystemRow]] = defaultdict(list)
-    for row in analysis.systems:
-        if row.modernised:
-            by_department[row.department].append(row)
-    for department in sorted(by_department):
-        rows.append(("header", department, None))
-        ordered = sorted(by_department[department], key=lambda r: (r.start_index, r.system))
-        rows += [("system", r.name, r) for r in ordered]
-    return rows
-
-
-def gantt(analysis: Analysis) -> go.Figure:
-    """When each modernised system is in flight, by department, coloured by option kind."""
-    cur = analysis.currency
-    rows = _gantt_rows(analysis)
-    bars: dict[str, dict[str, list[object]]] = defaultdict(lambda: defaultdict(list))
-    markers: dict[str, dict[str, list[object]]] = defaultdict(lambda: defaultdict(list))
-    shapes = year_lines(analysis.periods)
-    band = 0
-    for y, (what, label, item) in enumerate(rows):
-        if what == "header":
-            band += 1
-            if band % 2 == 0:
-                shapes.append(_band(y, len(rows)))
-            continue
-        if isinstance(item, SystemRow):
-            kind, start, finish = item.kind, item.start_index or 0, item.finish_index or 0
-            hover = (
-                f"<b>{safe(item.name)}</b> ({item.system})<br>{safe(item.department)}: {item.option} "
-                f"({item.kind})<br>{item.start} – {item.finish}<br>"
-                f"NPV {money(item.npv or 0.0, cur)} · one-off {money(item.one_off_cost, cur)}"
-                + (" · <i>locked (in flight)</i>" if item.locked else "")
-            )
-            _deadline_markers(markers, item, y, len(analysis.periods))
-        elif isinstance(item, PlatformRow):
-            kind = "platform"
-            start, finish = item.start_index, item.finish_index
-            hover = (
-                f"<b>{safe(label)}</b><br>platform set-up {item.start} – {item.finish}, "
-                f"ready {item.ready}<br>cost {money(item.cost, cur)} · used by "
-                f"{len(item.users)} systems"
-            )
-        else:
-            continue  # only headers carry no item, and they continued above
-        trace = bars[kind]
-        trace["y"].append(y)
-        trace["base"].append(start)
-        trace["x"].append(finish - start + 1)
-        trace["hover"].append(hover)
-        trace["pattern"].append("/" if isinstance(item, SystemRow) and item.locked else "")
-    fig = figure(
-        height=max(150, 22 * len(rows) + 60),
-        barmode="overlay",
-        bargap=0.3,
-        shapes=shapes,
-        xaxis={**period_axis(analysis.periods), "side": "top"},
-        yaxis={
-            "range": [len(rows) - 0.5, -0.5],
-            "tickvals": list(range(len(rows))),
-            "ticktext": [
-                f"<b>{safe(label)}</b>" if what == "header" else safe(label)
-                for what, label, _ in rows
-            ],
-            "showgrid": False,
-            "fixedrange": True,
-            "automargin": True,
-            "ticklabelstandoff": 6,
-        },
-        # The page shows the legend above the chart, where a reader needs it first.
-        showlegend=False,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-    )
-    for kind in KIND_COLOURS:
-        if kind not in bars:
-            continue
-        trace = bars[kind]
-        fig.add_trace(
-            go.Bar(
-                name="platform set-up" if kind == "platform" else kind,
-                orientation="h",
-                y=trace["y"],
-                x=trace["x"],
-                base=trace["base"],
-                marker={
-                    "color": KIND_COLOURS[kind],
-                    "line": {"width": 0},
-                    "pattern": {
-                        "shape": trace["pattern"],
-                        "fillmode": "overlay",
-                        "fgcolor": "white",
-                        "size": 7,
-                    },
-                },
-                customdata=trace["hover"],
-                hovertemplate="%{customdata}<extra></extra>",
-                width=0.7,
-            )
-        )
-    for name, symbol in (("end of support", "x-thin-open"), ("must modernise by", "line-ns")):
-        if name in markers:
-            fig.add_trace(
-                go.Scatter(
-                    name=name,
-                    mode="markers",
-                    x=markers[name]["x"],
-                    y=markers[name]["y"],
-                    customdata=markers[name]["hover"],
-                    hovertemplate="%{customdata}<extra></extra>",
-                    marker={
-                        "symbol": symbol,
-                        "size": 11,
-                        "color": DEADLINE_COLOUR,
-                        "line": {"width": 2.5, "color": DEADLINE_COLOUR},
-                    },
-                    cliponaxis=False,
-                )
-            )
-    return fig
-
-
-def _band(y: int, rows: int) -> dict[str, object]:
-    """A faint background band from a department header row to the next header."""
-    return {
-        "type": "rect",
-        "xref": "paper",
-        "yref": "y",
-        "x0": 0,
-        "x1": 1,
-        "y0": y - 0.5,
-        "y1": rows - 0.5,
-        "fillcolor": "#F4F6F8",
-        "line": {"width": 0},
-        "layer": "below",
-    }
-
-
-def _deadline_markers(
-    markers: dict[str, dict[str, list[object]]], row: SystemRow, y: int, count: int
-) -> None:
-    """Mark the end of the end-of-support period (and any deadline) on a system's row."""
-    if row.end_of_support_index is not None and row.end_of_support_index < count:
-        markers["end of support"]["x"].append(max(row.end_of_support_index, -1) + 1)
-        markers["end of support"]["y"].append(y)
-        markers["end of support"]["hover"].append(
-            f"<b>{safe(row.name)}</b><br>end of support {row.end_of_support}"
-        )
-    if row.deadline_index is not None and row.deadline_index < count:
-        markers["must modernise by"]["x"].append(max(row.deadline_index, -1) + 1)
-        markers["must modernise by"]["y"].append(y)
-        markers["must modernise by"]["hover"].append(
-            f"<b>{safe(row.name)}</b><br>must be modernised by {row.must_modernise_by}"
-        )
 
 
 # --- money and resources per period ----------------------------------------------------------
@@ -246,7 +81,7 @@ def _stacked_use(
                 name=safe(name),
                 legendrank=900 if name == PLATFORMS else 100 + sorted(colours).index(name),
                 x=x,
-                y=lanes,
+                y=in_millions(lanes) if money_unit else lanes,
                 width=0.8,
                 marker={"color": colours.get(name, "#999999"), "line": {"width": 0}},
                 legendgroup=name,
@@ -265,7 +100,7 @@ def _stacked_use(
             name="capacity",
             legendrank=1000,
             x=steps_x,
-            y=steps_y,
+            y=in_millions(steps_y) if money_unit else steps_y,
             mode="lines",
             line={"color": CAPACITY_COLOUR, "width": 2, "dash": "dash"},
             legendgroup="capacity",
@@ -277,32 +112,66 @@ def _stacked_use(
     )
 
 
+def _stacks(row: ResourceRow) -> list[float]:
+    """The height of each period's stack of bars."""
+    return [sum(lanes[t] for lanes in row.by_department.values()) for t in range(len(row.use))]
+
+
+def money_rows(analysis: Analysis) -> list[ResourceRow]:
+    """The money resources, the budget first (capex, then resource money such as rdel)."""
+    rows = [r for r in analysis.resources if is_money_unit(r.unit, analysis.currency)]
+    return sorted(rows, key=lambda r: r.name != analysis.budget_resource)
+
+
 def budget(analysis: Analysis) -> go.Figure | None:
-    """Spend per period, stacked by department, against the budget line."""
+    """Spend per period, stacked by department, against the budget line: one panel per
+    money resource (capex, and rdel where the appraisal splits the money), in money."""
     row = analysis.budget
     if row is None:
         return None
-    colours = department_colours(row.by_department)
-    fig = figure(
-        height=340,
+    rows = money_rows(analysis) or [row]
+    colours = department_colours([n for r in rows for n in r.by_department])
+    if len(rows) == 1:
+        fig = figure(
+            height=340,
+            barmode="stack",
+            hovermode="x unified",
+            shapes=year_lines(analysis.periods),
+            xaxis=period_axis(analysis.periods, labels=6),
+            yaxis=money_axis(analysis.currency, 0.0, max([*row.capacity, *_stacks(row)])),
+        )
+        _stacked_use(fig, row, colours, analysis.currency, {}, legend=True)
+        return fig
+    fig = make_subplots(
+        rows=1,
+        cols=len(rows),
+        subplot_titles=[safe(f"{r.name.replace('_', ' ')} ({r.unit})") for r in rows],
+        horizontal_spacing=0.1,
+    )
+    shown: set[str] = set()
+    for i, r in enumerate(rows):
+        place = {"row": 1, "col": i + 1}
+        _stacked_use(fig, r, colours, analysis.currency, place, legend=shown)
+        fig.update_xaxes(**period_axis(analysis.periods, labels=4), **place)
+        fig.update_yaxes(
+            **money_axis(analysis.currency, 0.0, max([*r.capacity, *_stacks(r)])), **place
+        )
+    fig.update_layout(
+        template=TEMPLATE,
+        height=360,
         barmode="stack",
         hovermode="x unified",
-        shapes=year_lines(analysis.periods),
-        xaxis=period_axis(analysis.periods, labels=6),
-        yaxis={
-            "tickprefix": currency_symbol(analysis.currency),
-            "tickformat": "~s",
-            "fixedrange": True,
-            "rangemode": "tozero",
-        },
+        legend={"orientation": "h", "yanchor": "top", "y": -0.14, "x": 0},
+        margin={"l": 10, "r": 10, "t": 30, "b": 40},
     )
-    _stacked_use(fig, row, colours, analysis.currency, {}, legend=True)
     return fig
 
 
 def resources(analysis: Analysis) -> go.Figure | None:
-    """Each non-money resource (people, skills) per period against its capacity."""
-    rows = [r for r in analysis.resources if r.name != analysis.budget_resource]
+    """Each non-money resource (people, skills) per period against its capacity; money is
+    in the budget chart."""
+    money = {r.name for r in money_rows(analysis)} | {analysis.budget_resource}
+    rows = [r for r in analysis.resources if r.name not in money]
     if not rows:
         return None
     cols = min(len(rows), 3)
@@ -338,9 +207,15 @@ def resources(analysis: Analysis) -> go.Figure | None:
 def payback(analysis: Analysis) -> go.Figure:
     """One-off spend and cashable savings by year, and the cumulative net position."""
     cur = analysis.currency
-    years = [str(y) for y in analysis.cashable_by_year]
-    spend = [analysis.spend_by_year.get(int(y), 0.0) for y in years]
-    saved = [analysis.cashable_by_year[int(y)] for y in years]
+    if analysis.board is not None and analysis.board.cases:  # by financial year
+        cash = analysis.board.cash_by_year()
+        years = [label for label, _, _ in cash]
+        spend = [s for _, s, _ in cash]
+        saved = [v for _, _, v in cash]
+    else:
+        years = [str(y) for y in analysis.cashable_by_year]
+        spend = [analysis.spend_by_year.get(int(y), 0.0) for y in years]
+        saved = [analysis.cashable_by_year[int(y)] for y in years]
     net, running = [], 0.0
     for s, v in zip(spend, saved, strict=True):
         running += v - s
@@ -351,9 +226,7 @@ def payback(analysis: Analysis) -> go.Figure:
         hovermode="x unified",
         xaxis={"type": "category", "fixedrange": True, "showgrid": False},
         yaxis={
-            "tickprefix": currency_symbol(cur),
-            "tickformat": "~s",
-            "fixedrange": True,
+            **money_axis(cur, min([0.0, *net, *(-v for v in spend)]), max([0.0, *net, *saved])),
             "zeroline": True,
         },
     )
@@ -365,7 +238,7 @@ def payback(analysis: Analysis) -> go.Figure:
             go.Bar(
                 name=name,
                 x=years,
-                y=values,
+                y=in_millions(values),
                 marker={"color": colour, "line": {"width": 0}},
                 customdata=[money(abs(v), cur) for v in values],
                 hovertemplate=f"{name}: %{{customdata}}<extra></extra>",
@@ -378,7 +251,7 @@ def payback(analysis: Analysis) -> go.Figure:
         go.Scatter(
             name="cumulative net cash",
             x=years,
-            y=net,
+            y=in_millions(net),
             mode="lines+markers",
             line={"color": INK, "width": 2},
             customdata=[money(v, cur) for v in net],
@@ -405,12 +278,7 @@ def benefits(analysis: Analysis) -> go.Figure:
         height=max(240, 56 * len(names) + 80),
         barmode="group",
         yaxis={"autorange": "reversed", "fixedrange": True, "automargin": True},
-        xaxis={
-            "tickprefix": currency_symbol(cur),
-            "tickformat": "~s",
-            "fixedrange": True,
-            "rangemode": "tozero",
-        },
+        xaxis=money_axis(cur, 0.0, max([0.0, *pays, *gets]) * 1.15),
         margin={"l": 10, "r": 60, "t": 40, "b": 30},
     )
     for name, values, colour in (
@@ -422,7 +290,7 @@ def benefits(analysis: Analysis) -> go.Figure:
                 name=name,
                 orientation="h",
                 y=[safe(n) for n in names],
-                x=values,
+                x=in_millions(values),
                 marker={"color": colour, "line": {"width": 0}},
                 text=[money(v, cur) if v else "" for v in values],
                 textposition="outside",
@@ -479,6 +347,8 @@ def figures(analysis: Analysis) -> dict[str, go.Figure]:
     """Every figure of the report by its fixed div id (absent ones are left out)."""
     built: dict[str, go.Figure | None] = {
         GANTT: gantt(analysis),
+        GANTT_PRINT: gantt(analysis, "modernised", PRINT_SIZE),
+        GANTT_RETAINED_PRINT: gantt(analysis, "retained", PRINT_SIZE),
         BUDGET: budget(analysis),
         PAYBACK: payback(analysis),
         RESOURCES: resources(analysis),

@@ -157,7 +157,7 @@ def render_chart(result: Frontier) -> str:
                 s.scale,
                 s.roadmap.status,
                 100 * (s.roadmap.gap or 0.0),
-                plural(s.systems_modernised, "system"),
+                plural(s.systems_modernised or 0, "system"),  # a feasible step has a plan
             ]
             for s in feasible
         ],

@@ -99,6 +99,16 @@ class RunOptions(_Record):
     as_of: str | None = None
     stability: float | None = None  # replan: the cost of each changed decision
     strict_capacity: bool | None = None
+    # The board pack: what was measured by re-solving, and the governance set on the
+    # command line over portfolio.yaml's (so `report` rebuilds the same paper).
+    levers: bool | None = None
+    prices: bool | None = None
+    samples: int | None = None
+    compare: bool | None = None
+    date: str | None = None
+    version_label: str | None = None
+    status: str | None = None
+    marking: str | None = None
 
     def with_scenarios(self, scenarios: Sequence[str | Path]) -> RunOptions:
         """The same options with other scenario files (as `report` applied them)."""

@@ -9,13 +9,13 @@ from collections.abc import Sequence
 
 from prioritiser.inventory import Inventory
 from prioritiser.inventory.provenance import Provenance
-from prioritiser.reports import appraisal_words
+from prioritiser.reports import appraisal_words, markdown_pack
 from prioritiser.reports.analysis import Analysis, SystemRow
 from prioritiser.reports.appraisal import AppraisalReport
 from prioritiser.reports.assumptions import Assumption
 from prioritiser.roadmap import Roadmap
 from prioritiser.textsafe import markdown_cell, markdown_table, markdown_text
-from prioritiser.wording import form, money, names, plural
+from prioritiser.wording import form, is_money_unit, money, names, plural
 
 # --- words shared by the reports ---------------------------------------------------------------
 
@@ -191,7 +191,9 @@ def render_summary(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -
     """The whole summary.md text (deterministic: no timings, no dates)."""
     a = analysis
     cur = a.currency
-    lines = [f"# Modernisation roadmap — {text(a.portfolio or inventory.portfolio.name)}", ""]
+    lines = markdown_pack.marking(a)
+    lines += [f"# Modernisation roadmap — {text(a.portfolio or inventory.portfolio.name)}", ""]
+    lines += markdown_pack.governance(a)
     if a.scenarios:
         lines += [f"Scenario: **{text(', '.join(a.scenarios))}**", ""]
     estimates = estimates_text(a.provenance)
@@ -244,10 +246,11 @@ def render_summary(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -
         ]
     if p is not None:
         lines += appraisal_words.sections(p)
+    lines += ["", *markdown_pack.headline_extras(a)]
+    lines += markdown_pack.levers(a) + markdown_pack.scenarios(a)
     lines += _cash_by_year(a) + _roadmap(a) + _platforms(a) + _resources(a)
-    lines += _departments(a) + _retained(a) + _assumptions(a)
-    lines.append("")
-    return "\n".join(lines)
+    lines += _departments(a) + _retained(a) + _assumptions(a) + ["", *markdown_pack.marking(a)]
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def _unsupported_banner(p: AppraisalReport) -> list[str]:
@@ -267,18 +270,28 @@ def _unsupported_banner(p: AppraisalReport) -> list[str]:
 
 def _cash_by_year(a: Analysis) -> list[str]:
     cur = a.currency
+    board = a.board
+    if board is not None and board.cases:  # by financial year, as every other output
+        years = board.cash_by_year()
+        title, first = "## Cash by financial year", "Financial year"
+        what = "one-off spend (options, optimism bias applied, and platform set-up)"
+        if not board.optimism_bias:
+            what = "one-off spend (options and platform set-up)"
+    else:
+        years = [(str(y), a.spend_by_year.get(y, 0.0), v) for y, v in a.cashable_by_year.items()]
+        title, first = "## Cash by year", "Year"
+        what = "one-off spend (options and platform set-up)"
     rows, net = [], 0.0
-    for year, saving in a.cashable_by_year.items():
-        spend = a.spend_by_year.get(year, 0.0)
+    for year, spend, saving in years:
         net += saving - spend
         rows.append([year, money(spend, cur), money(saving, cur), money(net, cur)])
     return [
         "",
-        "## Cash by year",
+        title,
         "",
-        "Undiscounted one-off spend (options and platform set-up) and cashable savings.",
+        f"In-year cash, undiscounted: {what} and cashable savings.",
         "",
-        *table(["Year", "One-off spend", "Cashable savings", "Cumulative net"], rows, {1, 2, 3}),
+        *table([first, "One-off spend", "Cashable savings", "Cumulative net"], rows, {1, 2, 3}),
     ]
 
 
@@ -323,12 +336,12 @@ def _resources(a: Analysis) -> list[str]:
         ]
         for i, period in enumerate(a.periods)
     ]
+    noun = a.period_noun
     totals = ["**Total**"] + [
-        f"{amount(r.total_use, r.unit, cur)}"
-        + (f" / {amount(r.total_cap, r.unit, cur)}" if r.total_cap is not None else "")
+        f"{_over_horizon(r.total_use, r.unit, cur, noun)}"
+        + (f" / {_over_horizon(r.total_cap, r.unit, cur, noun)}" if r.total_cap is not None else "")
         for r in a.resources
     ]
-    noun = a.period_noun
     return [
         "",
         f"## Spend and resources per {noun} against capacity",
@@ -337,6 +350,13 @@ def _resources(a: Analysis) -> list[str]:
         "",
         *table(headers, [*rows, totals], set(range(1, len(headers)))),
     ]
+
+
+def _over_horizon(value: float, unit: str, currency: str, noun: str) -> str:
+    """A total over the horizon: money as money, people as FTE-quarters (FTE each quarter,
+    summed), not FTE."""
+    shown = amount(value, unit, currency)
+    return shown if is_money_unit(unit, currency) or not unit else f"{shown} {text(unit)}-{noun}s"
 
 
 def _departments(a: Analysis) -> list[str]:

@@ -23,6 +23,7 @@ class ExplainRequest:
     roadmap: Path | None = None  # explain this roadmap.json (default: plan first)
     scenarios: tuple[Path, ...] = ()
     options: PlanOptions | None = None  # gap 0 for an exact cost of forcing
+    people: bool = False  # name systems for people (text) rather than by id (JSON)
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,9 @@ def explain_decision(request: ExplainRequest, listener: Listener = SILENT) -> Ex
             roadmap = _read(inventory, request.roadmap, listener)
         else:
             roadmap = _planned(inventory, options, progress, listener)
-        explanation = explain_system(inventory, roadmap, request.system, options, progress=progress)
+        explanation = explain_system(
+            inventory, roadmap, request.system, options, progress=progress, people=request.people
+        )
     return ExplainOutcome(inventory, roadmap, explanation)
 
 

@@ -25,6 +25,11 @@ class Listener:
     def info(self, text: str) -> None:
         """A status line: what the task is doing now."""
 
+    def watched(self) -> bool:
+        """Whether a person watches the task (a terminal): progress that only says how far a
+        long step has got is shown then, and left out of pipes and scripts."""
+        return False
+
     def warning(self, text: str) -> None:
         """Something the user should know that does not stop the task."""
 

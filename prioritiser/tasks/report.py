@@ -14,8 +14,13 @@ from prioritiser.inventory.yamlsafe import max_file_bytes
 from prioritiser.paths import outside, outside_message
 from prioritiser.reports import write_reports
 from prioritiser.reports.manifest import Manifest, ManifestUnreadable, RunOptions, read_manifest
+from prioritiser.reports.pack_file import PackUnreadable, read_comparison, read_pack
+from prioritiser.reports.paper import PaperOverrides
+from prioritiser.reports.pdf import find_chromium
+from prioritiser.scenarios.pack import BoardEvidence
 from prioritiser.tasks.common import load, output_folder, read_roadmap_file
 from prioritiser.tasks.listener import SILENT, Listener
+from prioritiser.tasks.plan import paper_options
 from prioritiser.wording import plural
 
 SHOWN = 10  # violations listed before "... and N more"
@@ -27,6 +32,8 @@ class ReportRequest:
     inventory: Path | None = None  # default: the copy in ROADMAP_DIR (see `_copied_inputs`)
     scenarios: tuple[Path, ...] = ()  # default: the scenarios the roadmap was planned with
     outdir: Path | None = None  # default: ROADMAP_DIR
+    pdf: bool = False  # also print report.html to report.pdf (headless Chromium)
+    paper: PaperOverrides | None = None  # governance over what the folder was planned with
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,8 @@ def rebuild_reports(request: ReportRequest, listener: Listener = SILENT) -> Repo
     `CheckFailed` when the roadmap does not fit the inventory (nothing is written then).
     """
     folder = request.roadmap_dir
+    if request.pdf:
+        find_chromium()  # before anything is read: without Chromium there is no PDF to make
     if not folder.is_dir():
         what = "is a file, not a folder" if folder.exists() else "does not exist"
         raise UsageError(f"roadmap folder {folder} {what}")
@@ -74,8 +83,50 @@ def rebuild_reports(request: ReportRequest, listener: Listener = SILENT) -> Repo
             details=[*(v.render() for v in violations[:SHOWN]), *more],
         )
     target = output_folder(request.outdir or folder)
-    written = write_reports(target, inventory, roadmap, options)
+    paper = _paper(options, request.paper)
+    options = options.model_copy(update=paper_options(paper)) if request.paper else options
+    written = write_reports(
+        target,
+        inventory,
+        roadmap,
+        options,
+        evidence=_evidence(folder, listener),
+        paper=paper,
+        pdf=request.pdf,
+    )
     return ReportOutcome(target, tuple(written), folder / "roadmap.json")
+
+
+def _evidence(folder: Path, listener: Listener) -> BoardEvidence | None:
+    """The board pack's evidence the folder holds (pack.json), with the scenarios of a
+    `compare -o` into the same folder (comparison.json) when the pack has none; an
+    unreadable file is left out, with a warning."""
+    evidence = None
+    try:
+        evidence = read_pack(folder)
+    except PackUnreadable as exc:
+        listener.warning(f"ignoring {exc}")
+    if evidence is not None and evidence.scenarios:
+        return evidence
+    try:
+        scenarios = tuple(s for s in read_comparison(folder) if s.name != "baseline")
+    except PackUnreadable as exc:
+        listener.warning(f"ignoring {exc}")
+        return evidence
+    if not scenarios:
+        return evidence
+    return replace(evidence or BoardEvidence(), scenarios=scenarios)
+
+
+def _paper(options: RunOptions, given: PaperOverrides | None) -> PaperOverrides:
+    """The governance overrides: those given now, else those the plan recorded."""
+    given = given or PaperOverrides()
+    return PaperOverrides(
+        date=given.date if given.date is not None else options.date,
+        version=given.version if given.version is not None else options.version_label,
+        status=given.status if given.status is not None else options.status,
+        marking=given.marking if given.marking is not None else options.marking,
+    )
 
 
 def _inputs(

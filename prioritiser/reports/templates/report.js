@@ -24,7 +24,10 @@
       var element = document.getElementById(id);
       var figure = embedded.figures[id];
       if (element && window.Plotly) {
-        Plotly.newPlot(element, figure.data, figure.layout, embedded.config);
+        // Figures of a fixed size (the print Gantts, the dependency view) keep it.
+        var config = Object.assign({}, embedded.config);
+        if (figure.layout.autosize === false) { config.responsive = false; }
+        Plotly.newPlot(element, figure.data, figure.layout, config);
         makeScalable(element);
         element.on("plotly_afterplot", function () { makeScalable(element); });
       }

@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from prioritiser.reports.excel import (
+from prioritiser.reports.excel.legacy import (
     FIXED_TIME,
     _core_xml,
     _fixed_zip,
