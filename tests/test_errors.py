@@ -199,6 +199,9 @@ def test_only_the_cli_prints_exits_or_uses_click() -> None:
         outside_cli = not relative.startswith("prioritiser/cli/")
         if outside_cli and ("print" in _calls(tree) or "click" in _imports(tree)):
             offenders.append(relative)
-        if "sys.exit" in path.read_text(encoding="utf-8"):
+        # `python -m prioritiser`'s guard exits on a Ctrl-C that lands while the CLI itself is
+        # still importing: there is no click context yet to exit through.
+        entry_point = relative == "prioritiser/__main__.py"
+        if "sys.exit" in path.read_text(encoding="utf-8") and not entry_point:
             offenders.append(f"{relative} (sys.exit)")
     assert offenders == []
