@@ -146,9 +146,7 @@ def _waits(view: RoadmapView, c: Candidate) -> list[Binding]:
         other = chosen.get(edge.consumer)
         if other is not None and c.retires and other.finish + 1 == c.start:
             out.append(_retirement(view, c, other, c))
-    for edge in view.edges:
-        if edge.constraint != "together" or c.system not in (edge.consumer, edge.provider):
-            continue
+    for edge in view.together(c.system):
         partner = edge.provider if edge.consumer == c.system else edge.consumer
         other = chosen.get(partner)
         if other is not None:

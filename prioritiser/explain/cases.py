@@ -23,7 +23,6 @@ from prioritiser.explain.conflicts import conflicts
 from prioritiser.explain.view import RoadmapView, full, over
 from prioritiser.inventory import Inventory
 from prioritiser.model.candidates import Candidate
-from prioritiser.model.reasons import retained_reasons
 from prioritiser.roadmap import Roadmap
 from prioritiser.wording import money, names, number, plural
 
@@ -83,7 +82,7 @@ def case_of(view: RoadmapView, system_id: str, binds: Collection[str] = ()) -> C
     chosen = view.chosen.get(system_id)
     if chosen is not None:
         return _modernised(view, chosen)
-    fallback = retained_reasons(view.estate, view.candidates)[system_id]
+    fallback = view.retained_reasons[system_id]
     return _retained(view, system_id, fallback, set(binds))
 
 

@@ -200,9 +200,7 @@ def _order_conflicts(view: RoadmapView, c: Candidate) -> list[Binding]:
                     f"{view.who(edge.consumer)} waits for it",
                 )
             )
-    for edge in view.edges:
-        if edge.constraint != "together" or c.system not in (edge.consumer, edge.provider):
-            continue
+    for edge in view.together(c.system):
         partner = edge.provider if edge.consumer == c.system else edge.consumer
         other = chosen.get(partner)
         if other is None or other.start != c.start:

@@ -7,6 +7,7 @@ reason and the number it quotes always come from the same place.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cached_property
 
 from prioritiser.economics import Appraisal
@@ -19,6 +20,7 @@ from prioritiser.model.candidates import (
     place,
     placed,
 )
+from prioritiser.model.reasons import retained_reasons
 from prioritiser.roadmap import Decision, Roadmap
 
 TOLERANCE = 1e-6
@@ -93,6 +95,21 @@ class RoadmapView:
     def edges(self) -> list[Link]:
         return self.graph.links()
 
+    @cached_property
+    def _together(self) -> dict[str, list[Link]]:
+        by_system: dict[str, list[Link]] = {}
+        for edge in self.edges:
+            if edge.constraint == "together":
+                by_system.setdefault(edge.consumer, []).append(edge)
+                if edge.provider != edge.consumer:
+                    by_system.setdefault(edge.provider, []).append(edge)
+        return by_system
+
+    def together(self, system_id: str) -> list[Link]:
+        """The move-group links `system_id` is in, in the order of `edges` (looked up, not
+        searched: reasons ask it for every candidate of every system)."""
+        return self._together.get(system_id, [])
+
     def providers(self, system_id: str) -> list[Link]:
         return self.graph.providers(system_id)
 
@@ -138,25 +155,67 @@ class RoadmapView:
     def capacity(self, resource: str, period: int) -> float:
         return self.estate.capacity(resource, period)
 
-    def high_risk(self, without: str | None = None) -> list[int]:
+    @cached_property
+    def retained_reasons(self) -> dict[str, str]:
+        """The one-line reason of every system the roadmap would keep (computed once: a
+        board pack asks it for each retained system)."""
+        return retained_reasons(self.estate, self.candidates)
+
+    # The counts are kept for the whole roadmap and one system's own work is taken out on
+    # demand: a board pack asks them for every candidate of every system (3 x 16 x 5,000 at
+    # whole-department scale), and recounting the roadmap each time made that quadratic.
+
+    @cached_property
+    def _high_risk_counts(self) -> list[int]:
         threshold = self.inventory.risk.high_risk_threshold
-        counts = [0] * self.axis.count
+        return self._counts(c for c in self.chosen.values() if c.delivery_risk >= threshold)
+
+    @cached_property
+    def _department_counts(self) -> dict[str, list[int]]:
+        by_department: dict[str, list[Candidate]] = {}
         for c in self.chosen.values():
-            if c.system != without and c.delivery_risk >= threshold:
-                for t in range(c.start, c.finish + 1):
-                    counts[t] += 1
+            by_department.setdefault(c.department, []).append(c)
+        return {d: self._counts(cs) for d, cs in by_department.items()}
+
+    @cached_property
+    def _delivery_risk_total(self) -> int:
+        return sum(c.delivery_risk for c in self.chosen.values())
+
+    def _counts(self, candidates: Iterable[Candidate]) -> list[int]:
+        counts = [0] * self.axis.count
+        for c in candidates:
+            for t in range(c.start, c.finish + 1):
+                counts[t] += 1
         return counts
+
+    def _mine(self, without: str | None) -> Candidate | None:
+        return self.chosen.get(without) if without is not None else None
+
+    def _less(self, counts: list[int], mine: Candidate | None) -> list[int]:
+        out = list(counts)
+        if mine is not None:
+            for t in range(mine.start, mine.finish + 1):
+                out[t] -= 1
+        return out
+
+    def high_risk(self, without: str | None = None) -> list[int]:
+        mine = self._mine(without)
+        threshold = self.inventory.risk.high_risk_threshold
+        counted = mine if mine is not None and mine.delivery_risk >= threshold else None
+        return self._less(self._high_risk_counts, counted)
 
     def in_department(self, department: str, without: str | None = None) -> list[int]:
-        counts = [0] * self.axis.count
-        for c in self.chosen.values():
-            if c.system != without and c.department == department:
-                for t in range(c.start, c.finish + 1):
-                    counts[t] += 1
-        return counts
+        counts = self._department_counts.get(department)
+        if counts is None:
+            return [0] * self.axis.count
+        mine = self._mine(without)
+        return self._less(
+            counts, mine if mine is not None and mine.department == department else None
+        )
 
     def delivery_risk(self, without: str | None = None) -> float:
-        return float(sum(c.delivery_risk for c in self.chosen.values() if c.system != without))
+        mine = self._mine(without)
+        return float(self._delivery_risk_total - (mine.delivery_risk if mine is not None else 0))
 
     # --- the scarcest resource ----------------------------------------------------------
 

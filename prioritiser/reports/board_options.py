@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from prioritiser.economics import Appraisal
 from prioritiser.inventory import Inventory, System
-from prioritiser.model.candidates import enumerate_candidates
+from prioritiser.model.candidates import CandidateSet, enumerate_candidates
 from prioritiser.roadmap import Roadmap
 from prioritiser.wording import money
 
@@ -32,11 +32,16 @@ class OptionRow:
 
 
 def options_considered(
-    inventory: Inventory, roadmap: Roadmap, system: System
+    inventory: Inventory,
+    roadmap: Roadmap,
+    system: System,
+    candidates: CandidateSet | None = None,
 ) -> tuple[OptionRow, ...]:
-    """Every option of the system at its best start, and doing nothing."""
+    """Every option of the system at its best start, and doing nothing. `candidates` (the
+    estate's, enumerated once) saves enumerating the whole estate again for each system."""
     estate = inventory.estate
-    candidates = enumerate_candidates(estate, Appraisal.of(inventory))
+    if candidates is None:
+        candidates = enumerate_candidates(estate, Appraisal.of(inventory))
     label = inventory.axis.label
     decision = roadmap.decision(system.id)
     rows = []
