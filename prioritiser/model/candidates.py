@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from prioritiser.economics import Appraisal
 from prioritiser.inventory import Estate, Inventory, Option, System
@@ -69,6 +69,23 @@ class CandidateSet:
 
     def of(self, system: str) -> list[Candidate]:
         return self.by_system.get(system, [])
+
+    def without(self, drop: Collection[tuple[str, str, int]]) -> CandidateSet:
+        """The same candidates and builds but those (system, option, start) in `drop`,
+        numbered afresh in the same order."""
+        if not drop:
+            return self
+        out = CandidateSet(builds=self.builds, by_platform=self.by_platform)
+        out.builds_in_flight = self.builds_in_flight
+        for c in self.candidates:
+            if (c.system, c.option, c.start) in drop:
+                continue
+            kept = replace(c, index=len(out.candidates))
+            out.candidates.append(kept)
+            out.by_system[kept.system].append(kept)
+            for period in range(kept.start, kept.finish + 1):
+                out.in_flight[period].append(kept)
+        return out
 
 
 def option_starts(inventory: Inventory, system: System, option: Option) -> range:

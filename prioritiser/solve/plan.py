@@ -52,6 +52,9 @@ class PlanOptions:
     # see `staged`) or "mip" (branch and bound from the greedy roadmap). Models changed by
     # an `adjust` hook (no longer `plain`) are always solved by branch and bound.
     strategy: str = "staged"
+    # Limit work instead of wall-clock time (one thread; `time_limit` becomes reference
+    # seconds of work, see `prioritiser.solve.work`), so a limited run repeats exactly.
+    deterministic: bool = False
 
 
 Adjustment = Callable[[Formulation], None]
@@ -102,9 +105,11 @@ def plan_solved(
         apply_warm_start(model, options.warm_start)
     if progress:
         progress(Progress(time.monotonic() - began, phase="model built"))
-    remaining = None
-    if options.time_limit is not None:
-        remaining = max(1.0, options.time_limit - (time.monotonic() - began))
+    remaining = options.time_limit
+    if remaining is not None and not options.deterministic:
+        # The build counts against a wall-clock limit (not against work: it is the same
+        # for every run).
+        remaining = max(1.0, remaining - (time.monotonic() - began))
     result = solve(model, options, remaining, progress, began)
     result.seconds = time.monotonic() - began
     return Planned(read_roadmap(model, options, result), result)
@@ -127,7 +132,7 @@ def solve(
     if _empty(model):
         return _trivial(model, version)
     entered = time.monotonic()
-    limits = Limits(time_limit, options.gap, options.threads, options.seed, options.stop)
+    limits = solve_limits(options, time_limit)
     if options.solver == "highs" and model.plain and options.strategy == "staged":
         return solve_staged(model, limits, progress, began)
     if model.plain and not model.initial:
@@ -139,9 +144,9 @@ def solve(
         # CBC gets a complete start (step variables too) checked against every row by
         # HiGHS, or none: it may fall back on it (see `solve_cbc`).
         data.initial = verified(data, data.initial, model.objective_scale)[0]
-    if time_limit is not None:
+    if limits.time_limit is not None:
         # The greedy start and its check count against the limit too.
-        limits.time_limit = max(0.01, time_limit - (time.monotonic() - entered))
+        limits.time_limit = max(0.01, limits.time_limit - (time.monotonic() - entered))
     if options.solver == "highs":
         result, _ = solve_highs(data, limits, model.objective_scale, progress, began)
     else:
@@ -153,6 +158,19 @@ def solve(
         trivial = unconstrained_bound(model, data)
         result.bound = trivial if result.bound is None else min(result.bound, trivial)
     return result
+
+
+def solve_limits(options: PlanOptions, time_limit: float | None) -> Limits:
+    """The limits of a solve: `time_limit` is wall-clock seconds, or under
+    `options.deterministic` reference seconds of work (and one thread)."""
+    limits = Limits(None, options.gap, options.threads, options.seed, options.stop)
+    if options.deterministic:
+        limits.deterministic = True
+        limits.threads = 1
+        limits.work_limit = time_limit
+    else:
+        limits.time_limit = time_limit
+    return limits
 
 
 def _empty(model: Formulation) -> bool:
@@ -196,8 +214,10 @@ def read_roadmap(model: Formulation, options: PlanOptions, result: SolveResult) 
         threads=options.threads,
         seed=options.seed,
     )
+    # A retained system's reason speaks of every candidate its windows allow.
+    candidates = model.whole or model.candidates
     return assemble_roadmap(
-        model.estate, model.candidates, picks, builds, result.status, result.bound, solver
+        model.estate, candidates, picks, builds, result.status, result.bound, solver
     )
 
 
