@@ -70,6 +70,8 @@ class SolverInfo:
     gap_limit: float | None = None
     threads: int | None = None
     seed: int | None = None
+    # `--deterministic`: the limit was this much work (reference seconds), not time.
+    work_limit: float | None = None
 
 
 @dataclass(frozen=True)

@@ -37,9 +37,7 @@ from prioritiser.model.matrix import INF
 Start = tuple[str, str, int]  # (system, option, start period)
 
 
-def precedence_prunable(
-    estate: Estate, graph: EstateGraph, candidates: CandidateSet
-) -> set[Start]:
+def precedence_prunable(estate: Estate, graph: EstateGraph, candidates: CandidateSet) -> set[Start]:
     """Candidates (system, option, start) no feasible roadmap can choose (rules 4 and 5)."""
     live: dict[str, list[Candidate]] = {s.id: list(candidates.of(s.id)) for s in estate.systems}
     mandatory = {s.id for s in estate.systems if s.mandatory}

@@ -93,6 +93,7 @@ class RunOptions(_Record):
     gap: float | None = None
     threads: int | None = None
     seed: int | None = None
+    deterministic: bool | None = None  # work limits instead of wall-clock time
     scenarios: tuple[str, ...] = ()  # overlay files, as given on the command line
     previous: str | None = None  # replan: the roadmap.json replanned
     as_of: str | None = None

@@ -23,13 +23,17 @@ from prioritiser.model.reasons import retained_reasons
 from prioritiser.model.rules import formulate
 from prioritiser.roadmap import Decision, PlatformBuild, Retained, Roadmap, SolverInfo
 from prioritiser.solve.cbc import solve_cbc
+from prioritiser.solve.external import SOLVERS as EXTERNAL
+from prioritiser.solve.external import available_class, solve_external
 from prioritiser.solve.greedy import Greedy
 from prioritiser.solve.highs import highs_version, solve_highs
 from prioritiser.solve.result import Limits, Progress, ProgressFn, SolveResult, SolveStatus
 from prioritiser.solve.staged import solve_staged, unconstrained_bound
 from prioritiser.solve.warm import apply_warm_start, start_from, verified
 
-SOLVERS = ("highs", "cbc")
+# HiGHS (the default, in process) and the CBC bundled with PuLP are always there; the rest
+# are reached through PuLP when installed (`external`).
+SOLVERS = ("highs", "cbc", *EXTERNAL)
 DEFAULT_GAP = 0.005
 
 __all__ = ["DEFAULT_GAP", "SOLVERS", "PlanOptions", "Progress", "ProgressFn", "plan"]
@@ -92,8 +96,7 @@ def plan_solved(
 ) -> Planned:
     """`plan`, with the solver's result kept beside the roadmap."""
     options = options or PlanOptions()
-    if options.solver not in SOLVERS:
-        raise UsageError(f"unknown solver {options.solver!r}; choose one of {', '.join(SOLVERS)}")
+    require_solver(options.solver)
     began = time.monotonic()
     # Dominated options go only when the objective is the plain NPV (an adjust hook may
     # change it, e.g. a stability penalty when replanning).
@@ -115,6 +118,30 @@ def plan_solved(
     return Planned(read_roadmap(model, options, result), result)
 
 
+def require_solver(name: str) -> None:
+    """A usage error unless solver `name` is known and installed here."""
+    if name not in SOLVERS:
+        raise UsageError(f"unknown solver {name!r}; choose one of {', '.join(SOLVERS)}")
+    spec = EXTERNAL.get(name)
+    if spec is not None and available_class(spec) is None:
+        here = ", ".join(installed_solvers())
+        raise UsageError(
+            f"solver {name!r} ({spec.label}) is not installed here: {spec.install}; "
+            f"installed: {here}"
+        )
+
+
+def installed_solvers() -> list[str]:
+    """The `--solver` names that work here (HiGHS and CBC always)."""
+    return ["highs", "cbc", *(n for n, s in EXTERNAL.items() if available_class(s) is not None)]
+
+
+def solver_label(name: str) -> str:
+    """How roadmap.json names solver `name`."""
+    spec = EXTERNAL.get(name)
+    return spec.label if spec is not None else {"highs": "HiGHS", "cbc": "CBC"}.get(name, name)
+
+
 def solve(
     model: Formulation,
     options: PlanOptions,
@@ -128,6 +155,7 @@ def solve(
     warm start was given, and HiGHS solves it in stages (`staged`). A changed model is
     solved by branch and bound from its warm start, if any.
     """
+    require_solver(options.solver)
     version = highs_version() if options.solver == "highs" else "bundled"
     if _empty(model):
         return _trivial(model, version)
@@ -140,17 +168,19 @@ def solve(
         if greedy is not None:
             start_from(model, *greedy)
     data = model.solver_input()
-    if options.solver == "cbc" and data.initial is not None and model.plain:
-        # CBC gets a complete start (step variables too) checked against every row by
-        # HiGHS, or none: it may fall back on it (see `solve_cbc`).
+    if options.solver != "highs" and data.initial is not None and model.plain:
+        # CBC and the others get a complete start (step variables too) checked against
+        # every row by HiGHS, or none: CBC may fall back on it (see `solve_cbc`).
         data.initial = verified(data, data.initial, model.objective_scale)[0]
     if limits.time_limit is not None:
         # The greedy start and its check count against the limit too.
         limits.time_limit = max(0.01, limits.time_limit - (time.monotonic() - entered))
     if options.solver == "highs":
         result, _ = solve_highs(data, limits, model.objective_scale, progress, began)
-    else:
+    elif options.solver == "cbc":
         result = solve_cbc(data, limits, model.objective_scale)
+    else:
+        result = solve_external(EXTERNAL[options.solver], data, limits, model.objective_scale)
     if model.plain and result.status.has_plan:
         # Without presolve HiGHS may stop before its root LP, and CBC states no bound
         # when stopped early; every system at its best candidate is a valid bound too
@@ -206,9 +236,10 @@ def read_roadmap(model: Formulation, options: PlanOptions, result: SolveResult) 
     """Turn a solution into the Roadmap of DESIGN.md (deterministic order and rounding)."""
     picks, builds = chosen_candidates(model, result)
     solver = SolverInfo(
-        name="HiGHS" if options.solver == "highs" else "CBC",
+        name=solver_label(options.solver),
         version=result.version,
-        time_limit=options.time_limit,
+        time_limit=None if options.deterministic else options.time_limit,
+        work_limit=options.time_limit if options.deterministic else None,
         seconds=round(result.seconds, 3),
         gap_limit=options.gap,
         threads=options.threads,

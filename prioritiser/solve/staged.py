@@ -95,6 +95,9 @@ LNS_SWEEPS = 2
 # to prove the gap).
 WINDOW_SWEEPS = 3
 WINDOW_SHARE = 0.5
+# The first, brief branch and bound (reference seconds of work, `work`): the demo's
+# baseline is proven in its root node.
+PROBE_WORK = 3.0
 
 
 def solve_staged(
@@ -144,8 +147,15 @@ def solve_staged(
     try:
         if search.lp is None:
             search.coarse()
+        proven = False
         if small and search.lp is not None:
-            search.by_window()
+            # Branch and bound briefly first (most department models are proven at its
+            # root); the window search only where that was not enough.
+            proven = _settle(
+                search, _branch_and_bound(data, best, clock, scale, progress, began, PROBE_WORK)
+            )
+            if not (proven or best.done(limits)):
+                search.by_window()
         search.between = background
         search.by_department()
     finally:
@@ -156,16 +166,9 @@ def solve_staged(
     # nothing else found a roadmap (or a relaxation found none exists).
     root_fits = search.lp is not None and _root_fits(clock, search.lp)
     wanted = root_fits or best.columns is None or infeasible
-    proven = False
-    if wanted and not (best.done(limits) or clock.out(1.0)):
+    if wanted and not (proven or best.done(limits) or clock.out(1.0)):
         result = _branch_and_bound(data, best, clock, scale, progress, began)
-        details += result.stages
-        if result.columns is not None:
-            best.offer(*verified(data, result.columns, scale), "branch and bound")
-        if result.bound is not None:
-            best.bound = min(best.bound, max(result.bound, best.objective))
-        # HiGHS proved its roadmap optimal within the gap (in its own terms); ours is as good.
-        proven = result.status is SolveStatus.OPTIMAL and best.columns is not None
+        proven = _settle(search, result)
         infeasible = infeasible or result.status is SolveStatus.INFEASIBLE
     version = highs_version()
     if best.columns is None:
@@ -427,6 +430,18 @@ class _Background:
         self.thread.join()
 
 
+def _settle(search: _Search, result: SolveResult) -> bool:
+    """Take in a branch and bound's roadmap and bound; True when it proved its roadmap
+    within the gap (in its own terms: the best roadmap is at least as good)."""
+    best = search.best
+    search.details.extend(result.stages)
+    if result.columns is not None:
+        best.offer(*verified(search.data, result.columns, search.scale), "branch and bound")
+    if result.bound is not None:
+        best.bound = min(best.bound, max(result.bound, best.objective))
+    return result.status is SolveStatus.OPTIMAL and best.columns is not None
+
+
 def _branch_and_bound(
     data: SolverInput,
     best: Best,
@@ -434,11 +449,15 @@ def _branch_and_bound(
     scale: float,
     progress: ProgressFn | None,
     began: float,
+    work_limit: float | None = None,
 ) -> SolveResult:
-    """HiGHS on the whole model from the best roadmap so far, with the time left."""
+    """HiGHS on the whole model from the best roadmap so far, with the time left (or at
+    most `work_limit` of it)."""
     start = best.columns if best.columns is not None else data.initial
     whole = SolverInput(data.matrix, data.start, data.build, initial=start)
     limits = clock.limits_for(clock.left())
+    if work_limit is not None:
+        limits = replace(limits, work_limit=min(work_limit, limits.work_limit or work_limit))
     result, _ = solve_highs(whole, limits, scale, progress, began, target=best.target(limits))
     clock.charge(result.iterations)
     return result

@@ -96,5 +96,6 @@ def run_options(options: PlanOptions, scenarios: tuple[Path, ...]) -> RunOptions
         gap=options.gap,
         threads=options.threads,
         seed=options.seed,
+        deterministic=options.deterministic or None,
         scenarios=tuple(str(s) for s in scenarios),
     )
