@@ -71,12 +71,11 @@ class CandidateSet:
         return self.by_system.get(system, [])
 
     def without(self, drop: Collection[tuple[str, str, int]]) -> CandidateSet:
-        """The same candidates and builds but those (system, option, start) in `drop`,
-        numbered afresh in the same order."""
+        """The same candidates but those (system, option, start) in `drop`, and the builds
+        of the platforms some candidate left still needs, numbered afresh in order."""
         if not drop:
             return self
-        out = CandidateSet(builds=self.builds, by_platform=self.by_platform)
-        out.builds_in_flight = self.builds_in_flight
+        out = CandidateSet()
         for c in self.candidates:
             if (c.system, c.option, c.start) in drop:
                 continue
@@ -85,6 +84,15 @@ class CandidateSet:
             out.by_system[kept.system].append(kept)
             for period in range(kept.start, kept.finish + 1):
                 out.in_flight[period].append(kept)
+        needed = {p for c in out.candidates for p in c.platforms}
+        for b in self.builds:
+            if b.platform not in needed:
+                continue
+            build = replace(b, index=len(out.builds))
+            out.builds.append(build)
+            out.by_platform[build.platform].append(build)
+            for period in range(build.start, build.ready):
+                out.builds_in_flight[period].append(build)
         return out
 
 

@@ -32,6 +32,10 @@ from prioritiser.solve import work
 from prioritiser.solve.result import Limits, SolveResult, SolveStatus, Stage
 
 Native = Any  # the solver's own model object (gurobipy.Model, cplex.Cplex, ...)
+# A bound this close to the roadmap (in the model's objective units, where the largest
+# coefficient is about 1) is proof of optimality: the solvers' own absolute tolerances
+# leave bounds a hair above an optimum they have proven.
+TOLERANCE = 1e-5
 
 
 @dataclass(frozen=True)
@@ -232,7 +236,7 @@ def _problem(data: SolverInput) -> tuple[Any, list[Any]]:
         category = (
             pulp.LpBinary if binary else pulp.LpInteger if m.integer[i] else pulp.LpContinuous
         )
-        variables.append(pulp.LpVariable(f"c{i}", low, up, category))
+        variables.append(problem.add_variable(f"c{i}", low, up, category))
     costs = np.flatnonzero(m.cost)
     problem.setObjective(pulp.LpAffineExpression([(variables[i], float(m.cost[i])) for i in costs]))
     for row in range(m.num_row):
@@ -302,8 +306,8 @@ def _result(
         if bound is None and problem.sol_status == pulp.LpSolutionOptimal:
             bound = objective + limits.gap * max(abs(objective), 1e-9)  # what "optimal" promised
         bound = None if bound is None or not math.isfinite(bound) else max(bound, objective)
-        gap = math.inf if bound is None else (bound - objective) / max(abs(objective), 1e-9)
-        status = SolveStatus.OPTIMAL if gap <= limits.gap + 1e-9 else SolveStatus.FEASIBLE
+        proven = bound is not None and bound - objective <= limits.gap * abs(objective) + TOLERANCE
+        status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
     else:
         status = SolveStatus.INFEASIBLE if infeasible else SolveStatus.NO_SOLUTION
     stage = Stage(spec.label, pulp.LpStatus.get(problem.status, str(problem.status)))

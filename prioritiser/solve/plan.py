@@ -22,9 +22,9 @@ from prioritiser.model.formulation import Formulation
 from prioritiser.model.reasons import retained_reasons
 from prioritiser.model.rules import formulate
 from prioritiser.roadmap import Decision, PlatformBuild, Retained, Roadmap, SolverInfo
+from prioritiser.solve import external
 from prioritiser.solve.cbc import solve_cbc
 from prioritiser.solve.external import SOLVERS as EXTERNAL
-from prioritiser.solve.external import available_class, solve_external
 from prioritiser.solve.greedy import Greedy
 from prioritiser.solve.highs import highs_version, solve_highs
 from prioritiser.solve.result import Limits, Progress, ProgressFn, SolveResult, SolveStatus
@@ -123,7 +123,7 @@ def require_solver(name: str) -> None:
     if name not in SOLVERS:
         raise UsageError(f"unknown solver {name!r}; choose one of {', '.join(SOLVERS)}")
     spec = EXTERNAL.get(name)
-    if spec is not None and available_class(spec) is None:
+    if spec is not None and external.available_class(spec) is None:
         here = ", ".join(installed_solvers())
         raise UsageError(
             f"solver {name!r} ({spec.label}) is not installed here: {spec.install}; "
@@ -133,7 +133,8 @@ def require_solver(name: str) -> None:
 
 def installed_solvers() -> list[str]:
     """The `--solver` names that work here (HiGHS and CBC always)."""
-    return ["highs", "cbc", *(n for n, s in EXTERNAL.items() if available_class(s) is not None)]
+    found = [n for n, spec in EXTERNAL.items() if external.available_class(spec) is not None]
+    return ["highs", "cbc", *found]
 
 
 def solver_label(name: str) -> str:
@@ -180,7 +181,9 @@ def solve(
     elif options.solver == "cbc":
         result = solve_cbc(data, limits, model.objective_scale)
     else:
-        result = solve_external(EXTERNAL[options.solver], data, limits, model.objective_scale)
+        result = external.solve_external(
+            EXTERNAL[options.solver], data, limits, model.objective_scale
+        )
     if model.plain and result.status.has_plan:
         # Without presolve HiGHS may stop before its root LP, and CBC states no bound
         # when stopped early; every system at its best candidate is a valid bound too

@@ -1,0 +1,194 @@
+"""The strengthening families are valid: they never cut off a roadmap the rules allow.
+
+On random tiny estates (the generator of `test_bruteforce_property.py`, loaded through full
+validation), checked against the independent brute force (`tests/bruteforce.py`):
+
+- **precedence windows**: every start `strengthen.precedence_prunable` drops is one no
+  feasible roadmap takes — the estate with that start *locked* in has no roadmap at all —
+  and the model with the pruning finds the brute-force optimum;
+- **cover inequalities**: separated against any point (the LP optimum, or random values),
+  every cover row holds at the brute-force optimum, and the model with the covers still
+  finds the brute-force optimum.
+
+Bounded examples in CI; `-m slow` runs many more.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+
+import numpy as np
+import pytest
+from bruteforce import brute_force
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_bruteforce_property import COMMON, LABELS, Spec, as_yaml, inventories, load
+
+from prioritiser.economics import Appraisal
+from prioritiser.graph import EstateGraph
+from prioritiser.inventory import Inventory
+from prioritiser.model import formulate
+from prioritiser.model.candidates import enumerate_candidates
+from prioritiser.model.formulation import Formulation
+from prioritiser.model.strengthen import add_cover_cuts, precedence_prunable
+from prioritiser.solve import PlanOptions
+from prioritiser.solve.highs import load_highs
+from prioritiser.solve.plan import chosen_candidates, solve
+
+
+def dropped_starts(inventory: Inventory) -> set[tuple[str, str, int]]:
+    estate = inventory.estate
+    candidates = enumerate_candidates(estate, Appraisal.of(inventory))
+    return precedence_prunable(estate, EstateGraph.of(estate), candidates)
+
+
+def locked(spec: Spec, system: str, option: str, start: int) -> Spec:
+    """The estate with `system` locked to `option` started in period `start`."""
+    out = copy.deepcopy(spec)
+    for entry in out["systems/estate.yaml"]["systems"]:
+        if entry["id"] == system:
+            entry["locked"] = {"option": option, "start": LABELS[start]}
+    return out
+
+
+def optimum_of(model: Formulation) -> float | None:
+    """The model's optimum in money (None: infeasible), solved to a zero gap."""
+    result = solve(model, PlanOptions(gap=0.0, strategy="mip"), None)
+    if not result.status.has_plan:
+        return None
+    picks, builds = chosen_candidates(model, result)
+    return sum(c.npv for c in picks) - sum(b.cost_pv for b in builds)
+
+
+def assert_same_optimum(found: float | None, spec: Spec, inventory: Inventory) -> None:
+    expected = brute_force(inventory)
+    if expected is None:
+        assert found is None, as_yaml(spec)
+        return
+    assert found is not None, as_yaml(spec)
+    assert abs(found - expected.objective) <= 1e-6 * abs(expected.objective) + 1e-3, as_yaml(spec)
+
+
+def check_precedence_windows(spec: Spec) -> None:
+    inventory = load(spec)
+    for system, option, start in sorted(dropped_starts(inventory)):
+        forced = load(locked(spec, system, option, start))
+        assert brute_force(forced) is None, (
+            f"dropped {system}/{option} at {LABELS[start]}, yet a roadmap takes it\n"
+            + as_yaml(spec)
+        )
+    assert_same_optimum(optimum_of(formulate(inventory, presolve=True)), spec, inventory)
+
+
+def check_covers(spec: Spec, rnd: random.Random) -> None:
+    inventory = load(spec)
+    model = formulate(inventory, presolve=True)
+    count = len(model.candidates.candidates)
+    points = [np.asarray([rnd.random() for _ in range(count)]), relaxation(model)]
+    for point in points:
+        add_cover_cuts(model, point)
+    solution = brute_force(inventory)
+    if solution is not None:
+        chosen = {(s, o, t) for s, (o, t) in solution.choices.items()}
+        x = np.asarray(
+            [float((c.system, c.option, c.start) in chosen) for c in model.candidates.candidates]
+        )
+        for row in cover_rows(model):
+            cols, upper = row
+            assert x[cols].sum() <= upper + 1e-9, as_yaml(spec)
+    assert_same_optimum(optimum_of(model), spec, inventory)
+
+
+def relaxation(model: Formulation) -> np.ndarray:
+    """The LP relaxation's value of every candidate (zeros when it has no optimum)."""
+    data = model.solver_input()
+    highs = load_highs(data, mip=False)
+    highs.run()
+    values = np.asarray(highs.getSolution().col_value)
+    if len(values) != data.matrix.num_col:
+        return np.zeros(len(model.candidates.candidates))
+    return values[data.start]
+
+
+def cover_rows(model: Formulation) -> list[tuple[list[int], float]]:
+    """Each `cover` row as (candidate indices, upper bound)."""
+    index_of = {col: i for i, col in model.start_col.items()}
+    rows = []
+    for key in model.row_keys("cover"):
+        number = model.row_number("cover", key)
+        cols, _ = model._rows.terms(number)
+        rows.append(([index_of[c] for c in cols], model.bounds(number)[1]))
+    return rows
+
+
+@settings(max_examples=60, **COMMON)
+@given(spec=inventories())
+def test_no_feasible_roadmap_takes_a_start_the_precedence_windows_drop(spec: Spec) -> None:
+    check_precedence_windows(spec)
+
+
+@settings(max_examples=60, **COMMON)
+@given(spec=inventories(), rnd=st.randoms(use_true_random=True))
+def test_cover_inequalities_keep_the_brute_force_optimum(spec: Spec, rnd: random.Random) -> None:
+    check_covers(spec, rnd)
+
+
+@pytest.mark.slow
+@settings(max_examples=250, **COMMON)
+@given(spec=inventories())
+def test_precedence_windows_on_many_more_estates(spec: Spec) -> None:
+    check_precedence_windows(spec)
+
+
+@pytest.mark.slow
+@settings(max_examples=250, **COMMON)
+@given(spec=inventories(), rnd=st.randoms(use_true_random=True))
+def test_cover_inequalities_on_many_more_estates(spec: Spec, rnd: random.Random) -> None:
+    check_covers(spec, rnd)
+
+
+def test_the_demo_model_leaves_out_exactly_the_starts_the_windows_drop() -> None:
+    from pathlib import Path
+
+    from prioritiser.inventory import load_inventory
+    from prioritiser.model.presolve import dominated_options
+
+    inventory = load_inventory(Path(__file__).parent.parent / "inventories" / "demo")
+    estate = inventory.estate
+    appraisal = Appraisal.of(inventory)
+    presolved = enumerate_candidates(estate, appraisal, dominated_options(estate, appraisal))
+    expected = precedence_prunable(estate, EstateGraph.of(estate), presolved)
+    model = formulate(inventory, presolve=True)
+    kept = {(c.system, c.option, c.start) for c in model.candidates.candidates}
+    assert expected, "the demo's requires and safe-retirement links drop some starts"
+    assert kept == {(c.system, c.option, c.start) for c in presolved.candidates} - expected
+
+
+def test_a_platform_only_dropped_starts_needed_gets_no_set_up(write_inventory, tmp_path) -> None:
+    """s1's retirement (the one option needing `cloud`) cannot happen: s0 uses s1 and has no
+    option to finish first. With it dropped, `cloud` has no user and no set-up columns
+    (a free set-up column would let a solver build a platform nothing uses)."""
+    portfolio = {
+        "portfolio": {"name": "Unused platform", "start": "2027-Q1", "periods": 4},
+        "resources": {"capex": {"per_period": 400_000}},
+    }
+    systems = [
+        {"id": "s0", "name": "S0", "options": [], "depends_on": [{"system": "s1"}]},
+        {
+            "id": "s1",
+            "name": "S1",
+            "options": [
+                {"id": "o0", "kind": "retire", "duration": 1, "requires_platforms": ["cloud"]},
+                {"id": "o1", "kind": "replatform", "duration": 1, "annual_saving": 100_000},
+            ],
+        },
+    ]
+    platforms = [{"id": "cloud", "setup_duration": 1}]
+    from prioritiser.inventory import load_inventory
+
+    inventory = load_inventory(write_inventory(tmp_path, portfolio, systems, platforms))
+    model = formulate(inventory, presolve=True)
+    assert all(not c.retires for c in model.candidates.candidates)
+    assert model.candidates.builds == []
+    assert model.whole is not None and model.whole.builds
