@@ -123,10 +123,8 @@ def solve_staged(
     greedy = Greedy(model.estate, model.graph, model.candidates).run()
     if greedy is not None:
         best.offer(*verified(data, columns_of(data, *greedy), scale), "greedy")
-    if model.initial:
-        # A warm start (a previous roadmap, checked against every row before it counts).
-        initial = data.initial if data.initial is not None else np.zeros(data.matrix.num_col)
-        best.offer(*verified(data, initial, scale), "warm start")
+    if model.initial and data.initial is not None:
+        _warm_start(model, data, data.initial, best)
     report("greedy start")
 
     search = _Search(model, data, best, limits, clock, scale, report, details)
@@ -428,6 +426,17 @@ class _Background:
         if self.thread.is_alive():
             self.highs.cancelSolve()
         self.thread.join()
+
+
+def _warm_start(model: Formulation, data: SolverInput, initial: np.ndarray, best: Best) -> None:
+    """A previous roadmap, checked against every row before it counts; when it no longer
+    fits (a scenario cut the budget), as much of it as fits, then the ranking."""
+    scale = model.objective_scale
+    if best.offer(*verified(data, initial, scale), "warm start"):
+        return
+    placed = Greedy(model.estate, model.graph, model.candidates).run_guided(initial[data.start])
+    if placed is not None:
+        best.offer(*verified(data, columns_of(data, *placed), scale), "warm start, repaired")
 
 
 def _settle(search: _Search, result: SolveResult) -> bool:
