@@ -24,7 +24,18 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from prioritiser.roadmap import Decision, PlatformBuild, Retained, Roadmap, SolverInfo, SolveStatus
+from prioritiser.roadmap import (
+    INCLUDABLE,
+    Decision,
+    PlatformBuild,
+    PolicyCost,
+    Retained,
+    Roadmap,
+    SolverInfo,
+    SolveStatus,
+    Unsupported,
+    Value,
+)
 from prioritiser.wording import plural
 
 # A roadmap of 100,000 systems is about 40 MB; nothing a planner writes comes near 200 MB.
@@ -48,6 +59,16 @@ class _Strict(BaseModel):
     model_config = ConfigDict(strict=True, allow_inf_nan=False, extra="ignore", frozen=True)
 
 
+class _Value(_Strict):
+    cashable: float = 0.0
+    non_cashable: float = 0.0
+    risk: float = 0.0
+    unsupported_avoided: float = 0.0
+    appraised: float = 0.0
+    costs: float = 0.0
+    platforms: float = 0.0
+
+
 class _Decision(_Strict):
     system: str
     option: str
@@ -57,6 +78,28 @@ class _Decision(_Strict):
     npv: float
     department: str = ""
     delivery_risk: int | None = Field(None, ge=1, le=5)
+    value: _Value | None = None
+    duration: int | None = Field(None, ge=1)
+    base_duration: int | None = Field(None, ge=1)
+    costs: dict[str, float] | None = None
+    base_costs: dict[str, float] | None = None
+
+
+class _Unsupported(_Strict):
+    system: str
+    criticality: str = ""
+    unsupported_from: str = ""
+    periods: int = Field(0, ge=0)
+    exposure: float = 0.0
+
+
+class _Policy(_Strict):
+    forbid: list[str] = Field(default_factory=list)
+    objective_without: float
+    bound_without: float | None = None
+    cost: float
+    low: float
+    high: float
 
 
 class _Retained(_Strict):
@@ -95,6 +138,11 @@ class _RoadmapFile(_Strict):
     platforms: list[_Platform] = Field(default_factory=list)
     inventory: str = ""
     scenarios: list[str] = Field(default_factory=list)
+    include: list[str] = Field(default_factory=lambda: list(INCLUDABLE))
+    npv: float | None = None
+    value: _Value | None = None
+    unsupported: list[_Unsupported] = Field(default_factory=list)
+    policy: _Policy | None = None
 
 
 def read_roadmap(path: str | Path) -> Roadmap:
@@ -196,13 +244,28 @@ def _roadmap(parsed: _RoadmapFile) -> Roadmap:
         gap=parsed.gap,
         solver=SolverInfo(**parsed.solver.model_dump()),
         periods=list(parsed.periods),
-        decisions=[Decision(**d.model_dump()) for d in parsed.decisions],
+        decisions=[_decision(d) for d in parsed.decisions],
         retained=[Retained(**r.model_dump()) for r in parsed.retained],
         resource_use={k: dict(v) for k, v in parsed.resource_use.items()},
         platforms=[PlatformBuild(**p.model_dump()) for p in parsed.platforms],
         inventory=parsed.inventory,
         scenarios=list(parsed.scenarios),
+        include=list(parsed.include),
+        npv=parsed.npv,
+        value=_value(parsed.value),
+        unsupported=[Unsupported(**u.model_dump()) for u in parsed.unsupported],
+        policy=PolicyCost(**parsed.policy.model_dump()) if parsed.policy else None,
     )
+
+
+def _value(parsed: _Value | None) -> Value | None:
+    return None if parsed is None else Value(**parsed.model_dump())
+
+
+def _decision(parsed: _Decision) -> Decision:
+    data = parsed.model_dump()
+    data["value"] = _value(parsed.value)
+    return Decision(**data)
 
 
 __all__ = ["RoadmapContentError", "RoadmapFileError", "parse_roadmap", "read_roadmap"]

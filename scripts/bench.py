@@ -340,7 +340,7 @@ def department(args: argparse.Namespace) -> None:
         bench_department.write(Path(args.write), text)
 
 
-def main() -> None:
+def arguments() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small sizes and short limits (CI)")
     parser.add_argument("--sizes", help="comma-separated estate sizes")
@@ -365,6 +365,11 @@ def main() -> None:
         "--department-cases", default="", help="only the department cases whose name has this"
     )
     parser.add_argument("--department-one", help=argparse.SUPPRESS)
+    return parser
+
+
+def main() -> None:
+    parser = arguments()
     args = parser.parse_args()
     if args.department_one:
         import bench_department

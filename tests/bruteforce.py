@@ -2,9 +2,13 @@
 
 It enumerates every combination of per-system choices — retain, or option o started at
 period t inside the horizon — and, for each, every start of the platforms the chosen
-options need, checking DESIGN.md rules 1–7 directly on period indices. It shares no code
-with `prioritiser.model` or `prioritiser.check`: only the inventory (data and period
-arithmetic) and `Appraisal` (the value of a choice, tested on its own) are used.
+options need, checking DESIGN.md rules 1–7 and the appraisal's rules (optimism-bias
+durations and draws, `costs:` on several money resources, `per_year` caps on financial
+years, end-of-support deadlines under `risk.unsupported.forbid`) directly on period
+indices, and valuing each choice itself (`value_of`: discounted flows summed period by
+period, dual running, ramp, unsupported exposure avoided, `objective.include`). It shares
+no code with `prioritiser.model`, `prioritiser.check` or `prioritiser.economics`: only the
+inventory (data and period arithmetic) is used.
 
 Search is depth-first over systems with pruning: per-system windows are filtered up front,
 pairwise rules are checked as soon as both systems are assigned, per-period resources and
@@ -15,10 +19,10 @@ never recovers), and an optimistic bound cuts branches that cannot beat the incu
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from prioritiser.economics import Appraisal
 from prioritiser.inventory import Inventory, Option, Platform, System
 
 EPS = 1e-9
@@ -53,14 +57,151 @@ class Solution:
     builds: dict[str, int]
 
 
+# --- the appraisal's terms, as DESIGN.md words them -------------------------------------------
+
+
+def uplift(inventory: Inventory, option: Option, field: str) -> float:
+    """Optimism bias: the option's own, else its kind's, else `default`, else 0."""
+    own = option.optimism_bias
+    if own is not None and getattr(own, field) is not None:
+        return getattr(own, field)
+    if inventory.appraisal is not None:
+        table = inventory.appraisal.optimism_bias
+        for layer in (getattr(table, option.kind), table.default):
+            if layer is not None and getattr(layer, field) is not None:
+                return getattr(layer, field)
+    return 0.0
+
+
+def duration(inventory: Inventory, option: Option) -> int:
+    """ceil(duration × (1 + bias)), the product rounded to 9 places first (10 × 1.1 is 11)."""
+    return math.ceil(round(option.duration * (1 + uplift(inventory, option, "duration")), 9))
+
+
+def one_off(inventory: Inventory, option: Option) -> dict[str, float]:
+    """One-off cost per money resource with optimism bias (`cost: X` is `costs: {capex: X}`)."""
+    factor = 1 + uplift(inventory, option, "cost")
+    out = {name: amount * factor for name, amount in option.costs.items() if amount}
+    if option.cost:
+        out["capex"] = out.get("capex", 0.0) + option.cost * factor
+    return out
+
+
+def money(inventory: Inventory, resource: str) -> bool:
+    spec = inventory.resources.get(resource)
+    return resource == "capex" or (
+        spec is not None and spec.unit.upper() == inventory.portfolio.currency.upper()
+    )
+
+
+def financial_year(inventory: Inventory, period: int) -> int:
+    """The year the financial year of period `period` starts in (that of its first month)."""
+    start = inventory.axis.period(period)
+    month = {1: 1, 4: 3 * (start.sub - 1) + 1, 12: start.sub}[inventory.axis.per_year]
+    return start.year if month >= inventory.portfolio.financial_year_start else start.year - 1
+
+
+def year_caps(inventory: Inventory) -> dict[str, list[tuple[list[int], float]]]:
+    """Per resource, (periods of the horizon in the financial year, cap) for each `per_year`."""
+    first_month = inventory.portfolio.financial_year_start
+    out: dict[str, list[tuple[list[int], float]]] = {}
+    for name, spec in inventory.resources.items():
+        for label, cap in spec.per_year.items():
+            year = int(str(label)[:4])
+            assert first_month == 1 or str(label) == f"{year}-{(year + 1) % 100:02d}"
+            periods = [
+                t for t in range(inventory.axis.count) if financial_year(inventory, t) == year
+            ]
+            out.setdefault(name, []).append((periods, cap))
+    return out
+
+
+def deadline(inventory: Inventory, system: System) -> int | None:
+    """must_modernise_by, or the end of support when policy forbids running unsupported."""
+    axis = inventory.axis
+    out = axis.index(system.must_modernise_by, "last") if system.must_modernise_by else None
+    unsupported = inventory.risk.unsupported
+    if unsupported and system.end_of_support and system.criticality in unsupported.forbid:
+        support = axis.index(system.end_of_support, "last")
+        out = support if out is None else min(out, support)
+    return out
+
+
+class Valuer:
+    """The value of a choice, straight from DESIGN.md: every period's flow, discounted."""
+
+    def __init__(self, inventory: Inventory):
+        self.inventory = inventory
+        portfolio = inventory.portfolio
+        self.per_year = inventory.axis.per_year
+        self.rate = portfolio.discount_rate
+        self.appraisal = round(portfolio.appraisal_years * self.per_year)
+        self.window_end = inventory.axis.count - 1 + self.appraisal
+        settings = inventory.appraisal
+        self.shares = []
+        if settings is not None:
+            self.shares = [0.0] * settings.dual_running + list(settings.benefit_ramp)
+
+    def d(self, period: int) -> float:
+        return (1.0 + self.rate) ** (-period / self.per_year)
+
+    def exposure(self, system: System, finish: int | None) -> float:
+        """PV of running unsupported: to `finish`, or to the window's end when retained."""
+        unsupported = self.inventory.risk.unsupported
+        if system.end_of_support is None or unsupported is None:
+            return 0.0
+        per_period = unsupported.cost_per_year.get(system.criticality, 0.0) / self.per_year
+        first = max(self.inventory.axis.index(system.end_of_support, "last") + 1, 0)
+        last = self.window_end if finish is None else finish
+        return sum(per_period * self.d(t) for t in range(first, last + 1))
+
+    def value(self, system: System, option: Option, start: int) -> float:
+        """What the objective counts for `option` of `system` started in `start`."""
+        include = set(self.inventory.objective.include)
+        finish = start + duration(self.inventory, option) - 1
+        avoided = self.exposure(system, None) - self.exposure(system, finish)
+        value = avoided if "unsupported" in include else 0.0
+        if option.npv is not None:
+            return value + option.npv
+        periods = finish - start + 1
+        cost = sum(one_off(self.inventory, option).values())
+        value -= sum(cost / periods * self.d(t) for t in range(start, finish + 1))
+        cashable = option.annual_saving + sum(b.annual for b in option.benefits if b.cashable)
+        other = sum(b.annual for b in option.benefits if not b.cashable)
+        points = option.risk_reduction * system.legacy_risk.points
+        risk = self.inventory.objective.risk_value_per_point * points
+        yearly = (cashable if "cashable" in include else 0.0) + (
+            other if "non_cashable" in include else 0.0
+        )
+        for k in range(self.appraisal):
+            share = self.shares[k] if k < len(self.shares) else 1.0
+            t = finish + 1 + k
+            value += yearly * share / self.per_year * self.d(t)
+            if "risk" in include:
+                value += risk / self.per_year * self.d(t)
+        return value
+
+    def platform_cost(self, platform: Platform, start: int) -> float:
+        setup = platform.setup_duration
+        return sum(platform.setup_cost / setup * self.d(t) for t in range(start, start + setup))
+
+
 # --- the rules, on plain indices --------------------------------------------------------
 
 
 def per_period_use(inventory: Inventory, option: Option) -> dict[str, float]:
-    """Rule 3 as DESIGN.md words it: resource_use, plus cost spread evenly on `capex`."""
-    use = {name: amount for name, amount in option.resource_use.items() if amount}
-    if "capex" in inventory.resources and "capex" not in option.resource_use and option.cost:
-        use["capex"] = option.cost / option.duration
+    """Rule 3 as DESIGN.md words it: resource_use (money uplifted by the cost bias), plus each
+    one-off cost spread evenly over the (adjusted) duration on its declared money resource."""
+    factor = 1 + uplift(inventory, option, "cost")
+    use = {
+        name: amount * factor if money(inventory, name) else amount
+        for name, amount in option.resource_use.items()
+        if amount
+    }
+    periods = duration(inventory, option)
+    for name, amount in one_off(inventory, option).items():
+        if name in inventory.resources and name not in option.resource_use:
+            use[name] = amount / periods
     return use
 
 
@@ -90,16 +231,15 @@ def window_ok(inventory: Inventory, system: System, choice: Choice | None) -> bo
     """Rules 1 and 2 for one system: deadline/lock need a choice; start and finish in windows."""
     axis = inventory.axis
     if choice is None:
-        return system.must_modernise_by is None and system.locked is None
+        return deadline(inventory, system) is None and system.locked is None
     if choice.start < 0 or choice.finish > axis.count - 1:
         return False
     if system.earliest_start is not None and choice.start < axis.index(
         system.earliest_start, "first"
     ):
         return False
-    if system.must_modernise_by is not None and choice.finish > axis.index(
-        system.must_modernise_by, "last"
-    ):
+    last = deadline(inventory, system)
+    if last is not None and choice.finish > last:
         return False
     if system.locked is not None:
         lock_start = axis.index(system.locked.start, "first")
@@ -133,7 +273,8 @@ class BruteForce:
 
     def __init__(self, inventory: Inventory):
         self.inventory = inventory
-        self.economics = Appraisal(inventory)
+        self.economics = Valuer(inventory)
+        self.year_caps = year_caps(inventory)
         self.count = inventory.axis.count
         self.systems = list(inventory.systems)
         self.position = {s.id: i for i, s in enumerate(self.systems)}
@@ -169,8 +310,8 @@ class BruteForce:
                         option=option.id,
                         kind=option.kind,
                         start=start,
-                        finish=start + option.duration - 1,
-                        value=self.economics.npv(system.id, option.id, start),
+                        finish=start + duration(self.inventory, option) - 1,
+                        value=self.economics.value(system, option, start),
                         use=use,
                         delivery_risk=option.delivery_risk,
                         department=system.department,
@@ -190,6 +331,10 @@ class BruteForce:
         for name, spec in self.inventory.resources.items():
             if spec.total is not None and sum(use[name]) > spec.total + EPS * max(1, spec.total):
                 return False
+        for name, caps in self.year_caps.items():
+            for periods, cap in caps:
+                if sum(use[name][t] for t in periods) > cap + EPS * max(1, cap):
+                    return False
         return True
 
     def _risk_ok(self, chosen: list[Choice]) -> bool:
@@ -258,7 +403,7 @@ class BruteForce:
             if not self._resources_ok(chosen, builds):
                 continue
             cost = sum(
-                self.economics.platform_cost_pv(self.inventory.platform(p), t)
+                self.economics.platform_cost(self.inventory.platform(p), t)
                 for p, t in builds.items()
             )
             if best is None or cost < best[0]:
@@ -325,7 +470,7 @@ class BruteForce:
                     option.id,
                     option.kind,
                     picked[1],
-                    picked[1] + option.duration - 1,
+                    picked[1] + duration(self.inventory, option) - 1,
                     0.0,
                     tuple(per_period_use(self.inventory, option).items()),
                     option.delivery_risk,

@@ -243,8 +243,9 @@ def test_schema_prints_a_json_schema_of_every_inventory_file(runner):
         "systems_file",
         "scenario_file",
         "overrides_file",
+        "actuals_file",
     } <= set(schema["$defs"])
-    assert len(schema["anyOf"]) == 5
+    assert len(schema["anyOf"]) == 6
     assert schema["$defs"]["System"]["additionalProperties"] is False
 
 
@@ -325,7 +326,7 @@ def test_combined_schema_accepts_every_demo_file(runner):
         assert conforms(schema, data) == [], path
 
 
-@pytest.mark.parametrize("which", ["portfolio", "platforms", "scenario"])
+@pytest.mark.parametrize("which", ["portfolio", "platforms", "scenario", "actuals"])
 def test_schema_of_each_file_kind_is_json(runner, which):
     result = runner.invoke(cli, ["schema", "--file", which])
     assert result.exit_code == 0

@@ -166,7 +166,7 @@ def test_the_inventory_stage_raises_the_one_inventory_error() -> None:
 def test_every_command_is_registered_by_a_plain_import() -> None:
     assert sorted(cli.commands) == [
         "check", "compare", "explain", "frontier", "generate", "graph", "import", "init",
-        "plan", "replan", "report", "robustness", "schema", "validate",
+        "plan", "replan", "report", "robustness", "schema", "track", "validate",
     ]  # fmt: skip
     group = cli.commands["import"]
     assert isinstance(group, click.Group)

@@ -319,3 +319,41 @@ def test_no_spreadsheet_cell_starts_like_a_formula(text: str) -> None:
 def test_plotly_labels_hold_no_tags(text: str) -> None:
     label = plotly_text(text)
     assert "<" not in label and ">" not in label and "\n" not in label
+
+
+def test_track_outputs_and_its_reforecast_are_inert(
+    write_inventory: Callable, run_cli: Callable, tmp_path: Path
+) -> None:
+    estate = hostile_estate(write_inventory, tmp_path / "estate")
+    assert run_cli("plan", estate, "-o", tmp_path / "plan").exit_code == 0
+    baseline = json.loads((tmp_path / "plan" / "roadmap.json").read_text())
+    starts = {d["system"]: d["start"] for d in baseline["decisions"]}
+    as_of = starts["identity"]
+    (estate / "actuals").mkdir()
+    (estate / "actuals" / "rows.yaml").write_text(
+        json.dumps(
+            {
+                "actuals": [
+                    {
+                        "system": "identity",
+                        "period": as_of,
+                        "status": "in_flight",
+                        "percent_complete": 20,
+                        "spend": 90_000,
+                        "realised_benefits": {AUTOLINKS: 1_000},
+                        "note": f"{LINK} {FORMULA}",
+                    }
+                ]
+            }
+        )
+    )
+    out = tmp_path / "track"
+    result = run_cli(
+        "track", estate, "--baseline", tmp_path / "plan" / "roadmap.json", "--as-of", as_of,
+        "-o", out,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert_folder_inert(out)
+    assert_folder_inert(out / "reforecast")
+    texts = assert_xlsx_inert(out / "tracking.xlsx")
+    assert "'" + DDE in texts  # the department, shown as typed after the neutralising quote

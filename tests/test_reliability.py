@@ -67,15 +67,17 @@ def test_deterministic_time_limited_runs_repeat_byte_for_byte(tmp_path: Path) ->
     cut = DEMO / "scenarios" / "budget-cut.yaml"
     first, second = tmp_path / "a", tmp_path / "b"
     for out in (first, second):
-        args = ("--scenario", str(cut), "--deterministic", "--time-limit", "2")
+        # The gap 0 asks for a proof the work limit does not allow (the appraised budget
+        # cut reaches 0.5 % within it).
+        args = ("--scenario", str(cut), "--deterministic", "--time-limit", "1", "--gap", "0")
         plan_into(out, str(DEMO), *args)
     for name in BYTE_IDENTICAL:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
     roadmap = roadmap_without_timing(first / "roadmap.json")
     assert roadmap == roadmap_without_timing(second / "roadmap.json")
     # Stopped by its limit (the budget cut takes far more work to prove), and says so.
-    assert roadmap["status"] == "feasible" and roadmap["gap"] > 0.005
-    assert roadmap["solver"]["work_limit"] == 2.0 and roadmap["solver"]["time_limit"] is None
+    assert roadmap["status"] == "feasible" and roadmap["gap"] > 0
+    assert roadmap["solver"]["work_limit"] == 1.0 and roadmap["solver"]["time_limit"] is None
     manifest = json.loads((first / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["options"]["deterministic"] is True
 
@@ -153,3 +155,43 @@ def test_a_systems_file_linking_outside_the_inventory_is_refused(tmp_path: Path)
     result = CliRunner().invoke(cli, ["validate", str(inventory)])
     assert result.exit_code == 3
     assert "links outside the inventory" in result.output
+
+
+def test_cbc_proving_optimality_states_the_objective_as_its_bound(tmp_path: Path) -> None:
+    """CBC that solves the whole model (in preprocessing) states no bound; optimal is its
+    proof, so the roadmap says gap 0 — not the every-system-at-its-best bound, which
+    contradicted `optimal` and failed `check` on the roadmap as written."""
+    from prioritiser.certify import certify_roadmap
+    from prioritiser.inventory import load_inventory
+    from prioritiser.roadmap import Roadmap
+    from prioritiser.solve import PlanOptions, plan
+
+    inventory = load_inventory(TINY)
+    roadmap = plan(inventory, PlanOptions(solver="cbc", gap=0.0))
+    assert roadmap.status == "optimal"
+    assert (roadmap.bound, roadmap.gap) == (roadmap.objective, 0.0)
+    written = Roadmap.from_dict(json.loads(roadmap.to_json()))
+    assert certify_roadmap(inventory, written) == []
+
+
+@pytest.mark.parametrize(("gap", "follows"), [(46.662323, True), (46.6624, False)])
+def test_a_large_gap_is_certified_to_the_rounding_of_its_figures(gap: float, follows: bool) -> None:
+    """roadmap.json rounds bound and objective to the penny, and the objective divides: a
+    gap of 46 moves by 46 times the objective's rounding (seen with CBC)."""
+    from prioritiser.certify import check_consistency
+    from prioritiser.roadmap import Roadmap
+
+    roadmap = Roadmap.from_dict(
+        {
+            "status": "feasible",
+            "objective": 134303.94,
+            "bound": 6401237.96,
+            "gap": gap,
+            "decisions": [
+                {"system": "s0", "option": "o1", "kind": "refactor", "start": "2027-Q2",
+                 "finish": "2027-Q4", "npv": 134303.94},
+            ],
+        }
+    )  # fmt: skip
+    problems = [v.message for v in check_consistency(roadmap)]
+    assert (problems == []) is follows, problems

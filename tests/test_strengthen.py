@@ -1,19 +1,25 @@
 """Strengthening is valid: it never cuts off a roadmap the rules allow.
 
-On random tiny estates (the generator of `test_bruteforce_property.py`, loaded through full
-validation), checked against the independent brute force (`tests/bruteforce.py`): every
-start `strengthen.precedence_prunable` drops is one no feasible roadmap takes — the estate
-with that start *locked* in has no roadmap at all — and the model with the pruning finds
-the brute-force optimum. Bounded examples, and many more in the `slow` test.
+On random tiny estates (the generators of `test_bruteforce_property.py` and, with every
+appraisal rule — end-of-support deadlines under `risk.unsupported.forbid`, `per_year` caps on
+money resources, optimism bias on durations, dual running and ramp — of
+`test_appraisal_property.py`, loaded through full validation), checked against the
+independent brute force (`tests/bruteforce.py`): every start
+`strengthen.precedence_prunable` drops is one no feasible roadmap takes — the estate with
+that start *locked* in has no roadmap at all — and the model finds the brute-force optimum
+both with the pruning and without it. Bounded examples in the default suite;
+`PRIORITISER_MORE_EXAMPLES=1` runs many more (the `slow` tests).
 """
 
 from __future__ import annotations
 
 import copy
+import os
 
 import pytest
 from bruteforce import brute_force
 from hypothesis import given, settings
+from test_appraisal_property import estates as appraised_estates
 from test_bruteforce_property import COMMON, LABELS, Spec, as_yaml, inventories, load
 
 from prioritiser.economics import Appraisal
@@ -25,6 +31,8 @@ from prioritiser.model.formulation import Formulation
 from prioritiser.model.strengthen import precedence_prunable
 from prioritiser.solve import PlanOptions
 from prioritiser.solve.plan import chosen_candidates, solve
+
+MORE = os.environ.get("PRIORITISER_MORE_EXAMPLES") == "1"
 
 
 def dropped_starts(inventory: Inventory) -> set[tuple[str, str, int]]:
@@ -69,18 +77,37 @@ def check_precedence_windows(spec: Spec) -> None:
             + as_yaml(spec)
         )
     assert_same_optimum(optimum_of(formulate(inventory, presolve=True)), spec, inventory)
+    assert_same_optimum(optimum_of(formulate(inventory, presolve=False)), spec, inventory)
 
 
-@settings(max_examples=60, **COMMON)
+@settings(max_examples=40, **COMMON)
 @given(spec=inventories())
 def test_no_feasible_roadmap_takes_a_start_the_precedence_windows_drop(spec: Spec) -> None:
     check_precedence_windows(spec)
 
 
+@settings(max_examples=40, **COMMON)
+@given(spec=appraised_estates())
+def test_the_precedence_windows_hold_under_the_appraisal_rules(spec: Spec) -> None:
+    """End of support forbidden is a deadline like must_modernise_by (the system is
+    mandatory, its candidates finish by it); per_year caps and dual running only restrict
+    money, which the windows never read."""
+    check_precedence_windows(spec)
+
+
 @pytest.mark.slow
+@pytest.mark.skipif(not MORE, reason="set PRIORITISER_MORE_EXAMPLES=1 for the long run")
 @settings(max_examples=250, **COMMON)
 @given(spec=inventories())
 def test_precedence_windows_on_many_more_estates(spec: Spec) -> None:
+    check_precedence_windows(spec)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not MORE, reason="set PRIORITISER_MORE_EXAMPLES=1 for the long run")
+@settings(max_examples=200, **COMMON)
+@given(spec=appraised_estates())
+def test_precedence_windows_on_many_more_appraised_estates(spec: Spec) -> None:
     check_precedence_windows(spec)
 
 

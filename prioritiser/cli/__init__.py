@@ -36,6 +36,7 @@ from prioritiser.cli.scenario_cmds import (
     replan_command,
     robustness_command,
 )
+from prioritiser.cli.track_cmd import track_command
 from prioritiser.errors import InventoryError, PrioritiserError
 
 
@@ -111,6 +112,7 @@ for command in (
     frontier_command,
     replan_command,
     robustness_command,
+    track_command,
     import_group,
     generate,
     report,

@@ -15,6 +15,7 @@ from prioritiser.tasks import (
     PreparedImport,
     ReplanOutcome,
     RobustnessOutcome,
+    TrackOutcome,
 )
 from prioritiser.wording import form, money
 
@@ -204,3 +205,33 @@ __all__ = [
     "written_lines",
     "wrote",
 ]
+
+
+def track_lines(outcome: TrackOutcome) -> list[str]:
+    """Earned value, RAG counts, the re-forecast's NPV and how to check it."""
+    t = outcome.tracking
+    currency = t.currency
+    v = t.portfolio
+
+    def index(value: float | None) -> str:
+        return "—" if value is None else f"{value:.2f}"
+
+    future = t.reforecast
+    lines = [
+        f"as of {t.as_of_label} (undiscounted cash): EV {money(v.ev, currency)} of PV "
+        f"{money(v.pv, currency)}, "
+        f"AC {money(v.ac, currency)} (SPI {index(v.spi)}, CPI {index(v.cpi)}); "
+        f"{t.count('red')} red, {t.count('amber')} amber, {t.count('green')} green",
+    ]
+    roadmap = future.roadmap
+    if roadmap is not None:
+        lines.append(headline(roadmap, currency).replace(roadmap.status, "re-forecast", 1))
+        lines.append(
+            f"check it: prioritiser check {outcome.tracking.inventory.root} "
+            f"{outcome.reforecast_dir / 'roadmap.json'} --scenario "
+            f"{outcome.reforecast_dir / 'reforecast-overlay.yaml'}"
+        )
+    else:
+        lines.append(f"no re-forecast: {future.findings[0] if future.findings else 'none'}")
+    lines.append(wrote(len(outcome.written), outcome.outdir, f"report: {outcome.report}"))
+    return lines

@@ -44,7 +44,9 @@ def validate(inventory: Path, scenarios: tuple[Path, ...]) -> int:
 @click.option(
     "--file",
     "which",
-    type=click.Choice(["all", "portfolio", "platforms", "systems", "scenario", "overrides"]),
+    type=click.Choice(
+        ["all", "portfolio", "platforms", "systems", "scenario", "overrides", "actuals"]
+    ),
     default="all",
     show_default=True,
     help="Schema of one kind of file, or all of them.",

@@ -140,7 +140,7 @@ def import_options(command: F) -> F:
         flags = {name: kwargs.pop(name) for name in IMPORT_FLAGS}
         return command(*args, request=ImportRequest(**flags), **kwargs)
 
-    return _decorated(
+    return _decorated(  # type: ignore[no-any-return]  # click's decorators are untyped here
         with_request,
         [
             click.option(
@@ -201,7 +201,7 @@ def table_options(command: F) -> F:
         reading = TableReading(**flags, header_row=None if no_header else header_row)
         return command(*args, reading=reading, **kwargs)
 
-    return _decorated(
+    return _decorated(  # type: ignore[no-any-return]  # click's decorators are untyped here
         with_reading,
         [
             click.option(

@@ -21,7 +21,9 @@ class FiniteFloat(click.FloatRange):
     name = "finite float"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        number = click.types.FloatParamType.convert(self, value, param, ctx)
+        # The float conversion alone (its wording names us), before FloatRange's range check;
+        # the stubs' generic base does not see that a FloatRange is a FloatParamType.
+        number = click.types.FloatParamType.convert(self, value, param, ctx)  # type: ignore[arg-type]
         if not math.isfinite(number):
             self.fail(f"{value!r} is not a finite number.", param, ctx)
         return super().convert(number, param, ctx)

@@ -27,16 +27,24 @@ from prioritiser.tasks import PlanRequest, plan_estate
     is_flag=True,
     help="On Ctrl-C or SIGTERM during the solve, write the best roadmap found so far.",
 )
+@click.option(
+    "--no-policy-cost",
+    is_flag=True,
+    help="Do not plan a second time without risk.unsupported.forbid to state its price.",
+)
 @solver_options
 def plan_command(
     inventory: Path,
     outdir: Path | None,
     scenarios: tuple[Path, ...],
     keep_incumbent: bool,
+    no_policy_cost: bool,
     options: PlanOptions,
 ) -> None:
     """Plan the optimal roadmap for INVENTORY and write roadmap.json and reports."""
-    request = PlanRequest(inventory, outdir, scenarios, options, keep_incumbent)
+    request = PlanRequest(
+        inventory, outdir, scenarios, options, keep_incumbent, policy_cost=not no_policy_cost
+    )
     outcome = plan_estate(request, TerminalListener(interruptible=True))
     click.echo(headline(outcome.roadmap, outcome.inventory.portfolio.currency))
     report = f"report: {outcome.report}" if outcome.report else ""

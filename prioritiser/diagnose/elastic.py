@@ -3,7 +3,8 @@
 Deadlines and locks are dropped from the candidate windows and priced instead (finishing
 late, moving a locked start, or — at a high price — not doing the system at all), and every
 family that can conflict gets a non-negative slack column: `resource_capacity`,
-`resource_total`, `after`, `requires`, `together`, `safe_retirement`, `platform_ready`,
+`resource_total`, `resource_per_year`, `after`, `requires`, `together`, `safe_retirement`,
+`platform_ready`,
 `high_risk_in_flight`, `total_delivery_risk`, `department_in_flight`. Minimising the
 weighted slack finds the smallest set of changes that restores feasibility.
 
@@ -14,9 +15,11 @@ model and one driver per solver.
 The weights put every relaxation on one scale of "how much would we have to ask for":
 
 - resource capacity: 1 per period per 100 % of that period's capacity (raising engineers
-  from 4 to 10 for two periods costs 2 × 6/4 = 3); a resource total: 1 per 100 % of it;
+  from 4 to 10 for two periods costs 2 × 6/4 = 3); a resource total, or a financial year's
+  `per_year` cap: 1 per 100 % of it;
 - risk limits: 1 per period per 100 % of the limit (a limit of 0 counts as 1);
-- a deadline moved: 1 per period late; a deadline dropped: 10;
+- a deadline moved: 1 per period late; a deadline dropped: 10 (an end of support that
+  `risk.unsupported.forbid` makes a deadline alike);
 - a locked start moved: 3 per period (the work is already in flight), 3 more for another
   option; a lock released: 20;
 - a dependency, move group, safe-retirement or platform link waived: 5.
@@ -98,11 +101,16 @@ class Elastic:
 
 
 def without_mandates(inventory: Inventory) -> Inventory:
-    """The inventory with deadlines and locks removed from the windows (priced instead)."""
+    """The inventory with deadlines and locks removed from the windows (priced instead),
+    end-of-support deadlines (`risk.unsupported.forbid`) too."""
     systems = tuple(
         s.model_copy(update={"must_modernise_by": None, "locked": None}) for s in inventory.systems
     )
-    return dataclasses.replace(inventory, systems=systems)
+    risk = inventory.risk
+    if risk.unsupported is not None and risk.unsupported.forbid:
+        unsupported = risk.unsupported.model_copy(update={"forbid": []})
+        risk = risk.model_copy(update={"unsupported": unsupported})
+    return dataclasses.replace(inventory, systems=systems, risk=risk)
 
 
 def build_elastic(facts: Facts) -> Elastic:
@@ -176,6 +184,12 @@ def _relax_resources(elastic: Elastic) -> None:
         ref = total if total > 0 else _reference_use(model, resource)
         col = elastic.slack("resource_total", (resource,), W_TOTAL / ref)
         adjust.give(model, "resource_total", (resource,), col)
+    for resource, label in model.row_keys("resource_per_year"):
+        cap = dict(estate.resources[resource].per_year)[label]
+        ref = cap if cap > 0 else _reference_use(model, resource)
+        key = (resource, label)
+        col = elastic.slack("resource_per_year", key, W_TOTAL / ref)
+        adjust.give(model, "resource_per_year", key, col)
 
 
 def _relax_links(elastic: Elastic) -> None:

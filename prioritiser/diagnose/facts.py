@@ -74,14 +74,42 @@ class Facts:
         mine = self.candidates.of(system_id)
         return bool(mine) and not any(c.retires for c in mine)
 
+    def deadline_text(self, system_id: str) -> str:
+        """The deadline as the inventory gives it: `2027-Q3`, or `its end of support 2027-Q4
+        (critical systems may not run unsupported)` when policy made it one."""
+        resolved = self.system(system_id)
+        source = resolved.source
+        if resolved.deadline_from_support:
+            return (
+                f"its end of support {source.end_of_support} ({resolved.criticality} systems "
+                "may not run unsupported)"
+            )
+        return str(source.must_modernise_by)
+
+    def deadline_rule(self, system_id: str) -> str:
+        """`end_of_support` for a deadline `risk.unsupported.forbid` makes, else `deadline`."""
+        return "end_of_support" if self.system(system_id).deadline_from_support else "deadline"
+
+    def deadline_fix(self, system_id: str, until: str | None = None) -> str:
+        """What would let a deadline give: move it (to `until`), or let the system run
+        unsupported (until `until`)."""
+        resolved = self.system(system_id)
+        if resolved.deadline_from_support:
+            when = f" until {until}" if until else " for a while"
+            return (
+                f"let {system_id} run unsupported{when} (take {resolved.criticality} out of "
+                "risk.unsupported.forbid and price it under cost_per_year)"
+            )
+        return f"move the deadline to {until}" if until else "move the deadline"
+
     def mandate(self, system_id: str) -> str:
         """Why a system has to be done: `must finish by 2027-Q3`, `is locked to ...`."""
         system = self.inventory.system(system_id)
         parts = []
         if system.locked is not None:
             parts.append(f"is locked to {system.locked.option} from {system.locked.start}")
-        if system.must_modernise_by is not None:
-            parts.append(f"must finish by {system.must_modernise_by}")
+        if self.system(system_id).deadline is not None:
+            parts.append(f"must finish by {self.deadline_text(system_id)}")
         if parts:
             return " and ".join(parts)
         for consumer, provider, kind in self.edges:
@@ -100,8 +128,8 @@ class Facts:
         reasons = []
         if system.locked is not None:
             reasons.append("locked")
-        if system.must_modernise_by is not None:
-            reasons.append(f"deadline {system.must_modernise_by}")
+        if self.system(system_id).deadline is not None:
+            reasons.append(f"deadline {self.deadline_text(system_id)}")
         if system.earliest_start is not None:
             reasons.append(f"earliest start {system.earliest_start}")
         platforms = sorted({p for c in mine for p in c.platforms})

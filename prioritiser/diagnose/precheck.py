@@ -13,6 +13,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterator
 
+from prioritiser.diagnose.budgets import fixed_years
 from prioritiser.diagnose.facts import EPS, Facts, Shortfall
 from prioritiser.diagnose.findings import Relaxation
 from prioritiser.inventory import System
@@ -25,16 +26,18 @@ def precheck(facts: Facts) -> Iterator[Relaxation]:
     yield from check_no_window(facts)
     yield from check_resource_fit(facts)
     yield from check_fixed_work(facts)
+    yield from fixed_years(facts, _fixed(facts))
     yield from check_waiting(facts)
     yield from check_together(facts)
     yield from check_lock_platform(facts)
     yield from check_retirement(facts)
 
 
-def _alternative(system: System) -> str:
-    if system.locked is not None and system.must_modernise_by is not None:
-        return "change the lock or move the deadline"
-    return "change the lock" if system.locked is not None else "move the deadline"
+def _alternative(facts: Facts, system: System) -> str:
+    has_deadline = facts.system(system.id).deadline is not None
+    if system.locked is not None and has_deadline:
+        return f"change the lock or {facts.deadline_fix(system.id)}"
+    return "change the lock" if system.locked is not None else facts.deadline_fix(system.id)
 
 
 def check_no_window(facts: Facts) -> Iterator[Relaxation]:
@@ -48,26 +51,28 @@ def check_no_window(facts: Facts) -> Iterator[Relaxation]:
             continue
         earliest = facts.system(system.id).earliest_start
         best, details = math.inf, []
-        for option in system.options:
+        for option in facts.system(system.id).options:
             start = earliest
-            for platform_id in option.requires_platforms:
+            for platform_id in option.platforms:
                 start = max(start, facts.estate.platform(platform_id).setup_duration)
             finish = start + option.duration - 1
             best = min(best, finish)
             why = f"{option.id} takes {plural(option.duration, 'period')}"
-            if option.requires_platforms:
-                why += f" and needs {names(option.requires_platforms)}, ready from {facts.label(start)}"
+            if option.duration != option.base_duration:
+                why += f" with its optimism bias ({option.base_duration} before)"
+            if option.platforms:
+                why += f" and needs {names(option.platforms)}, ready from {facts.label(start)}"
             details.append(f"{why}, so it finishes {facts.label(finish)} at the earliest")
         late = int(best - deadline) if math.isfinite(best) else 0
+        fix = facts.deadline_fix(system.id, facts.label(int(best)))
         yield Relaxation(
-            "deadline",
+            facts.deadline_rule(system.id),
             (system.id,),
-            (system.must_modernise_by or "",),
+            (facts.label(deadline),),
             None,
             float(late),
-            f"{system.id} must finish by {system.must_modernise_by}, but no option fits: "
-            f"{'; '.join(details)}. Move the deadline to {facts.label(int(best))}"
-            " or add a quicker option.",
+            f"{system.id} must finish by {facts.deadline_text(system.id)}, but no option fits: "
+            f"{'; '.join(details)}. {fix[0].upper()}{fix[1:]}, or add a quicker option.",
         )
 
 
@@ -121,7 +126,7 @@ def check_resource_fit(facts: Facts) -> Iterator[Relaxation]:
             f"{system.id} {facts.mandate(system.id)}, but {needs} per period and only "
             f"{cap_text} {'is' if caps[-1] == 1 else 'are'} available "
             f"({facts.qty(resource, shortfall)} short): raise {resource} to "
-            f"{facts.qty(resource, need)} in {facts.span(periods)}, or {_alternative(system)}.",
+            f"{facts.qty(resource, need)} in {facts.span(periods)}, or {_alternative(facts, system)}.",
         )
 
 
@@ -146,17 +151,28 @@ def _fixed_phrase(facts: Facts, c: Candidate) -> str:
     return f"{c.system} ({how}, {facts.axis.span_label(c.start, c.finish)})"
 
 
+Fixed = dict[str, Candidate]  # the work fixed in time, by system
+ByPeriod = dict[int, list[Candidate]]  # that work by the periods it is in flight
+
+
 def check_fixed_work(facts: Facts) -> Iterator[Relaxation]:
     """Work fixed in time that overloads a resource or a risk limit together."""
-    inventory = facts.inventory
     fixed = _fixed(facts)
     if len(fixed) < 2:
         return
-    by_period: dict[int, list[Candidate]] = defaultdict(list)
+    by_period: ByPeriod = defaultdict(list)
     for c in fixed.values():
         for period in range(c.start, c.finish + 1):
             by_period[period].append(c)
-    # Resources: several fixed items, each fitting alone, overload a period together.
+    yield from _fixed_over_capacity(facts, fixed, by_period)
+    yield from _fixed_over_high_risk(facts, fixed, by_period)
+    yield from _fixed_over_departments(facts, by_period)
+    yield from _mandatory_over_total_risk(facts)
+
+
+def _fixed_over_capacity(facts: Facts, fixed: Fixed, by_period: ByPeriod) -> Iterator[Relaxation]:
+    """Several fixed items, each fitting alone, overload a resource in a period together."""
+    inventory = facts.inventory
     for resource in sorted(inventory.resources):
         over: dict[tuple[str, ...], list[tuple[int, float, float]]] = defaultdict(list)
         for period, items in sorted(by_period.items()):
@@ -181,7 +197,11 @@ def check_fixed_work(facts: Facts) -> Iterator[Relaxation]:
                 f"{resource} in {facts.span(periods)}, {facts.qty(resource, excess)} more than "
                 f"is available: raise {resource} there, or move one of them.",
             )
-    risk = inventory.risk
+
+
+def _fixed_over_high_risk(facts: Facts, fixed: Fixed, by_period: ByPeriod) -> Iterator[Relaxation]:
+    """More fixed high-risk items in flight at once than the risk appetite allows."""
+    risk = facts.inventory.risk
     if risk.max_concurrent_high_risk is not None:
         limit = risk.max_concurrent_high_risk
         over_risk: dict[tuple[str, ...], list[int]] = defaultdict(list)
@@ -202,6 +222,11 @@ def check_fixed_work(facts: Facts) -> Iterator[Relaxation]:
                 f"{plural(limit, 'high-risk project')} may be in flight "
                 f"at once: allow {len(systems)} (max_concurrent_high_risk) or move one of them.",
             )
+
+
+def _fixed_over_departments(facts: Facts, by_period: ByPeriod) -> Iterator[Relaxation]:
+    """More fixed changes in flight in one department at once than it can take."""
+    risk = facts.inventory.risk
     if risk.max_concurrent_per_department is not None:
         limit = risk.max_concurrent_per_department
         over_dept: dict[tuple[str, tuple[str, ...]], list[int]] = defaultdict(list)
@@ -224,6 +249,11 @@ def check_fixed_work(facts: Facts) -> Iterator[Relaxation]:
                 f"{form(limit, 'change')}: allow {len(crowd)} "
                 "(max_concurrent_per_department) or move one of them.",
             )
+
+
+def _mandatory_over_total_risk(facts: Facts) -> Iterator[Relaxation]:
+    """The systems that must change carry more delivery risk than the portfolio allows."""
+    risk = facts.inventory.risk
     if risk.max_total_delivery_risk is not None:
         must = {
             s: min(c.delivery_risk for c in facts.candidates.of(s))
@@ -286,11 +316,11 @@ def check_waiting(facts: Facts) -> Iterator[Relaxation]:
             assert lock is not None
             amount = float(ready - lock.start)
         else:
-            rule = "deadline"
-            head = f"{system.id} must finish by {system.must_modernise_by}"
+            rule = facts.deadline_rule(system.id)
+            head = f"{system.id} must finish by {facts.deadline_text(system.id)}"
             fix = (
-                f"its quickest option would then finish in {facts.label(quickest)}: move the "
-                "deadline there, or waive the dependency"
+                f"its quickest option would then finish in {facts.label(quickest)}: "
+                f"{facts.deadline_fix(system.id, facts.label(quickest))}, or waive the dependency"
             )
             amount = float(quickest - (facts.system(system.id).deadline or 0))
         yield Relaxation(
@@ -380,5 +410,5 @@ def check_retirement(facts: Facts) -> Iterator[Relaxation]:
                 1.0,
                 f"{system.id} {facts.mandate(system.id)} and can only be retired, but "
                 f"{consumer} depends on it and {why}: give {consumer} a way off it first, "
-                f"waive the dependency, or {_alternative(system)}.",
+                f"waive the dependency, or {_alternative(facts, system)}.",
             )

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from functools import cached_property
 
+from prioritiser.diagnose.budgets import per_year
 from prioritiser.diagnose.elastic import Elastic, Slack
 from prioritiser.diagnose.facts import EPS
 from prioritiser.diagnose.findings import Relaxation
@@ -43,6 +44,7 @@ class Reader:
                 by_rule[slack.rule].append(slack)
         out += self._capacity(by_rule.get("resource_capacity", []))
         out += self._totals(by_rule.get("resource_total", []))
+        out += per_year(self, by_rule.get("resource_per_year", []))
         for rule in ("after", "requires", "together", "safe_retirement", "platform_ready"):
             out += [self._link(s) for s in by_rule.get(rule, [])]
         out += self._risk(by_rule)
@@ -66,15 +68,26 @@ class Reader:
             holdups = self.holdups(c)
             if deadline is not None and c.finish > deadline:
                 late = c.finish - deadline
+                if resolved.deadline_from_support:
+                    change = (
+                        f"let {system_id} run unsupported past its end of support "
+                        f"{system.end_of_support} until {facts.label(c.finish)} "
+                        f"({plural(late, 'period')}; take {resolved.criticality} out of "
+                        f"risk.unsupported.forbid and price it under cost_per_year)"
+                    )
+                else:
+                    change = (
+                        f"move the deadline of {system_id} from {system.must_modernise_by} to "
+                        f"{facts.label(c.finish)} ({plural(late, 'period')} later)"
+                    )
                 yield Relaxation(
-                    "deadline",
+                    facts.deadline_rule(system_id),
                     (system_id, *self._others(holdups)),
-                    (system.must_modernise_by or "", facts.label(c.finish)),
+                    (facts.label(deadline), facts.label(c.finish)),
                     None,
                     float(late),
-                    f"move the deadline of {system_id} from {system.must_modernise_by} to "
-                    f"{facts.label(c.finish)} ({plural(late, 'period')} later; {c.option} from "
-                    f"{facts.label(c.start)}): {self._because(holdups)}.",
+                    f"{change}, doing {c.option} from {facts.label(c.start)}: "
+                    f"{self._because(holdups)}.",
                 )
             if lock is not None and system.locked is not None:
                 moved = c.start != lock
@@ -106,18 +119,26 @@ class Reader:
             why = "none of its options fits in the planning horizon"
         else:
             why = "no way of doing it fits with the other rules"
+        facts = self.facts
+        resolved = facts.system(system.id)
         if system.locked is not None:
             what = f"release the lock on {system.id} ({system.locked.option} from {system.locked.start})"
             rule = "lock"
+        elif resolved.deadline_from_support:
+            what = (
+                f"let {system.id} run unsupported after its end of support "
+                f"{system.end_of_support} (take {resolved.criticality} out of "
+                "risk.unsupported.forbid and price it under cost_per_year)"
+            )
+            rule = "end_of_support"
         else:
             what = f"drop the deadline of {system.id} ({system.must_modernise_by})"
             rule = "deadline"
+        deadline = facts.label(resolved.deadline) if resolved.deadline is not None else None
         return Relaxation(
             rule,
             (system.id,),
-            tuple(
-                p for p in (system.must_modernise_by, system.locked and system.locked.start) if p
-            ),
+            tuple(p for p in (deadline, system.locked and system.locked.start) if p),
             None,
             1.0,
             f"{what}: {why}, even with the other relaxations listed here.",
@@ -269,7 +290,7 @@ class Reader:
                     for c in users[:4]
                 ]
                 mandated = [c.system for c in users if c.system in self.elastic.missed]
-                alternative = self._mandate_fixes(mandated)
+                alternative = self.mandate_fixes(mandated)
                 out.append(
                     Relaxation(
                         "resource_capacity",
@@ -282,14 +303,24 @@ class Reader:
                 )
         return out
 
-    def _mandate_fixes(self, system_ids: list[str]) -> str:
+    def mandate_fixes(self, system_ids: list[str]) -> str:
         """`; or move the deadlines of a (2027-Q4) and b (2028-Q2)`, locks likewise."""
         systems = [self.inventory.system(s) for s in system_ids]
         locks = [s.id for s in systems if s.locked is not None]
-        deadlines = [f"{s.id} ({s.must_modernise_by})" for s in systems if s.locked is None]
+        free = [s for s in systems if s.locked is None]
+        support = [s.id for s in free if self.facts.system(s.id).deadline_from_support]
+        deadlines = [
+            f"{s.id} ({s.must_modernise_by})"
+            for s in free
+            if not self.facts.system(s.id).deadline_from_support
+        ]
         out = ""
         if deadlines:
             out += f"; or move the {form(len(deadlines), 'deadline')} of {names(deadlines)}"
+        if support:
+            out += (
+                f"; or let {names(support)} run unsupported for a while (risk.unsupported.forbid)"
+            )
         if locks:
             out += f"; or reopen the locked {form(len(locks), 'decision')} on {names(locks)}"
         return out

@@ -84,15 +84,29 @@ def _mandates(view: RoadmapView, c: Candidate) -> list[Binding]:
     if deadline is not None:
         spare = deadline - c.finish
         slack = "exactly on the deadline" if spare == 0 else f"{plural(spare, 'period')} to spare"
-        out.append(
-            Binding(
-                f"deadline[{c.system}]",
-                (system.must_modernise_by or "",),
-                f"it must be modernised by {system.must_modernise_by}, so retaining it is not "
-                f"an option; this roadmap finishes it in {view.label(c.finish)} ({slack}).",
-                f"deadline {system.must_modernise_by}",
+        if resolved.deadline_from_support:
+            out.append(
+                Binding(
+                    f"end_of_support[{c.system}]",
+                    (view.label(deadline),),
+                    f"{resolved.criticality} systems may not run unsupported "
+                    f"(risk.unsupported.forbid), so it must finish by its end of support "
+                    f"{system.end_of_support}; this roadmap finishes it in "
+                    f"{view.label(c.finish)} ({slack}).",
+                    f"end of support {system.end_of_support}",
+                )
             )
-        )
+        else:
+            out.append(
+                Binding(
+                    f"deadline[{c.system}]",
+                    (system.must_modernise_by or "",),
+                    f"it must be modernised by {system.must_modernise_by}, so retaining it is "
+                    f"not an option; this roadmap finishes it in {view.label(c.finish)} "
+                    f"({slack}).",
+                    f"deadline {system.must_modernise_by}",
+                )
+            )
     earliest = resolved.earliest_start
     if system.earliest_start is not None and c.start == earliest and earliest > 0:
         out.append(
@@ -189,6 +203,7 @@ def _resources_full(view: RoadmapView, c: Candidate) -> list[Binding]:
         ]
         if periods:
             out.append(_at_capacity(view, resource, periods, "while it runs", amount))
+        out += _years_full(view, c, resource)
         spec = view.inventory.resources[resource]
         if spec.total is not None and full(view.total(resource), spec.total):
             out.append(
@@ -199,6 +214,27 @@ def _resources_full(view: RoadmapView, c: Candidate) -> list[Binding]:
                     f"({ratio(view, resource, view.total(resource), spec.total)} over the "
                     "horizon).",
                     f"{resource} total used up",
+                )
+            )
+    return out
+
+
+def _years_full(view: RoadmapView, c: Candidate, resource: str) -> list[Binding]:
+    """Financial years while it runs whose `per_year` cap on `resource` is used up."""
+    out = []
+    for label, cap in view.estate.resources[resource].per_year:
+        periods = view.estate.financial_year(label).periods
+        if c.finish < periods[0] or c.start > periods[-1]:
+            continue
+        used = sum(view.use[resource][t] for t in periods)
+        if full(used, cap):
+            out.append(
+                Binding(
+                    f"resource_per_year[{resource},{label}]",
+                    period_labels(view, list(periods)),
+                    f"the {label} cap on {resource} is used up "
+                    f"({ratio(view, resource, used, cap)} in that financial year) while it runs.",
+                    f"{resource} {label} cap used up",
                 )
             )
     return out

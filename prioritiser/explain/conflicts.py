@@ -59,6 +59,7 @@ def _resource_conflicts(view: RoadmapView, c: Candidate) -> list[Binding]:
                     f"{resource} at capacity",
                 )
             )
+        out += _year_conflicts(view, c, resource, amount, use)
         spec = view.inventory.resources[resource]
         extra = amount * (c.finish - c.start + 1)
         if spec.total is not None and over(view.total(resource, use) + extra, spec.total):
@@ -70,6 +71,36 @@ def _resource_conflicts(view: RoadmapView, c: Candidate) -> list[Binding]:
                     f"({ratio(view, resource, view.total(resource, use), spec.total)}); this "
                     f"would need {view.estate.quantity(resource, extra)} more.",
                     f"{resource} total used up",
+                )
+            )
+    return out
+
+
+def _year_conflicts(
+    view: RoadmapView,
+    c: Candidate,
+    resource: str,
+    amount: float,
+    use: dict[str, list[float]],
+) -> list[Binding]:
+    """Financial years whose `per_year` cap this option would take over."""
+    out = []
+    for label, cap in view.estate.resources[resource].per_year:
+        periods = view.estate.financial_year(label).periods
+        overlap = min(c.finish, periods[-1]) - max(c.start, periods[0]) + 1
+        if overlap <= 0:
+            continue
+        used = sum(use[resource][t] for t in periods)
+        extra = amount * overlap
+        if over(used + extra, cap):
+            out.append(
+                Binding(
+                    f"resource_per_year[{resource},{label}]",
+                    period_labels(view, list(periods)),
+                    f"the {label} cap on {resource} is committed "
+                    f"({ratio(view, resource, used, cap)} in that financial year); this would "
+                    f"need {view.estate.quantity(resource, extra)} more then.",
+                    f"{resource} {label} cap used up",
                 )
             )
     return out

@@ -13,11 +13,13 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from prioritiser.explain.appraisal import exposure_sentence, value_sentence
 from prioritiser.explain.binding import Binding, binding
 from prioritiser.explain.conflicts import conflicts
 from prioritiser.explain.forcing import Forcing, force, why_not
 from prioritiser.explain.view import RoadmapView
 from prioritiser.inventory import Inventory, System
+from prioritiser.inventory.appraisal_terms import uses_appraisal
 from prioritiser.inventory.provenance import run_cost_is_estimate
 from prioritiser.model.candidates import Candidate
 from prioritiser.model.reasons import retained_reasons
@@ -211,6 +213,8 @@ def _explain_decision(view: RoadmapView, decision: Decision) -> Explanation:
     value = value_per_unit(view, c)
     if value:
         reasons.append(f"That is {value}.")
+    if uses_appraisal(inventory):
+        reasons.append(value_sentence(view, c))
     reasons += [f"Binding: {b.detail}" for b in bound]
     waiting = sorted(
         e.consumer
@@ -269,6 +273,9 @@ def _explain_retained(
     if reason is None:
         reason = retained_reasons(view.estate, view.candidates)[system_id]
     reasons = [f"{system_id} is retained as it is: {reason}."]
+    exposure = exposure_sentence(view, system_id)
+    if exposure:
+        reasons.append(exposure)
     others = alternatives(view, system_id, None)
     blocking: list[Binding] = []
     if others:

@@ -36,7 +36,7 @@ def _groups(components: Iterable[Collection[str]]) -> list[Group]:
     return sorted(tuple(sorted(SystemId(n) for n in c)) for c in components if len(c) > 1)
 
 
-def cycles(graph: nx.DiGraph) -> list[Group]:
+def cycles(graph: nx.DiGraph[str]) -> list[Group]:
     """Groups of systems in a cycle of `after`/`requires` dependencies.
 
     These are the strongly connected components (of more than one system) of the ordering
@@ -45,7 +45,7 @@ def cycles(graph: nx.DiGraph) -> list[Group]:
     return _groups(nx.strongly_connected_components(constraint_view(graph, ORDERING)))
 
 
-def cycle_path(graph: nx.DiGraph, members: Sequence[SystemId]) -> list[SystemId]:
+def cycle_path(graph: nx.DiGraph[str], members: Sequence[SystemId]) -> list[SystemId]:
     """One closed path of `after`/`requires` edges among a cycle's members, for showing.
 
     Starts and ends at the same system: `[a, b, c, a]` reads "a waits for b, which waits
@@ -56,13 +56,13 @@ def cycle_path(graph: nx.DiGraph, members: Sequence[SystemId]) -> list[SystemId]
     return [SystemId(edges[0][0]), *(SystemId(b) for _, b in edges)]
 
 
-def move_groups(graph: nx.DiGraph) -> list[Group]:
+def move_groups(graph: nx.DiGraph[str]) -> list[Group]:
     """Groups of systems joined by `together` dependencies, which must move as one."""
     view = constraint_view(graph, (TOGETHER,)).to_undirected(as_view=True)
     return _groups(nx.connected_components(view))
 
 
-def blast_radius(graph: nx.DiGraph, system: SystemId) -> int:
+def blast_radius(graph: nx.DiGraph[str], system: SystemId) -> int:
     """How many systems directly or transitively depend on `system` (its ancestors).
 
     Every dependency edge counts, whatever its constraint: a `none` link does not constrain
@@ -76,7 +76,7 @@ def blast_radius(graph: nx.DiGraph, system: SystemId) -> int:
     return len(nx.ancestors(deps, system))
 
 
-def blast_radii(graph: nx.DiGraph) -> dict[SystemId, int]:
+def blast_radii(graph: nx.DiGraph[str]) -> dict[SystemId, int]:
     """`blast_radius` of every system, computed once per strongly connected component."""
     deps = dependency_graph(graph)
     condensed = nx.condensation(deps)
@@ -88,7 +88,7 @@ def blast_radii(graph: nx.DiGraph) -> dict[SystemId, int]:
     return {SystemId(n): per_component[members[n]] for n in sorted(deps.nodes)}
 
 
-def layers(graph: nx.DiGraph) -> dict[SystemId, int]:
+def layers(graph: nx.DiGraph[str]) -> dict[SystemId, int]:
     """The dependency layer of every system: 0 = depends on nothing.
 
     Cycles (over every dependency edge) are condensed to one node, whose members share a
@@ -105,13 +105,13 @@ def layers(graph: nx.DiGraph) -> dict[SystemId, int]:
     return {SystemId(n): layer_of[members[n]] for n in sorted(deps.nodes)}
 
 
-def degrees(graph: nx.DiGraph) -> dict[SystemId, tuple[int, int]]:
+def degrees(graph: nx.DiGraph[str]) -> dict[SystemId, tuple[int, int]]:
     """(dependants, dependencies) of every system: its in- and out-degree among systems."""
     deps = dependency_view(graph)
     return {SystemId(n): (deps.in_degree(n), deps.out_degree(n)) for n in sorted(deps.nodes)}
 
 
-def betweenness(graph: nx.DiGraph) -> dict[SystemId, float]:
+def betweenness(graph: nx.DiGraph[str]) -> dict[SystemId, float]:
     """Normalised betweenness centrality of every system in the dependency graph.
 
     How often a system lies on the shortest dependency path between two others: a broker
@@ -124,7 +124,7 @@ def betweenness(graph: nx.DiGraph) -> dict[SystemId, float]:
     return {SystemId(n): round(scores[n], CENTRALITY_DIGITS) for n in sorted(deps.nodes)}
 
 
-def orphans(graph: nx.DiGraph) -> list[SystemId]:
+def orphans(graph: nx.DiGraph[str]) -> list[SystemId]:
     """Systems with no dependency either way (platform use aside): often missing data."""
     deps = dependency_view(graph)
     return sorted(SystemId(n) for n in deps.nodes if deps.degree(n) == 0)
@@ -146,7 +146,7 @@ class SystemMetrics:
         return self.dependants + self.dependencies
 
 
-def system_metrics(graph: nx.DiGraph) -> dict[SystemId, SystemMetrics]:
+def system_metrics(graph: nx.DiGraph[str]) -> dict[SystemId, SystemMetrics]:
     """Blast radius, layer, degree and betweenness of every system, by id."""
     radius, layer, degree, between = (
         blast_radii(graph),
@@ -186,7 +186,7 @@ class Exposure:
 
 
 def end_of_support_exposure(
-    inventory: Inventory, graph: nx.DiGraph, radii: Mapping[SystemId, int] | None = None
+    inventory: Inventory, graph: nx.DiGraph[str], radii: Mapping[SystemId, int] | None = None
 ) -> list[Exposure]:
     """Systems whose end of support falls within or before the horizon, soonest first.
 
@@ -216,7 +216,7 @@ def end_of_support_exposure(
 class GraphAnalysis:
     """The graph and everything computed from it, as the exports and the CLI need it."""
 
-    graph: nx.DiGraph
+    graph: nx.DiGraph[str]
     metrics: Mapping[SystemId, SystemMetrics]
     cycles: tuple[Group, ...]
     move_groups: tuple[Group, ...]
@@ -229,7 +229,7 @@ class GraphAnalysis:
         return hubs(self.metrics, top)
 
 
-def analyse(graph: nx.DiGraph, inventory: Inventory | None = None) -> GraphAnalysis:
+def analyse(graph: nx.DiGraph[str], inventory: Inventory | None = None) -> GraphAnalysis:
     """Every metric of `graph`; end-of-support exposure too when `inventory` is given."""
     metrics = system_metrics(graph)
     exposure: tuple[Exposure, ...] = ()

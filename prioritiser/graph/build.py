@@ -31,22 +31,22 @@ def platform_node(platform: str) -> str:
     return f"{PLATFORM_PREFIX}{platform}"
 
 
-def is_system(graph: nx.DiGraph, node: str) -> bool:
+def is_system(graph: nx.DiGraph[str], node: str) -> bool:
     """Whether `node` is a system (not a platform)."""
-    return graph.nodes[node].get("type", SYSTEM) == SYSTEM
+    return bool(graph.nodes[node].get("type", SYSTEM) == SYSTEM)
 
 
-def systems(graph: nx.DiGraph) -> list[SystemId]:
+def systems(graph: nx.DiGraph[str]) -> list[SystemId]:
     """Every system node, sorted."""
     return sorted(SystemId(n) for n in graph.nodes if is_system(graph, n))
 
 
-def platforms(graph: nx.DiGraph) -> list[str]:
+def platforms(graph: nx.DiGraph[str]) -> list[str]:
     """Every platform node key, sorted."""
     return sorted(n for n in graph.nodes if not is_system(graph, n))
 
 
-def build_graph(inventory: Inventory) -> nx.DiGraph:
+def build_graph(inventory: Inventory) -> nx.DiGraph[str]:
     """The estate's dependency graph: systems, platforms and the edges between them.
 
     System nodes carry `type`, `name`, `department`, `criticality` and `end_of_support`
@@ -56,7 +56,7 @@ def build_graph(inventory: Inventory) -> nx.DiGraph:
     `constraint="platform"` and `options` (the ids of the options needing the platform).
     Nodes and edges are inserted in sorted order, so every export is deterministic.
     """
-    graph = nx.DiGraph(name=inventory.portfolio.name)
+    graph: nx.DiGraph[str] = nx.DiGraph(name=inventory.portfolio.name)
     for system in sorted(inventory.systems, key=lambda s: s.id):
         graph.add_node(
             system.id,
@@ -119,26 +119,28 @@ def _platform_edges(inventory: Inventory) -> Iterable[tuple[str, str, tuple[Any,
             yield system.id, platform_node(platform), tuple(sorted(attrs.items()))
 
 
-def dependency_view(graph: nx.DiGraph) -> nx.DiGraph:
+def dependency_view(graph: nx.DiGraph[str]) -> nx.DiGraph[str]:
     """Systems and the dependency edges between them (platforms left out)."""
-    return nx.subgraph_view(graph, filter_node=lambda n: is_system(graph, n))
+    view: nx.DiGraph[str] = nx.subgraph_view(graph, filter_node=lambda n: is_system(graph, n))
+    return view
 
 
-def dependency_graph(graph: nx.DiGraph) -> nx.DiGraph:
+def dependency_graph(graph: nx.DiGraph[str]) -> nx.DiGraph[str]:
     """A standalone copy of `dependency_view` (faster for whole-graph algorithms)."""
     return nx.DiGraph(dependency_view(graph))
 
 
-def constraint_view(graph: nx.DiGraph, constraints: Iterable[str]) -> nx.DiGraph:
+def constraint_view(graph: nx.DiGraph[str], constraints: Iterable[str]) -> nx.DiGraph[str]:
     """Systems and only the dependency edges whose constraint is one of `constraints`."""
     wanted = frozenset(constraints)
     deps = dependency_view(graph)
-    return nx.subgraph_view(
+    view: nx.DiGraph[str] = nx.subgraph_view(
         deps, filter_edge=lambda a, b: deps.edges[a, b].get("constraint", "after") in wanted
     )
+    return view
 
 
-def dependency_edges(graph: nx.DiGraph) -> list[tuple[SystemId, SystemId, dict[str, Any]]]:
+def dependency_edges(graph: nx.DiGraph[str]) -> list[tuple[SystemId, SystemId, dict[str, Any]]]:
     """Every system → system edge with its attributes, sorted by (source, target)."""
     view = dependency_view(graph)
     return sorted(
@@ -147,7 +149,7 @@ def dependency_edges(graph: nx.DiGraph) -> list[tuple[SystemId, SystemId, dict[s
     )
 
 
-def platform_edges(graph: nx.DiGraph) -> list[tuple[SystemId, str, dict[str, Any]]]:
+def platform_edges(graph: nx.DiGraph[str]) -> list[tuple[SystemId, str, dict[str, Any]]]:
     """Every system → platform edge with its attributes, sorted by (system, platform)."""
     return sorted(
         (

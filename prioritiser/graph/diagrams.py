@@ -48,7 +48,7 @@ MERMAID_ARROWS = {
 MERMAID_PLATFORM_ARROW = "-.->"
 
 
-def by_department(graph: nx.DiGraph) -> dict[str, list[SystemId]]:
+def by_department(graph: nx.DiGraph[str]) -> dict[str, list[SystemId]]:
     """System ids grouped by department, departments and members sorted."""
     groups: dict[str, list[SystemId]] = {}
     for system in systems(graph):
@@ -85,7 +85,7 @@ def _dot_system(analysis: GraphAnalysis, system: SystemId) -> str:
     )
 
 
-def _dot_platform(graph: nx.DiGraph, node: str) -> str:
+def _dot_platform(graph: nx.DiGraph[str], node: str) -> str:
     label = f"{graph.nodes[node].get('name', node)}\n{graph.nodes[node].get('platform', node)}"
     return (
         f"{dot_quote(node)} [label={dot_quote(label)}, shape=component, "
@@ -150,8 +150,8 @@ def to_dot(analysis: GraphAnalysis) -> str:
         style = DOT_EDGE_STYLES.get(str(data.get("constraint")), DOT_EDGE_STYLES["after"])
         tooltip = dot_quote(f"{a} depends on {b} ({data.get('kind', '')})")
         lines += _indent([f"{dot_quote(a)} -> {dot_quote(b)} [{style}, tooltip={tooltip}];"])
-    for a, b, _ in platform_edges(graph):
-        lines += _indent([f"{dot_quote(a)} -> {dot_quote(b)} [{DOT_PLATFORM_EDGE}];"])
+    for system, platform, _ in platform_edges(graph):
+        lines += _indent([f"{dot_quote(system)} -> {dot_quote(platform)} [{DOT_PLATFORM_EDGE}];"])
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -159,7 +159,7 @@ def to_dot(analysis: GraphAnalysis) -> str:
 # --- Mermaid -------------------------------------------------------------------------------
 
 
-def mermaid_id(graph: nx.DiGraph, node: str) -> str:
+def mermaid_id(graph: nx.DiGraph[str], node: str) -> str:
     """A Mermaid-safe node id: `s_` (system) or `p_` (platform) plus [A-Za-z0-9_] only.
 
     The prefix keeps clear of Mermaid keywords (`end`, `graph`) and of system/platform id

@@ -36,12 +36,13 @@ def _key(link: Link) -> tuple[str, str, str]:
 class EstateGraph:
     """Providers, consumers, ordering links, move groups and blast radius of an estate."""
 
-    def __init__(self, graph: nx.DiGraph):
+    def __init__(self, graph: nx.DiGraph[str]):
         self.graph = graph
         # Every link once, by (consumer, provider, constraint); entries the inventory lists
         # twice stay twice, in the order listed.
+        edges: list[tuple[str, str, tuple[Link, ...]]] = list(graph.edges(data="links"))
         self._links: list[Link] = sorted(
-            (link for _, _, links in graph.edges(data="links") for link in links), key=_key
+            (link for _, _, links in edges for link in links), key=_key
         )
 
     @classmethod
@@ -51,7 +52,7 @@ class EstateGraph:
 
     def systems(self) -> list[SystemId]:
         """Every system, sorted."""
-        return sorted(self.graph.nodes)
+        return sorted(SystemId(n) for n in self.graph.nodes)
 
     def links(self, constraints: Constraints = CONSTRAINING) -> list[Link]:
         """Every link whose constraint is one of `constraints`, by (consumer, provider)."""
@@ -90,14 +91,15 @@ class EstateGraph:
 
     def together_pairs(self) -> list[tuple[SystemId, SystemId]]:
         """Move-group pairs, each once as (smaller id, larger id), sorted."""
-        return sorted({tuple(sorted(pair)) for pair in self.pairs((TOGETHER,))})  # type: ignore[misc]
+        return sorted({(min(a, b), max(a, b)) for a, b in self.pairs((TOGETHER,))})
 
-    def _view(self, constraints: Constraints) -> nx.DiGraph:
+    def _view(self, constraints: Constraints) -> nx.DiGraph[str]:
         wanted = frozenset(constraints)
         graph = self.graph
-        return nx.subgraph_view(
+        view: nx.DiGraph[str] = nx.subgraph_view(
             graph, filter_edge=lambda a, b: bool(graph.edges[a, b]["constraints"] & wanted)
         )
+        return view
 
     def move_groups(self) -> list[Group]:
         """Groups of more than one system joined by `together` links, which move as one."""
@@ -127,7 +129,7 @@ class EstateGraph:
 
 
 def _build(estate: Estate) -> EstateGraph:
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(s.id for s in estate.systems)
     for link in estate.links:
         pair = (link.consumer, link.provider)

@@ -143,14 +143,14 @@ def _graphml_attrs(record: dict[str, Any]) -> dict[str, str | int | float | bool
     return {k: v for k, v in ((k, _scalar(v)) for k, v in record.items()) if v is not None}
 
 
-def graphml_graph(analysis: GraphAnalysis) -> nx.DiGraph:
+def graphml_graph(analysis: GraphAnalysis) -> nx.DiGraph[str]:
     """A copy of the graph whose attributes are GraphML scalars, metrics included.
 
     Each node has a `label` (its name) for Gephi and yEd; missing values (a system with no
     end of support, a platform's metrics) are left out rather than written as None.
     """
     graph = analysis.graph
-    out = nx.DiGraph(name=str(graph.graph.get("name", "")))
+    out: nx.DiGraph[str] = nx.DiGraph(name=str(graph.graph.get("name", "")))
     for record in system_nodes(analysis) + platform_nodes(analysis):
         attrs = _graphml_attrs({k: v for k, v in record.items() if k != "id"})
         out.add_node(record["id"], label=attrs["name"], **attrs)
@@ -166,6 +166,6 @@ def to_graphml(analysis: GraphAnalysis) -> str:
     return buffer.getvalue().decode("utf-8")
 
 
-def graph_to_graphml_text(graph: nx.DiGraph) -> str:
+def graph_to_graphml_text(graph: nx.DiGraph[str]) -> str:
     """GraphML of a graph from `build_graph`, with its metrics (for `plan`'s graph.graphml)."""
     return to_graphml(analyse(graph))

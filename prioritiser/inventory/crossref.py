@@ -5,20 +5,21 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import networkx as nx
 
+from prioritiser.inventory.crossref_appraisal import NOUN as _NOUN
+from prioritiser.inventory.crossref_appraisal import AppraisalChecks
 from prioritiser.inventory.messages import did_you_mean
-from prioritiser.inventory.periods import Granularity, axis_from, parse_period
-from prioritiser.inventory.problems import Problem
+from prioritiser.inventory.periods import axis_from, parse_period
+from prioritiser.inventory.problems import Problem, Severity
 from prioritiser.inventory.raw import RawInventory
 from prioritiser.inventory.resolved import DependencyConstraint
 from prioritiser.inventory.schema import Platform, PortfolioFile, System
 from prioritiser.inventory.yamlsafe import Path_
 
 MAX_YEAR = 9999
-_NOUN = {Granularity.YEAR: "year", Granularity.QUARTER: "quarter", Granularity.MONTH: "month"}
 # Letters of other scripts that look like Latin ones (the ones seen in spoofed names; the
 # full Unicode TR39 table is not needed for a warning about a department typed twice).
 _LOOK_ALIKES = str.maketrans(
@@ -49,7 +50,7 @@ class Located(Generic[T]):
     path: Path_
 
 
-class CrossChecker:
+class CrossChecker(AppraisalChecks):
     """Collects problems that need more than one item to see."""
 
     def __init__(
@@ -73,9 +74,9 @@ class CrossChecker:
             else None
         )
 
-    def report(self, message: str, path: Path_, severity: str = "error") -> None:
+    def report(self, message: str, path: Path_, severity: Severity = "error") -> None:
         self.problems.append(
-            Problem(message, self.raw.location(path), self.raw.display(path), severity)  # type: ignore[arg-type]
+            Problem(message, self.raw.location(path), self.raw.display(path), severity)
         )
 
     def run(self) -> list[Problem]:
@@ -84,6 +85,8 @@ class CrossChecker:
         self.check_unique_ids()
         self.check_horizon()
         self.check_resources()
+        self.check_financial_years()
+        self.check_objective()
         self.check_platforms()
         for index, item in enumerate(self.raw.data.get("systems", [])):
             if isinstance(item, dict):
@@ -211,7 +214,7 @@ class CrossChecker:
 
     # --- systems -----------------------------------------------------------------------
 
-    def check_references(self, system: dict, path: Path_) -> None:
+    def check_references(self, system: dict[str, Any], path: Path_) -> None:
         """Resources, platforms and systems named by a (possibly invalid) raw system."""
         platform_ids = {
             p["id"]
@@ -224,6 +227,7 @@ class CrossChecker:
                 continue
             opath = (*path, "options", i)
             self._check_resource_names(option.get("resource_use"), (*opath, "resource_use"))
+            self._check_money_names(option.get("costs"), option.get("cost"), (*opath, "costs"))
             required = option.get("requires_platforms")
             for j, platform in enumerate(required if isinstance(required, list) else []):
                 if isinstance(platform, str) and platform not in platform_ids:
@@ -255,6 +259,15 @@ class CrossChecker:
         axis = self.axis
         if axis is None:
             return
+        self.check_support(system, path)
+        for index, option in enumerate(system.options):
+            adjusted = self.duration(option)
+            if option.duration <= axis.count < adjusted:
+                self.report(
+                    f"with its optimism bias this option takes {self._durations(option)}, "
+                    f"longer than the {axis.count}-period horizon, so it can never be chosen",
+                    (*path, "options", index, "duration"),
+                )
         horizon = f"{axis.label(0)}–{axis.label(axis.count - 1)}"
         earliest = max(0, axis.index(system.earliest_start)) if system.earliest_start else 0
         if system.earliest_start and axis.index(system.earliest_start) >= axis.count:
@@ -282,11 +295,11 @@ class CrossChecker:
                 )
             else:
                 last = min(deadline, axis.count - 1)
-                shortest = min(o.duration for o in system.options)
-                if earliest + shortest - 1 > last:
+                shortest = min(system.options, key=self.duration)
+                if earliest + self.duration(shortest) - 1 > last:
                     self.report(
-                        f"cannot be met: the shortest option takes {shortest} periods but only "
-                        f"{max(0, last - earliest + 1)} are available from "
+                        f"cannot be met: the shortest option takes {self._durations(shortest)} "
+                        f"but only {max(0, last - earliest + 1)} are available from "
                         f"{axis.label(earliest)} to {axis.label(last)}",
                         dpath,
                     )
@@ -319,7 +332,7 @@ class CrossChecker:
             )
             return
         start = axis.index(lock.start)
-        finish = start + options[lock.option].duration - 1
+        finish = start + self.duration(options[lock.option]) - 1
         if not 0 <= start < axis.count:
             self.report(f"locked start {lock.start} is outside the horizon", (*lpath, "start"))
         elif finish >= axis.count:
@@ -341,11 +354,25 @@ class CrossChecker:
                     f"{system.must_modernise_by}",
                     (*lpath, "start"),
                 )
+        unsupported = self.portfolio.risk.unsupported if self.portfolio is not None else None
+        if (
+            unsupported is not None
+            and system.criticality in unsupported.forbid
+            and system.end_of_support is not None
+        ):
+            eos = axis.index(system.end_of_support, "last")
+            if 0 <= eos < finish:
+                self.report(
+                    f"locked option finishes in {axis.label(finish)}, after its end of support "
+                    f"{system.end_of_support}, and {system.criticality} systems may not run "
+                    "unsupported (risk.unsupported.forbid)",
+                    (*lpath, "start"),
+                )
 
     # --- dependency cycles ---------------------------------------------------------------
 
     def check_cycles(self) -> None:
-        graph = nx.DiGraph()
+        graph: nx.DiGraph[str] = nx.DiGraph()
         where: dict[str, Path_] = {}
         for located in self.systems:
             where.setdefault(located.item.id, located.path)

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from prioritiser.inventory.periods import PeriodAxis, parse_period
 from prioritiser.inventory.problems import Problem
 from prioritiser.inventory.resolved import CAPEX, Estate, resolve
 from prioritiser.inventory.schema import (
+    AppraisalSettings,
     Objective,
-    Option,
     Platform,
     Portfolio,
     Resource,
     Risk,
     System,
+    Tracking,
     Uncertainty,
 )
 
@@ -48,6 +49,8 @@ class Inventory:
     platforms: tuple[Platform, ...]
     systems: tuple[System, ...]
     uncertainty: Uncertainty | None = None
+    tracking: Tracking = field(default_factory=Tracking)  # RAG thresholds of `track`
+    appraisal: AppraisalSettings | None = None
     root: str = ""
     sources: tuple[SourceFile, ...] = ()
     scenarios: tuple[str, ...] = ()
@@ -123,16 +126,21 @@ class Inventory:
     def has_capex(self) -> bool:
         return CAPEX in self.resources
 
-    def option_resource_use(self, option: Option) -> dict[str, float]:
-        """Per-period use of each resource while `option` is in flight (rule 3).
+    @property
+    def forbids_unsupported(self) -> bool:
+        """Whether `risk.unsupported.forbid` makes an end of support a deadline for any system."""
+        return any(system.forbidden for system in self.estate.systems)
 
-        The one-off `cost` is drawn evenly over the duration on `capex` when the inventory
-        has that resource and the option does not name `capex` itself.
-        """
-        use = dict(option.resource_use)
-        if self.has_capex and CAPEX not in use and option.cost > 0:
-            use[CAPEX] = option.cost / option.duration
-        return use
+    def without_forbid(self) -> Inventory:
+        """The same inventory with `risk.unsupported.forbid` emptied (its systems priced by
+        `cost_per_year` instead): how the price of that policy is measured."""
+        unsupported = self.risk.unsupported
+        if unsupported is None or not unsupported.forbid:
+            return self
+        risk = self.risk.model_copy(
+            update={"unsupported": unsupported.model_copy(update={"forbid": []})}
+        )
+        return replace(self, risk=risk)
 
     def platform_resource_use(self, platform: Platform) -> dict[str, float]:
         """Per-period resource use of a platform's setup (its cost drawn on capex as for options)."""

@@ -22,24 +22,56 @@ What it contains, and why the estate is always feasible while its budgets bind:
   binds; the first period gets 60 % (money released late) and a total cap of 90 %.
 
 Only `random.Random(seed)` is used and everything is generated in index order, so the same
-settings give byte-identical files.
+settings give byte-identical files. What is drawn from (names, technologies, kinds, weights)
+is the catalogue in `generate_catalog.py`.
 """
+
+# size: one procedure over one random stream; the order of its draws is what makes a seed
+# reproducible, so the drawing stays in one place (the catalogue is already apart).
 
 from __future__ import annotations
 
-import bisect
 import math
 import random
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
 
 from prioritiser.inventory.estate import CAPEX
+from prioritiser.inventory.generate_catalog import (
+    APPRAISAL_YEARS,
+    CONSTRAINT_WEIGHTS,
+    CONSTRAINTS,
+    CRITICALITY_CUMULATIVE,
+    CRITICALITY_WEIGHTS,
+    DEGREE_WEIGHTS,
+    DEPARTMENTS,
+    DEPENDENCY_KINDS,
+    DISCOUNT_RATE,
+    HIGH_RISK,
+    HUB_WEIGHT,
+    HUBS,
+    KINDS,
+    MAX_OPTIONS,
+    MAX_RUN_COST,
+    MEDIAN_RUN_COST,
+    MIN_RUN_COST,
+    NOUNS,
+    PLATFORMS,
+    RISK_DIMENSIONS,
+    RISK_VALUE_PER_POINT,
+    TECHNOLOGIES,
+    TECHNOLOGY_WEIGHTS,
+    TWIN_SHARE,
+    Technology,
+    department_of,
+    hub_kind,
+    pick,
+    round_to,
+)
 from prioritiser.inventory.importers.common import slugify, unique_id
 from prioritiser.inventory.periods import PeriodAxis, parse_period
 from prioritiser.inventory.schema import (
-    LegacyRisk,
     Objective,
     Platform,
     Portfolio,
@@ -49,142 +81,6 @@ from prioritiser.inventory.schema import (
     System,
 )
 from prioritiser.inventory.writer import InventoryDraft
-
-MIN_RUN_COST = 100_000.0
-MAX_RUN_COST = 10_000_000.0
-RISK_VALUE_PER_POINT = 5000.0
-DISCOUNT_RATE = 0.035
-APPRAISAL_YEARS = 10
-HIGH_RISK = 4
-RISK_DIMENSIONS = tuple(LegacyRisk.model_fields)
-MAX_OPTIONS = 5
-
-DEPARTMENTS = (
-    ("Shared Services", "Shared"),
-    ("Benefits", "Benefits"),
-    ("Tax", "Tax"),
-    ("Justice", "Justice"),
-    ("Health", "Health"),
-    ("Transport", "Transport"),
-    ("Education", "Education"),
-    ("Environment", "Environment"),
-    ("Housing", "Housing"),
-    ("Borders", "Borders"),
-    ("Culture", "Culture"),
-    ("Defence Support", "Defence"),
-)
-HUBS = (
-    ("Citizen identity service", "identity"),
-    ("Payments hub", "payments"),
-    ("Shared data warehouse", "data"),
-    ("Enterprise service bus", "integration"),
-    ("Document store", "documents"),
-    ("Master person index", "identity"),
-    ("Notification gateway", "messaging"),
-    ("Address lookup service", "reference-data"),
-    ("Reference data service", "reference-data"),
-    ("Audit log service", "audit"),
-    ("Scheduling service", "scheduling"),
-    ("Case platform", "case"),
-)
-NOUNS = (
-    "case management",
-    "payments",
-    "claims processing",
-    "eligibility engine",
-    "correspondence",
-    "scheduling",
-    "reporting",
-    "citizen portal",
-    "general ledger",
-    "records",
-    "licensing",
-    "inspections",
-    "grants",
-    "appeals",
-    "contact centre",
-    "document management",
-    "batch chain",
-    "data mart",
-    "rostering",
-    "registry",
-    "billing",
-    "debt recovery",
-    "fraud analytics",
-    "bookings",
-    "workflow",
-    "customer records",
-    "forms service",
-    "print and post",
-)
-DEPENDENCY_KINDS = ("data", "api", "batch-feed", "file-transfer", "messaging")
-DEGREE_WEIGHTS = list(accumulate((25, 40, 20, 10, 5)))  # providers per system: 0..4
-CONSTRAINTS = ("after", "requires", "none")
-CONSTRAINT_WEIGHTS = list(accumulate((60, 10, 30)))
-HUB_WEIGHT = 20  # a hub starts as attractive as a system with 19 consumers
-TWIN_SHARE = 0.04  # systems with a companion data store that moves together with them
-
-
-@dataclass(frozen=True)
-class Technology:
-    """A technology family: how common it is, its skills pool and its typical legacy risk."""
-
-    name: str
-    weight: float
-    skills: str | None
-    risk: tuple[int, int, int, int, int]  # security, supportability, skills, data, resilience
-    kinds: tuple[str, ...]  # option kinds in order of preference
-
-
-_USUAL = ("rehost", "replatform", "replace", "refactor", "repurchase")
-_PACKAGE = ("rehost", "repurchase", "replatform", "replace", "refactor")
-TECHNOLOGIES = (
-    Technology("cobol-mainframe", 10, "cobol_specialists", (3, 4, 5, 3, 3), _USUAL),
-    Technology("java", 24, None, (2, 2, 2, 2, 2), _USUAL),
-    Technology("dotnet", 18, None, (2, 2, 2, 2, 2), _USUAL),
-    Technology("oracle-forms", 8, None, (3, 4, 4, 3, 3), _USUAL),
-    Technology("sap", 6, "sap_specialists", (2, 3, 3, 3, 2), _PACKAGE),
-    Technology("vb6", 5, None, (4, 5, 4, 3, 3), _USUAL),
-    Technology("lotus-notes", 3, None, (4, 5, 4, 3, 3), _PACKAGE),
-    Technology("php", 8, None, (3, 3, 2, 2, 2), _USUAL),
-    Technology("python", 8, None, (2, 2, 1, 2, 2), _USUAL),
-    Technology("cots-package", 10, None, (2, 3, 2, 2, 2), _PACKAGE),
-)
-CRITICALITY_WEIGHTS = (("low", 25), ("medium", 40), ("high", 25), ("critical", 10))
-CRITICALITY_CUMULATIVE = list(accumulate(w for _, w in CRITICALITY_WEIGHTS))
-MEDIAN_RUN_COST = {"low": 150_000, "medium": 350_000, "high": 800_000, "critical": 1_800_000}
-
-
-@dataclass(frozen=True)
-class KindProfile:
-    """Economics of an option kind as multiples of the system's annual run cost."""
-
-    cost: tuple[float, float]
-    saving: tuple[float, float]
-    duration: tuple[int, int]
-    risk_reduction: float
-    delivery_risk: int
-
-
-KINDS = {
-    "rehost": KindProfile((0.35, 0.65), (0.08, 0.20), (1, 3), 0.3, 2),
-    "replatform": KindProfile((0.7, 1.3), (0.18, 0.35), (2, 4), 0.6, 3),
-    "refactor": KindProfile((1.0, 1.7), (0.22, 0.40), (3, 5), 0.7, 3),
-    "replace": KindProfile((1.4, 2.5), (0.30, 0.55), (3, 6), 0.9, 4),
-    "repurchase": KindProfile((0.9, 1.8), (0.25, 0.45), (2, 5), 0.85, 3),
-    "retire": KindProfile((0.15, 0.4), (0.70, 0.95), (1, 2), 1.0, 2),
-}
-TECHNOLOGY_WEIGHTS = list(accumulate(t.weight for t in TECHNOLOGIES))
-PLATFORMS = (
-    ("cloud-landing-zone", "Cloud landing zone"),
-    ("api-gateway", "API gateway"),
-    ("notification-platform", "Common notification platform"),
-    ("identity-broker", "Identity broker"),
-    ("data-platform", "Analytical data platform"),
-    ("payments-platform", "Payments platform"),
-    ("document-platform", "Document and records platform"),
-    ("container-platform", "Container platform"),
-)
 
 
 @dataclass(frozen=True)
@@ -257,7 +153,7 @@ class _Generator:
         self.per_year = self.axis.per_year
         self.max_duration = max(1, min(8, self.periods // 2))
         count = settings.departments or default_departments(settings.systems)
-        self.departments = [_department(i) for i in range(count)]
+        self.departments = [department_of(i) for i in range(count)]
         self.systems: list[_Sys] = []
         self.taken: set[str] = set()
         self.names: dict[str, int] = {}
@@ -320,7 +216,7 @@ class _Generator:
                 Platform(
                     id=platform_id,
                     name=name,
-                    setup_cost=_round(rng.uniform(0.4e6, 1.5e6) * scale, 10_000),
+                    setup_cost=round_to(rng.uniform(0.4e6, 1.5e6) * scale, 10_000),
                     setup_duration=max(1, duration),
                     resource_use={"engineers": float(rng.randint(2, 6))},
                 )
@@ -342,7 +238,7 @@ class _Generator:
             system = self.new_hub(i) if hub else self.new_ordinary(i)
             self.systems.append(system)
             if urn:
-                degree = _pick(rng, DEGREE_WEIGHTS)
+                degree = pick(rng, DEGREE_WEIGHTS)
                 self.attach(system, urn, min(1, degree) if hub else degree)
             urn.extend([i] * (HUB_WEIGHT if hub else 1))
             i += 1
@@ -361,18 +257,18 @@ class _Generator:
             if target not in targets:
                 targets.append(target)
         for target in sorted(targets):
-            constraint = CONSTRAINTS[_pick(rng, CONSTRAINT_WEIGHTS)]
+            constraint = CONSTRAINTS[pick(rng, CONSTRAINT_WEIGHTS)]
             provider = self.systems[target]
-            kind = _hub_kind(provider.name) if provider.hub else rng.choice(DEPENDENCY_KINDS)
+            kind = hub_kind(provider.name) if provider.hub else rng.choice(DEPENDENCY_KINDS)
             system.depends_on.append((target, kind, constraint))
             urn.append(target)
 
     def new_ordinary(self, index: int) -> _Sys:
         """A department's system: `Tax payments`, `Tax payments 2`, ..."""
         rng = self.rng
-        department = _pick(rng, self.department_weights)
-        tech = TECHNOLOGIES[_pick(rng, TECHNOLOGY_WEIGHTS)]
-        criticality = CRITICALITY_WEIGHTS[_pick(rng, CRITICALITY_CUMULATIVE)][0]
+        department = pick(rng, self.department_weights)
+        tech = TECHNOLOGIES[pick(rng, TECHNOLOGY_WEIGHTS)]
+        criticality = CRITICALITY_WEIGHTS[pick(rng, CRITICALITY_CUMULATIVE)][0]
         noun = NOUNS[rng.randrange(len(NOUNS))]
         base = f"{self.departments[department][1]} {noun}"
         self.names[base] = self.names.get(base, 0) + 1
@@ -392,7 +288,7 @@ class _Generator:
             department=department,
             technology=tech,
             criticality=criticality,
-            run_cost=_round(min(MAX_RUN_COST, max(MIN_RUN_COST, run_cost)), 10_000),
+            run_cost=round_to(min(MAX_RUN_COST, max(MIN_RUN_COST, run_cost)), 10_000),
             risk=risk,
         )
         if rng.random() < 0.35:
@@ -407,7 +303,9 @@ class _Generator:
         criticality = "critical" if rng.random() < 0.6 else "high"
         system = self.new_system(index, name, 0, tech, criticality)
         system.hub = True
-        system.run_cost = _round(min(MAX_RUN_COST, max(MIN_RUN_COST, system.run_cost * 2)), 10_000)
+        system.run_cost = round_to(
+            min(MAX_RUN_COST, max(MIN_RUN_COST, system.run_cost * 2)), 10_000
+        )
         return system
 
     def new_twin(self, index: int, primary: _Sys) -> _Sys:
@@ -421,7 +319,7 @@ class _Generator:
             department=primary.department,
             technology=primary.technology,
             criticality=primary.criticality,
-            run_cost=_round(max(MIN_RUN_COST, primary.run_cost * rng.uniform(0.2, 0.4)), 10_000),
+            run_cost=round_to(max(MIN_RUN_COST, primary.run_cost * rng.uniform(0.2, 0.4)), 10_000),
             risk=primary.risk,
             twin_of=primary.index,
         )
@@ -462,7 +360,7 @@ class _Generator:
         duration = rng.randint(*profile.duration)
         duration += (run_cost > 2e6) + (run_cost > 5e6)
         duration = min(max(1, duration), self.max_duration)
-        cost = _round(run_cost * rng.uniform(*profile.cost), 1000)
+        cost = round_to(run_cost * rng.uniform(*profile.cost), 1000)
         saving = run_cost * rng.uniform(*profile.saving)
         if rng.random() < 0.1:
             saving *= 0.3  # a poor business case
@@ -480,7 +378,7 @@ class _Generator:
             "duration": duration,
             "cost": cost,
             "resource_use": use,
-            "annual_saving": _round(saving, 1000),
+            "annual_saving": round_to(saving, 1000),
             "risk_reduction": profile.risk_reduction,
             "delivery_risk": risk,
         }
@@ -490,19 +388,19 @@ class _Generator:
             option["benefits"] = [
                 {
                     "department": self.departments[other][0],
-                    "annual": _round(run_cost * rng.uniform(0.03, 0.12), 1000),
+                    "annual": round_to(run_cost * rng.uniform(0.03, 0.12), 1000),
                     "cashable": rng.random() < 0.3,
                 }
             ]
         if kind in ("replatform", "refactor", "replace") and rng.random() < 0.5:
-            platform = self.platforms[_pick(rng, self.platform_weights)]
+            platform = self.platforms[pick(rng, self.platform_weights)]
             if duration + platform.setup_duration <= self.periods - 1:
                 option["requires_platforms"] = [platform.id]
         return option
 
     def twin_options(self, twin: _Sys) -> None:
         """The companion's options have the same kinds and durations as its primary's."""
-        primary = self.systems[twin.twin_of]  # type: ignore[index]
+        primary = self.systems[twin.twin_of]  # type: ignore[index]  # called for twins only
         for source in primary.options:
             option = self.option(twin, source["kind"])
             option["duration"] = source["duration"]
@@ -520,7 +418,7 @@ class _Generator:
         periods = APPRAISAL_YEARS * self.per_year
         benefit = value / self.per_year * q**duration * (1 - q**periods) / (1 - q)
         cost = option["cost"] / duration * (1 - q**duration) / (1 - q)
-        return benefit - cost
+        return float(benefit - cost)
 
     def size_resources(self) -> dict[str, Resource]:
         rng = self.rng
@@ -545,15 +443,15 @@ class _Generator:
             )
         platform_draw = max(p.setup_cost / p.setup_duration for p in self.platforms)
         share = rng.uniform(0.38, 0.47)
-        capex = _round(
+        capex = round_to(
             max(share * demand[CAPEX] / self.periods, 1.25 * platform_draw / 0.6), 10_000
         )
         resources = {
             CAPEX: Resource(
                 unit="GBP",
                 per_period=capex,
-                overrides={self.axis.label(0): _round(0.6 * capex, 10_000)},
-                total=_round(0.9 * capex * (self.periods - 0.4), 10_000),
+                overrides={self.axis.label(0): round_to(0.6 * capex, 10_000)},
+                total=round_to(0.9 * capex * (self.periods - 0.4), 10_000),
             )
         }
         engineers = max(math.ceil(0.5 * demand["engineers"] / self.periods), largest["engineers"])
@@ -649,25 +547,3 @@ class _Generator:
             "options": s.options,
         }
         return System.model_validate(data)
-
-
-def _department(index: int) -> tuple[str, str]:
-    if index < len(DEPARTMENTS):
-        return DEPARTMENTS[index]
-    return f"Department {index + 1}", f"Dept{index + 1}"
-
-
-def _hub_kind(name: str) -> str:
-    for hub, kind in HUBS:
-        if name.startswith(hub):
-            return kind
-    return "data"
-
-
-def _pick(rng: random.Random, cumulative: Sequence[float]) -> int:
-    """Index drawn with the given cumulative weights."""
-    return min(bisect.bisect(cumulative, rng.random() * cumulative[-1]), len(cumulative) - 1)
-
-
-def _round(value: float, step: int) -> float:
-    return float(max(step, round(value / step) * step))

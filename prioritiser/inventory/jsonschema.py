@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from prioritiser.inventory.actuals import ActualsFile
 from prioritiser.inventory.schema import PlatformsFile, PortfolioFile, SystemsFile
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -25,6 +26,8 @@ class ScenarioFile(BaseModel):
     risk: dict[str, Any] | None = None
     objective: dict[str, Any] | None = None
     uncertainty: dict[str, Any] | None = None
+    appraisal: dict[str, Any] | None = None
+    tracking: dict[str, Any] | None = None
     platforms: dict[str, dict[str, Any]] | list[dict[str, Any]] | None = None
     systems: dict[str, dict[str, Any]] | list[dict[str, Any]] | None = Field(
         None, description="Per system id, the fields to change; options merge by id."
@@ -48,6 +51,7 @@ class OverridesFile(BaseModel):
     resources: dict[str, dict[str, Any]] | None = None
     risk: dict[str, Any] | None = None
     objective: dict[str, Any] | None = None
+    appraisal: dict[str, Any] | None = None
 
 
 FILES: dict[str, type[BaseModel]] = {
@@ -56,6 +60,7 @@ FILES: dict[str, type[BaseModel]] = {
     "systems": SystemsFile,
     "scenario": ScenarioFile,
     "overrides": OverridesFile,
+    "actuals": ActualsFile,
 }
 
 
@@ -76,8 +81,8 @@ def inventory_json_schema(which: str = "all") -> dict[str, Any]:
     return {
         "$schema": SCHEMA_DIALECT,
         "title": "prioritiser inventory file",
-        "description": "portfolio.yaml, platforms.yaml, systems/*.yaml, scenarios/*.yaml or "
-        "overrides/*.yaml",
+        "description": "portfolio.yaml, platforms.yaml, systems/*.yaml, scenarios/*.yaml, "
+        "overrides/*.yaml or actuals/*.yaml",
         "anyOf": arms,
         "$defs": defs,
     }

@@ -120,6 +120,8 @@ def validate_raw(raw: RawInventory, root: Path) -> tuple[Inventory | None, list[
         risk=portfolio.risk,
         objective=portfolio.objective,
         uncertainty=portfolio.uncertainty,
+        appraisal=portfolio.appraisal,
+        tracking=portfolio.tracking,
         platforms=tuple(p.item for p in platforms),
         systems=tuple(s.item for s in systems),
         root=str(root),

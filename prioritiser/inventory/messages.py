@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from prioritiser.inventory.periods import PERIOD_PATTERN
+from prioritiser.inventory.periods import FINANCIAL_YEAR_PATTERN, PERIOD_PATTERN
 from prioritiser.inventory.problems import Problem
 from prioritiser.inventory.raw import RawInventory
 from prioritiser.inventory.schema import CURRENCY_PATTERN
@@ -41,7 +41,9 @@ def problems_from_validation(
     return problems
 
 
-def _message(error: Any, model: type[BaseModel], loc: Path_, is_key: bool) -> str:
+# Complexity allowed: one branch per pydantic error type, each a sentence; a table would hide the
+# wording.
+def _message(error: Any, model: type[BaseModel], loc: Path_, is_key: bool) -> str:  # noqa: C901, PLR0912
     kind = error["type"]
     ctx = error.get("ctx") or {}
     got = _show(error.get("input"))
@@ -72,6 +74,11 @@ def _message(error: Any, model: type[BaseModel], loc: Path_, is_key: bool) -> st
         what = "a key" if is_key else "a value"
         if ctx.get("pattern") == PERIOD_PATTERN:
             return f"must be a period label YYYY-Qn, YYYY-MM or YYYY (got {got})"
+        if ctx.get("pattern") == FINANCIAL_YEAR_PATTERN:
+            return (
+                "must be a financial year label YYYY-YY of the year it starts (YYYY when "
+                f"financial years start in January) (got {got})"
+            )
         if ctx.get("pattern") == CURRENCY_PATTERN:
             return f"must be a three-letter ISO 4217 currency code such as GBP (got {got})"
         return f"{what} must use lower-case letters, digits and '-' only (got {got})"
@@ -95,6 +102,8 @@ def _message(error: Any, model: type[BaseModel], loc: Path_, is_key: bool) -> st
         return f"must be a list (got {got})"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return f"must be a mapping of keys to values (got {got})"
+    if kind == "value_error":  # a model's own cross-field rule: its sentence is the message
+        return str(ctx.get("error") or error["msg"]).removeprefix("Value error, ")
     return f"{error['msg']} (got {got})"
 
 

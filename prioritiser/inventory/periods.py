@@ -134,3 +134,83 @@ class PeriodAxis:
 def axis_from(start: str | int, periods: int) -> PeriodAxis:
     """The axis of a portfolio's `start` and `periods`."""
     return PeriodAxis(parse_period(start), periods)
+
+
+# --- financial years -------------------------------------------------------------------------
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+FINANCIAL_YEAR_PATTERN = r"^[0-9]{4}(-[0-9]{2})?$"
+_FINANCIAL_YEAR = re.compile(FINANCIAL_YEAR_PATTERN)
+
+
+def first_month(period: Period) -> tuple[int, int]:
+    """(year, month) of the first month of a period."""
+    if period.granularity is Granularity.YEAR:
+        return period.year, 1
+    if period.granularity is Granularity.QUARTER:
+        return period.year, 3 * (period.sub - 1) + 1
+    return period.year, period.sub
+
+
+def last_month(period: Period) -> tuple[int, int]:
+    """(year, month) of the last month of a period."""
+    year, month = first_month(period)
+    return year, month + 12 // period.granularity.per_year - 1
+
+
+def months_text(period: Period) -> str:
+    """The calendar months a period covers: `April–June 2027`, `April 2027`, `January–December
+    2027` (a quarter label is a calendar quarter whatever the financial year)."""
+    year, first = first_month(period)
+    _, last = last_month(period)
+    if first == last:
+        return f"{MONTHS[first - 1]} {year}"
+    return f"{MONTHS[first - 1]}–{MONTHS[last - 1]} {year}"
+
+
+def financial_year(period: Period, start_month: int) -> int:
+    """The calendar year in which the financial year holding `period` starts.
+
+    A period belongs to the financial year of its first month: with April starts, 2027-Q1
+    (January–March 2027) is in the year that began in April 2026.
+    """
+    year, month = first_month(period)
+    return year if month >= start_month else year - 1
+
+
+def financial_year_label(year: int, start_month: int) -> str:
+    """`2027-28` for the financial year starting in 2027 (`YYYY-YY`); with January starts
+    the financial year is the calendar year and its label is `2027`."""
+    if start_month == 1:
+        return f"{year:04d}"
+    return f"{year:04d}-{(year + 1) % 100:02d}"
+
+
+def parse_financial_year(value: str | int, start_month: int) -> int:
+    """The starting year of a financial-year label (`2027-28`, or `2027` with January starts).
+
+    Raises ValueError, saying which label to write instead, for anything else.
+    """
+    text = str(value).strip()
+    if not _FINANCIAL_YEAR.match(text):
+        example = financial_year_label(2027, start_month)
+        raise ValueError(f"{value!r} is not a financial year label like {example}")
+    year = int(text[:4])
+    expected = financial_year_label(year, start_month)
+    if text != expected:
+        if start_month == 1:
+            why = "financial years start in January (financial_year_start 1), so label them YYYY"
+        else:
+            why = f"the financial year starting in {MONTHS[start_month - 1]} {year} is {expected}"
+        raise ValueError(f"{text!r} is not a financial year label: {why}")
+    return year
+
+
+def straddles_financial_years(granularity: Granularity, start_month: int) -> bool:
+    """Whether some period of this length spans two financial years (quarters with a start
+    month other than January, April, July or October; years unless January)."""
+    months = 12 // granularity.per_year
+    return (start_month - 1) % months != 0

@@ -15,7 +15,15 @@ from prioritiser.inventory.problems import Location, Problem
 from prioritiser.inventory.yamlsafe import AliasBudget, LoadedYaml, Path_, load_yaml_file
 from prioritiser.paths import outside, outside_message
 
-PORTFOLIO_KEYS = ("portfolio", "resources", "risk", "objective", "uncertainty")
+PORTFOLIO_KEYS = (
+    "portfolio",
+    "resources",
+    "risk",
+    "objective",
+    "uncertainty",
+    "tracking",
+    "appraisal",
+)
 LIST_SECTIONS = ("platforms", "systems")
 
 
@@ -36,16 +44,23 @@ class RawInventory:
     def read(self, path: Path, shown: str) -> LoadedYaml | None:
         """Load one file of the inventory, or refuse it (None) when it links outside the root.
 
-        Every file we read goes through here, so a symlink to `/etc/passwd` or another
-        estate never reaches a report or an error message.
+        Every file we read goes through here (or `admit`, for a file that is not YAML), so a
+        symlink to `/etc/passwd` or another estate never reaches a report or an error message.
         """
+        if not self.admit(path, shown):
+            return None
+        return load_yaml_file(path, shown, self.budget)
+
+    def admit(self, path: Path, shown: str) -> bool:
+        """Record `path` as read from the inventory, or refuse it (False, with a problem at
+        its first line) when it links outside the root."""
         if self.root is not None:
             target = outside(self.root, path)
             if target is not None:
                 self.problems.append(Problem(outside_message(target), Location(shown, 1)))
-                return None
+                return False
         self.files.append(path)
-        return load_yaml_file(path, shown, self.budget)
+        return True
 
     def location(self, path: Path_) -> Location | None:
         """Location of `path`, or of its nearest recorded ancestor."""

@@ -9,7 +9,7 @@ from prioritiser.inventory.jsonschema import inventory_json_schema
 
 PORTFOLIO = """\
 # yaml-language-server: $schema=schema/portfolio.schema.json
-# Planning horizon, money, resources and risk appetite. See README.md for every field.
+# Planning horizon, money, resources and risk appetite. See README.md and docs/appraisal.md.
 portfolio:
   name: My estate
   currency: GBP
@@ -17,12 +17,31 @@ portfolio:
   periods: 12             # planning horizon in periods
   discount_rate: 0.035    # annual real rate (Green Book)
   appraisal_years: 10     # years of benefits counted after an option completes
+  financial_year_start: 4 # the financial year starts in April (per_year caps, reports)
+appraisal:
+  # Optimism bias (Green Book supplementary guidance: IT is "equipment/development", capital
+  # cost +10 % to +200 %, duration +10 % to +54 %). Starting points for a business case that
+  # has managed its main risks; lower them only with evidence. docs/appraisal.md says more.
+  optimism_bias:
+    default:    {cost: 0.40, duration: 0.25}
+    replace:    {cost: 0.60, duration: 0.30}
+    refactor:   {cost: 0.40, duration: 0.25}
+    replatform: {cost: 0.30, duration: 0.20}
+    rehost:     {cost: 0.20, duration: 0.10}
+    repurchase: {cost: 0.25, duration: 0.15}
+    retire:     {cost: 0.10, duration: 0.0}
+  dual_running: 1         # periods old and new both run before savings start
+  benefit_ramp: [0.5]     # share of savings and benefits in the next periods; then 1.0
 resources:
-  capex: {unit: GBP, per_period: 1000000}
+  capex: {unit: GBP, per_period: 1000000, per_year: {2027-28: 3500000}}   # capital (CDEL)
+  rdel: {unit: GBP, per_period: 300000}   # resource (RDEL): implementation, decommissioning
   engineers: {unit: FTE, per_period: 12}
 risk:
   high_risk_threshold: 4
   max_concurrent_high_risk: 1
+  unsupported:
+    cost_per_year: {critical: 1000000, high: 300000, medium: 75000, low: 0}  # expected loss
+    forbid: [critical]    # critical systems must finish an option by their end of support
 objective:
   risk_value_per_point: 20000   # money per year per point of legacy risk removed
 """
@@ -70,7 +89,7 @@ systems:
       - id: replace
         kind: replace
         duration: 4
-        cost: 2400000
+        costs: {capex: 1800000, rdel: 600000}   # one-off, per money resource
         resource_use: {engineers: 8}
         annual_saving: 700000
         benefits:

@@ -6,11 +6,11 @@ The JSON Schema of the files (`prioritiser schema`) is generated from these mode
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, NewType
+from typing import Annotated, Literal, NewType, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from prioritiser.inventory.periods import PERIOD_PATTERN
+from prioritiser.inventory.periods import FINANCIAL_YEAR_PATTERN, PERIOD_PATTERN
 
 SystemId = NewType("SystemId", str)
 OptionId = NewType("OptionId", str)
@@ -52,6 +52,14 @@ PeriodLabel = Annotated[
     BeforeValidator(_period_text),
     Field(pattern=PERIOD_PATTERN, description="A period: YYYY-Qn, YYYY-MM or YYYY."),
 ]
+FinancialYearLabel = Annotated[
+    str,
+    BeforeValidator(_period_text),
+    Field(
+        pattern=FINANCIAL_YEAR_PATTERN,
+        description="A financial year: YYYY-YY of the year it starts (YYYY with January starts).",
+    ),
+]
 Identifier = Annotated[
     str,
     BeforeValidator(_exact),
@@ -68,6 +76,9 @@ Amount = Annotated[float, Field(ge=0, lt=MAX_MONEY)]
 Score = Annotated[int, Field(ge=1, le=5)]
 
 Criticality = Literal["low", "medium", "high", "critical"]
+# What the optimiser may count in its objective (`objective.include`); costs always count.
+ValuePart = Literal["cashable", "non_cashable", "risk", "unsupported"]
+Uplift = Annotated[float, Field(ge=0, le=10)]
 OptionKind = Literal["retire", "rehost", "replatform", "refactor", "replace", "repurchase"]
 DependencyConstraint = Literal["after", "requires", "together", "none"]
 # Where a system is in its life: the vocabulary every importer maps its source's words onto
@@ -80,11 +91,12 @@ EstimatedField = Literal[
     "annual_run_cost", "criticality", "department", "end_of_support", "legacy_risk"
 ]
 
-OPTION_KINDS: tuple[str, ...] = OptionKind.__args__  # type: ignore[attr-defined]
-CRITICALITIES: tuple[str, ...] = Criticality.__args__  # type: ignore[attr-defined]
-LIFECYCLES: tuple[str, ...] = Lifecycle.__args__  # type: ignore[attr-defined]
-TIME_TAGS: tuple[str, ...] = TimeTag.__args__  # type: ignore[attr-defined]
-ESTIMATED_FIELDS: tuple[str, ...] = EstimatedField.__args__  # type: ignore[attr-defined]
+OPTION_KINDS: tuple[str, ...] = get_args(OptionKind)
+VALUE_PARTS: tuple[str, ...] = get_args(ValuePart)
+CRITICALITIES: tuple[str, ...] = get_args(Criticality)
+LIFECYCLES: tuple[str, ...] = get_args(Lifecycle)
+TIME_TAGS: tuple[str, ...] = get_args(TimeTag)
+ESTIMATED_FIELDS: tuple[str, ...] = get_args(EstimatedField)
 
 
 class StrictModel(BaseModel):
@@ -111,6 +123,12 @@ class Portfolio(StrictModel):
     appraisal_years: float = Field(
         10, ge=0, le=100, description="Years of benefits counted after an option completes."
     )
+    financial_year_start: int = Field(
+        1,
+        ge=1,
+        le=12,
+        description="Month the financial year begins (UK government: 4 = April); default 1.",
+    )
     description: str = ""
 
 
@@ -123,21 +141,86 @@ class Resource(StrictModel):
         default_factory=dict, description="Capacity in particular periods instead of per_period."
     )
     total: Amount | None = Field(None, description="Cap on the sum over the horizon.")
+    per_year: dict[FinancialYearLabel, Amount] = Field(
+        default_factory=dict,
+        description="Cap on the sum over the periods of each financial year (label YYYY-YY).",
+    )
+
+
+class Unsupported(StrictModel):
+    """Systems running past their end of support: priced per year, or forbidden outright."""
+
+    cost_per_year: dict[Criticality, Money] = Field(
+        default_factory=dict,
+        description="Expected loss per year while a system of this criticality is unsupported.",
+    )
+    forbid: list[Criticality] = Field(
+        default_factory=list,
+        description="Criticalities that must finish an option by their end of support.",
+    )
 
 
 class Risk(StrictModel):
-    """Risk appetite: delivery-risk limits."""
+    """Risk appetite: delivery-risk limits, and the price of running unsupported."""
 
     high_risk_threshold: Score = 4
     max_concurrent_high_risk: int | None = Field(None, ge=0)
     max_total_delivery_risk: float | None = Field(None, ge=0)
     max_concurrent_per_department: int | None = Field(None, ge=0)
+    unsupported: Unsupported | None = None
+
+
+def _every_part() -> list[ValuePart]:
+    return ["cashable", "non_cashable", "risk", "unsupported"]
 
 
 class Objective(StrictModel):
-    """How non-monetary value is priced into the objective."""
+    """How non-monetary value is priced into the objective, and what is maximised."""
 
     risk_value_per_point: Money = 0.0
+    include: list[ValuePart] = Field(
+        default_factory=_every_part,
+        description="Value the optimiser maximises (one-off costs always count): cashable, "
+        "non_cashable, risk, unsupported. The value split is always reported.",
+    )
+
+
+class Bias(StrictModel):
+    """Optimism bias: uplifts on one-off cost and duration (0.4 = +40 %); unset falls back
+    to the option kind's, then to `default`, then to 0."""
+
+    cost: Uplift | None = None
+    duration: Uplift | None = None
+
+
+class OptimismBias(StrictModel):
+    """Optimism bias per option kind; `default` applies to kinds not listed."""
+
+    default: Bias | None = None
+    retire: Bias | None = None
+    rehost: Bias | None = None
+    replatform: Bias | None = None
+    refactor: Bias | None = None
+    replace: Bias | None = None
+    repurchase: Bias | None = None
+
+
+class AppraisalSettings(StrictModel):
+    """Green Book conventions: optimism bias, dual running and benefit ramp-up."""
+
+    optimism_bias: OptimismBias = OptimismBias()
+    dual_running: int = Field(
+        0,
+        ge=0,
+        le=MAX_PERIODS,
+        description="Periods after finish before savings and benefits start (both systems run).",
+    )
+    benefit_ramp: list[Annotated[float, Field(ge=0, le=1)]] = Field(
+        default_factory=list,
+        max_length=MAX_PERIODS,
+        description="Share of savings and benefits in the first periods after dual running; "
+        "then 1.0.",
+    )
 
 
 class Range(StrictModel):
@@ -155,6 +238,65 @@ class Uncertainty(StrictModel):
     benefit: dict[OptionKind, Range] = Field(default_factory=dict)
 
 
+class RatioBands(StrictModel):
+    """Amber and red bands of an index (CPI, SPI, benefits realised ÷ planned): below
+    `amber_below` is amber, below `red_below` is red."""
+
+    amber_below: float = Field(0.95, ge=0, le=10)
+    red_below: float = Field(0.85, ge=0, le=10)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RatioBands:
+        if self.red_below > self.amber_below:
+            raise ValueError(
+                f"red_below ({self.red_below:g}) must not be above amber_below "
+                f"({self.amber_below:g}): red is the worse band"
+            )
+        return self
+
+
+class BenefitBands(RatioBands):
+    """The bands of benefits realised ÷ planned to date (their own defaults, so that giving
+    one of the two keeps the other's)."""
+
+    amber_below: float = Field(0.9, ge=0, le=10)
+    red_below: float = Field(0.5, ge=0, le=10)
+
+
+class SlipBands(StrictModel):
+    """Schedule slip bands, in periods later than the baseline's finish."""
+
+    amber_from: int = Field(1, ge=1, le=MAX_PERIODS)
+    red_from: int = Field(2, ge=1, le=MAX_PERIODS)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SlipBands:
+        if self.red_from < self.amber_from:
+            raise ValueError(
+                f"red_from ({self.red_from}) must not be below amber_from ({self.amber_from}): "
+                "red is the worse band"
+            )
+        return self
+
+
+class Tracking(StrictModel):
+    """RAG thresholds of `prioritiser track` (docs/tracking.md); each band is optional."""
+
+    cpi: RatioBands = Field(
+        RatioBands(), description="Cost performance (EV ÷ AC): amber and red below these."
+    )
+    spi: RatioBands = Field(
+        RatioBands(), description="Schedule performance (EV ÷ PV): amber and red below these."
+    )
+    slip_periods: SlipBands = Field(
+        SlipBands(), description="Forecast finish later than the baseline's by this many periods."
+    )
+    benefits: BenefitBands = Field(
+        BenefitBands(),
+        description="Benefits realised ÷ planned to date: amber and red below these.",
+    )
+
+
 class PortfolioFile(StrictModel):
     """The contents of portfolio.yaml."""
 
@@ -163,6 +305,8 @@ class PortfolioFile(StrictModel):
     risk: Risk = Risk()
     objective: Objective = Objective()
     uncertainty: Uncertainty | None = None
+    tracking: Tracking = Tracking()
+    appraisal: AppraisalSettings | None = None
 
 
 # --- platforms.yaml ------------------------------------------------------------------
@@ -219,7 +363,12 @@ class Option(StrictModel):
     id: Identifier
     kind: OptionKind
     duration: int = Field(ge=1, le=MAX_PERIODS, description="Periods in flight.")
-    cost: Money = 0.0
+    cost: Money = Field(0.0, description="One-off cost: shorthand for `costs: {capex: X}`.")
+    costs: dict[Key, Money] = Field(
+        default_factory=dict,
+        description="One-off cost per money resource, each drawn evenly over the duration.",
+    )
+    optimism_bias: Bias | None = Field(None, description="Overrides the kind's optimism bias.")
     resource_use: dict[Key, Amount] = Field(
         default_factory=dict, description="Per period while in flight."
     )

@@ -69,11 +69,11 @@ class Written:
 # its output is fixed by this code alone (not by which libyaml is installed).
 
 
-class Flow(dict):
+class Flow(dict[str, Any]):
     """A small mapping written on one line: `{system: x, kind: data, constraint: after}`."""
 
 
-class FlowList(list):
+class FlowList(list[Any]):
     """A short list written on one line: `[cloud-landing-zone]`."""
 
 
@@ -205,6 +205,8 @@ def portfolio_data(portfolio_file: PortfolioFile) -> dict[str, Any]:
         "discount_rate": p.discount_rate,
         "appraisal_years": _tidy(p.appraisal_years),
     }
+    if p.financial_year_start != 1:
+        portfolio["financial_year_start"] = p.financial_year_start
     if p.description:
         portfolio["description"] = p.description
     data: dict[str, Any] = {"portfolio": portfolio}
@@ -215,12 +217,19 @@ def portfolio_data(portfolio_file: PortfolioFile) -> dict[str, Any]:
             entry["overrides"] = Flow({k: _tidy(v) for k, v in spec.overrides.items()})
         if spec.total is not None:
             entry["total"] = _tidy(spec.total)
+        if spec.per_year:
+            entry["per_year"] = Flow({k: _tidy(v) for k, v in spec.per_year.items()})
         resources[name] = entry
     data["resources"] = resources
     data["risk"] = portfolio_file.risk.model_dump(exclude_none=True)
-    data["objective"] = _tidy(portfolio_file.objective.model_dump())
+    objective = portfolio_file.objective
+    data["objective"] = {"risk_value_per_point": _tidy(objective.risk_value_per_point)}
+    if "include" in objective.model_fields_set:
+        data["objective"]["include"] = FlowList(objective.include)
     if portfolio_file.uncertainty is not None:
         data["uncertainty"] = portfolio_file.uncertainty.model_dump(exclude_defaults=True)
+    if portfolio_file.appraisal is not None:
+        data["appraisal"] = _tidy(portfolio_file.appraisal.model_dump(exclude_defaults=True))
     return data
 
 
@@ -238,7 +247,9 @@ def platform_data(platform: Platform) -> dict[str, Any]:
     return data
 
 
-def system_data(system: System) -> dict[str, Any]:
+# Complexity allowed: one `if` per optional field, in the documented key order the written file
+# keeps.
+def system_data(system: System) -> dict[str, Any]:  # noqa: C901, PLR0912
     """One system as plain data in the documented key order (defaults left out)."""
     data: dict[str, Any] = {"id": system.id, "name": system.name}
     if system.description:
@@ -284,6 +295,8 @@ _OPTION_ORDER = (
     "description",
     "duration",
     "cost",
+    "costs",
+    "optimism_bias",
     "resource_use",
     "annual_saving",
     "benefits",
@@ -304,7 +317,7 @@ def option_data(option: Option) -> dict[str, Any]:
         if key not in dumped:
             continue
         value = dumped[key]
-        if key == "resource_use":
+        if key in ("resource_use", "costs", "optimism_bias"):
             value = Flow(_tidy(value))
         elif key == "benefits":
             value = [Flow(_tidy(b)) for b in value]

@@ -220,18 +220,18 @@ def placed(estate: Estate, appraisal: Appraisal, roadmap: Roadmap) -> Placed:
     return Placed(decisions, builds)
 
 
-def placement_problems(estate: Estate, roadmap: Roadmap) -> list[str]:
-    """Why `roadmap` does not speak about `estate`: unknown systems, options, platforms or
-    period labels, one message each."""
+def placement_problems(
+    estate: Estate, roadmap: Roadmap, name: str = "the previous roadmap"
+) -> list[str]:
+    """Why `roadmap` (called `name` in the messages) does not speak about `estate`: unknown
+    systems, options, platforms or period labels, one message each."""
     problems = []
     for d in roadmap.decisions:
         if not estate.has_system(d.system):
-            problems.append(f"the previous roadmap's system {d.system!r} is not in the inventory")
+            problems.append(f"{name}'s system {d.system!r} is not in the inventory")
             continue
         if not _has_option(estate, d.system, d.option):
-            problems.append(
-                f"{d.system} has no option {d.option!r} (named in the previous roadmap)"
-            )
+            problems.append(f"{d.system} has no option {d.option!r} (named in {name})")
         try:
             estate.period(d.start)
         except ValueError:
@@ -240,11 +240,12 @@ def placement_problems(estate: Estate, roadmap: Roadmap) -> list[str]:
     for build in roadmap.platforms:
         try:
             estate.period(build.start)
+            estate.period(build.ready)
             ok = build.id in known
         except ValueError:
             ok = False
         if not ok:
-            problems.append(f"the previous roadmap's platform set-up {build.id!r} is unknown")
+            problems.append(f"{name}'s platform set-up {build.id!r} is unknown")
     return problems
 
 

@@ -139,6 +139,31 @@ def add_resource_totals(model: Formulation) -> None:
             model.add_capacity("resource_total", (resource,), cols, amounts, spec.total)
 
 
+def add_resource_per_year(model: Formulation) -> None:
+    """Appraisal v2: a resource's `per_year` caps its use summed over the periods of each
+    financial year (those inside the horizon), family `resource_per_year[capex,2027-28]`."""
+    estate = model.estate
+    for resource, spec in sorted(estate.resources.items()):
+        if not spec.per_year:
+            continue
+        use = _Use.of(model, resource)
+        for label, cap in spec.per_year:
+            periods = estate.financial_year(label).periods
+            first, last = periods.start, periods.stop - 1
+            # Periods in flight inside the year: overlap of [start, finish] and [first, last].
+            overlap = np.minimum(use.finish, last) - np.maximum(use.start, first) + 1
+            live = np.flatnonzero(overlap > 0)
+            if not len(live):
+                continue
+            order = np.concatenate(
+                [live[~use.is_build[live]], live[use.is_build[live]]]
+            )  # candidates before builds, as in resource_capacity
+            amounts = use.amount[order] * overlap[order]
+            model.add_capacity(
+                "resource_per_year", (resource, label), use.cols[order], amounts, cap
+            )
+
+
 def add_dependency_order(model: Formulation) -> None:
     """Rule 4 (after, requires): a non-retire consumer starts after its non-retire provider.
 
@@ -362,6 +387,7 @@ def formulate(inventory: Inventory, presolve: bool = False) -> Formulation:
         add_one_option(model)
         add_resource_capacity(model)
         add_resource_totals(model)
+        add_resource_per_year(model)
         add_dependency_order(model)
         add_requires(model)
         add_together(model)

@@ -39,72 +39,105 @@ Start = tuple[str, str, int]  # (system, option, start period)
 
 def precedence_prunable(estate: Estate, graph: EstateGraph, candidates: CandidateSet) -> set[Start]:
     """Candidates (system, option, start) no feasible roadmap can choose (rules 4 and 5)."""
-    live: dict[str, list[Candidate]] = {s.id: list(candidates.of(s.id)) for s in estate.systems}
-    mandatory = {s.id for s in estate.systems if s.mandatory}
-    requires = graph.pairs((DependencyConstraint.REQUIRES,))
-    ordering = graph.ordering_pairs()
-    together = graph.together_pairs()
-    consumers: dict[str, set[str]] = defaultdict(set)
-    for link in graph.links():
-        consumers[link.provider].add(link.consumer)
-    dropped: set[Start] = set()
-
-    def drop(system: str, keep: Iterable[Candidate]) -> bool:
-        kept = list(keep)
-        if len(kept) == len(live[system]):
-            return False
-        for c in live[system]:
-            if c not in kept:
-                dropped.add((c.system, c.option, c.start))
-        live[system] = kept
-        return True
-
-    def must_change(system: str) -> bool:
-        """Modernised in every roadmap, with a non-retire option."""
-        mine = live[system]
-        return system in mandatory and bool(mine) and not any(c.retires for c in mine)
-
-    def must_retire(system: str) -> bool:
-        mine = live[system]
-        return system in mandatory and bool(mine) and all(c.retires for c in mine)
-
+    windows = _Windows(estate, graph, candidates)
     changed = True
     while changed:
+        # Every rule runs each round (no short-circuit): a fixed point of all of them.
+        changed = any(
+            [windows.requires(), windows.ordering(), windows.retirement(), windows.together()]
+        )
+    return windows.dropped
+
+
+class _Windows:
+    """The starts each system has left, narrowed rule by rule (see the module docstring)."""
+
+    def __init__(self, estate: Estate, graph: EstateGraph, candidates: CandidateSet):
+        self.live: dict[str, list[Candidate]] = {
+            s.id: list(candidates.of(s.id)) for s in estate.systems
+        }
+        self.mandatory = {s.id for s in estate.systems if s.mandatory}
+        self.requires_pairs = graph.pairs((DependencyConstraint.REQUIRES,))
+        self.ordering_pairs = graph.ordering_pairs()
+        self.together_pairs = graph.together_pairs()
+        self.consumers: dict[str, set[str]] = defaultdict(set)
+        for link in graph.links():
+            self.consumers[link.provider].add(link.consumer)
+        self.dropped: set[Start] = set()
+
+    def drop(self, system: str, keep: Iterable[Candidate]) -> bool:
+        """Keep only `keep` of the system's starts; whether any went."""
+        kept = list(keep)
+        live = self.live[system]
+        if len(kept) == len(live):
+            return False
+        for c in live:
+            if c not in kept:
+                self.dropped.add((c.system, c.option, c.start))
+        self.live[system] = kept
+        return True
+
+    def must_change(self, system: str) -> bool:
+        """Modernised in every roadmap, with a non-retire option."""
+        mine = self.live[system]
+        return system in self.mandatory and bool(mine) and not any(c.retires for c in mine)
+
+    def must_retire(self, system: str) -> bool:
+        mine = self.live[system]
+        return system in self.mandatory and bool(mine) and all(c.retires for c in mine)
+
+    def requires(self) -> bool:
+        """A consumer's non-retire start after its provider's earliest non-retire finish."""
         changed = False
-        for consumer, provider in requires:
-            finishes = [d.finish for d in live[provider] if not d.retires]
+        for consumer, provider in self.requires_pairs:
+            finishes = [d.finish for d in self.live[provider] if not d.retires]
             earliest = min(finishes, default=None)
             keep = (
                 c
-                for c in live[consumer]
+                for c in self.live[consumer]
                 if c.retires or (earliest is not None and c.start > earliest)
             )
-            changed |= drop(consumer, keep)
-        for consumer, provider in ordering:
-            if must_change(provider):
-                earliest = min(d.finish for d in live[provider])
-                keep = (c for c in live[consumer] if c.retires or c.start > earliest)
-                changed |= drop(consumer, keep)
-            if must_change(consumer):
-                latest = max(c.start for c in live[consumer])
-                keep = (d for d in live[provider] if d.retires or d.finish < latest)
-                changed |= drop(provider, keep)
-        for provider, users in consumers.items():
-            retirements = [r for r in live[provider] if r.retires]
-            if retirements:
+            changed |= self.drop(consumer, keep)
+        return changed
+
+    def ordering(self) -> bool:
+        """`after`/`requires` beside a side that must change: fit before or after it."""
+        changed = False
+        for consumer, provider in self.ordering_pairs:
+            if self.must_change(provider):
+                earliest = min(d.finish for d in self.live[provider])
+                keep = (c for c in self.live[consumer] if c.retires or c.start > earliest)
+                changed |= self.drop(consumer, keep)
+            if self.must_change(consumer):
+                latest = max(c.start for c in self.live[consumer])
+                keep = (d for d in self.live[provider] if d.retires or d.finish < latest)
+                changed |= self.drop(provider, keep)
+        return changed
+
+    def retirement(self) -> bool:
+        """Safe retirement (rule 5) both ways."""
+        changed = False
+        live = self.live
+        for provider, users in self.consumers.items():
+            if any(r.retires for r in live[provider]):
                 # Each consumer must be able to finish a change before the retirement starts.
                 ready = max(
                     (min((c.finish for c in live[user]), default=INF) for user in users),
                     default=-1,
                 )
                 keep = (r for r in live[provider] if not r.retires or r.start > ready)
-                changed |= drop(provider, keep)
-            if must_retire(provider):
+                changed |= self.drop(provider, keep)
+            if self.must_retire(provider):
                 latest = max(r.start for r in live[provider])
                 for user in sorted(users):
-                    changed |= drop(user, (c for c in live[user] if c.finish < latest))
-        for a, b in together:
+                    changed |= self.drop(user, (c for c in live[user] if c.finish < latest))
+        return changed
+
+    def together(self) -> bool:
+        """`together`: a start the partner cannot take goes."""
+        changed = False
+        for a, b in self.together_pairs:
             for one, other in ((a, b), (b, a)):
-                starts = {c.start for c in live[other]}
-                changed |= drop(one, (c for c in live[one] if c.start in starts))
-    return dropped
+                starts = {c.start for c in self.live[other]}
+                changed |= self.drop(one, (c for c in self.live[one] if c.start in starts))
+        return changed

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from prioritiser.economics import Appraisal
 from prioritiser.explain import decision_reasons
-from prioritiser.inventory import CAPEX, Inventory, System
+from prioritiser.inventory import CAPEX, Inventory, PeriodAxis, System
 from prioritiser.inventory.provenance import Provenance, provenance
 from prioritiser.model.candidates import Placed, placed
+from prioritiser.reports.appraisal import AppraisalReport, appraisal_report
 from prioritiser.reports.assumptions import Assumption, assumptions_of, estimates_of
 from prioritiser.roadmap import Roadmap
 
@@ -166,6 +168,9 @@ class Analysis:
     period_noun: str = "period"
     # Which figures are estimates; reports say so only when `provenance.any`.
     provenance: Provenance | None = None
+    # The appraisal (value split, financial years, unsupported exposure, optimism bias), for
+    # an inventory that uses its keys; None otherwise (reports read as they always have).
+    appraisal: AppraisalReport | None = None
 
     @property
     def horizon(self) -> str:
@@ -221,7 +226,6 @@ def analyse(inventory: Inventory, roadmap: Roadmap) -> Analysis:
     )
     out.why = {r.system: r.reason for r in roadmap.retained}
     out.why.update(decision_reasons(inventory, roadmap))
-    per_year = axis.per_year
     by_year: dict[int, float] = defaultdict(float)
     departments: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     risk_removed_at = [0.0] * axis.count
@@ -229,7 +233,8 @@ def analyse(inventory: Inventory, roadmap: Roadmap) -> Analysis:
         system = inventory.system(placed_decision.system)
         option = system.option(placed_decision.option)
         start, finish = placed_decision.start, placed_decision.finish
-        out.one_off_spend += option.cost
+        # One-off cost as the plan draws it: optimism bias applied (as stated without one).
+        out.one_off_spend += estate.system(system.id).option(option.id).cost
         value = appraisal.option(system.id, option.id)
         departments[system.department]["pays_pv"] += value.cost_pv(start)
         for flow, pv in value.flows_pv(start):
@@ -238,12 +243,7 @@ def analyse(inventory: Inventory, roadmap: Roadmap) -> Analysis:
             departments[flow.department][key] += flow.annual
             if flow.cashable:
                 out.cashable_run_rate += flow.annual
-                # Credit each calendar year with the periods after completion inside it.
-                for period in range(finish + 1, axis.count + per_year * 3):
-                    year = axis.period(period).year
-                    if year > axis.period(axis.count - 1).year + 2:
-                        break
-                    by_year[year] += flow.annual / per_year
+                _credit_years(by_year, axis, finish, flow.annual, value.shares)
         removed = option.risk_reduction * system.legacy_risk.points
         out.risk_points_removed += removed
         for period in range(finish + 1, axis.count):
@@ -281,7 +281,28 @@ def analyse(inventory: Inventory, roadmap: Roadmap) -> Analysis:
     out.provenance = provenance(inventory)
     out.assumptions = estimates_of(out.provenance) + assumptions_of(inventory, roadmap)
     out.period_noun = {1: "year", 4: "quarter", 12: "month"}.get(axis.per_year, "period")
+    out.appraisal = appraisal_report(inventory, roadmap)
     return out
+
+
+def _credit_years(
+    by_year: dict[int, float],
+    axis: PeriodAxis,
+    finish: int,
+    annual: float,
+    shares: tuple[float, ...],
+) -> None:
+    """Credit each calendar year with a yearly flow's periods after completion inside it (to
+    two years past the horizon), after dual running and ramp-up (`shares`)."""
+    per_year = axis.per_year
+    last_year = axis.period(axis.count - 1).year + 2
+    for period in range(finish + 1, axis.count + per_year * 3):
+        year = axis.period(period).year
+        if year > last_year:
+            break
+        k = period - finish - 1
+        share = shares[k] if k < len(shares) else 1.0
+        by_year[year] += annual * share / per_year
 
 
 def _decision_row(
@@ -289,7 +310,7 @@ def _decision_row(
 ) -> SystemRow:
     resolved = inventory.estate.system(system.id)
     eos = resolved.end_of_support
-    common = {
+    common: dict[str, Any] = {  # the fields every row has, checked by SystemRow itself
         "system": system.id,
         "name": system.name,
         "department": system.department,
@@ -298,12 +319,12 @@ def _decision_row(
         "end_of_support": system.end_of_support,
         "must_modernise_by": system.must_modernise_by,
         "end_of_support_index": eos,
-        "deadline_index": resolved.deadline,
+        "deadline_index": inventory.deadline_index(system),  # must_modernise_by (its marker)
     }
     decision = roadmap.decision(system.id)
     where = placement.decision(system.id)
     if decision is None or where is None:
-        return SystemRow(kind=RETAINED, **common)  # type: ignore[arg-type]
+        return SystemRow(kind=RETAINED, **common)
     option = system.option(decision.option)
     return SystemRow(
         kind=decision.kind,
@@ -311,7 +332,7 @@ def _decision_row(
         start=decision.start,
         finish=decision.finish,
         npv=decision.npv,
-        one_off_cost=option.cost,
+        one_off_cost=resolved.option(option.id).cost,
         cashable_annual=option.annual_saving + sum(b.annual for b in option.benefits if b.cashable),
         delivery_risk=option.delivery_risk,
         risk_removed=round(option.risk_reduction * system.legacy_risk.points, 4),
@@ -319,7 +340,7 @@ def _decision_row(
         estimated=option.estimated,
         start_index=where.start,
         finish_index=where.finish,
-        **common,  # type: ignore[arg-type]
+        **common,
     )
 
 
@@ -408,9 +429,9 @@ def _add_spend(out: Analysis, inventory: Inventory, roadmap: Roadmap) -> None:
     for row in out.systems:
         if not row.modernised or row.start_index is None or row.finish_index is None:
             continue
-        option = inventory.system(row.system).option(row.option or "")
+        option = inventory.estate.system(row.system).option(row.option or "")
         _spread(spend, row.start_index, row.finish_index, option.cost / option.duration)
-        for name, amount in inventory.estate.system(row.system).option(option.id).draws:
+        for name, amount in option.draws:
             lanes = split[name].setdefault(row.department, [0.0] * count)
             _spread(lanes, row.start_index, row.finish_index, amount)
     for build in out.platforms:

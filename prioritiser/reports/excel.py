@@ -1,6 +1,7 @@
 """`roadmap.xlsx`: the roadmap for finance teams, one formatted sheet per question.
 
-Sheets: Roadmap, Budget by period, Benefits by department, Retained, Assumptions. Headers are
+Sheets: Roadmap, Budget by period, Benefits by department, Retained, Assumptions (and the
+appraisal's sheets, `excel_appraisal`, for an inventory that uses its keys). Headers are
 frozen, numbers carry formats, columns have widths. The bytes are deterministic: fixed document
 properties and a fixed timestamp on every entry of the zip container.
 """
@@ -11,6 +12,7 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Iterable, Sequence
+from typing import cast
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -18,8 +20,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from prioritiser.inventory import Inventory
-from prioritiser.reports.analysis import Analysis, Assumption
-from prioritiser.reports.charts import KIND_COLOURS
+from prioritiser.reports.analysis import Analysis
+from prioritiser.reports.assumptions import Assumption
+from prioritiser.reports.chart_style import KIND_COLOURS
+from prioritiser.reports.excel_appraisal import appraisal_sheets
 from prioritiser.roadmap import Roadmap
 from prioritiser.textsafe import spreadsheet_cell
 from prioritiser.wording import currency_symbol, plural
@@ -51,11 +55,14 @@ def render_xlsx(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -> b
     """The whole workbook as bytes (identical bytes for identical inputs)."""
     workbook = Workbook()
     money = money_format(analysis.currency)
-    roadmap_sheet(workbook.active, analysis, money)
+    # A new workbook's active sheet is its one worksheet (the stubs allow a chartsheet or none).
+    roadmap_sheet(cast(Worksheet, workbook.active), analysis, money)
     budget_sheet(workbook.create_sheet(SHEETS[1]), analysis, money)
     benefits_sheet(workbook.create_sheet(SHEETS[2]), analysis, money)
     retained_sheet(workbook.create_sheet(SHEETS[3]), analysis)
     assumptions_sheet(workbook.create_sheet(SHEETS[4]), analysis, money)
+    if analysis.appraisal is not None:
+        appraisal_sheets(workbook, analysis.appraisal, money, _table)
     _neutralise_text(workbook)
     props = workbook.properties
     props.creator = "prioritiser"
@@ -83,7 +90,8 @@ def _neutralise_text(workbook: Workbook) -> None:
 def _core_xml(workbook: Workbook) -> bytes:
     from openpyxl.xml.functions import tostring
 
-    return tostring(workbook.properties.to_tree())
+    xml: bytes = tostring(workbook.properties.to_tree())
+    return xml
 
 
 def _fixed_zip(data: bytes, replace: dict[str, bytes]) -> bytes:
@@ -147,8 +155,8 @@ def _total_row(sheet: Worksheet, row: int, label: str, columns: Iterable[int], f
         cell = sheet.cell(row=row, column=column, value=total)
         cell.number_format = fmt
         cell.font = TOTAL_FONT
-    for cell in sheet[row]:
-        cell.border = TOTAL_BORDER
+    for each in sheet[row]:
+        each.border = TOTAL_BORDER
 
 
 # --- the five sheets -------------------------------------------------------------------------
@@ -242,7 +250,8 @@ def budget_sheet(sheet: Worksheet, a: Analysis, money: str) -> None:
     formats = {2: money}
     for row in a.resources:
         unit = f" ({row.unit})" if row.unit else ""
-        fmt = money if row.name == a.budget_resource else NUMBER
+        is_money = a.appraisal is not None and row.name in a.appraisal.money
+        fmt = money if row.name == a.budget_resource or is_money else NUMBER
         base = len(headers)
         headers += [f"{row.name} use{unit}", f"{row.name} capacity{unit}", f"{row.name} headroom"]
         formats.update({base + 1: fmt, base + 2: fmt, base + 3: fmt})
@@ -300,7 +309,7 @@ def benefits_sheet(sheet: Worksheet, a: Analysis, money: str) -> None:
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
     for offset, flow in enumerate(a.cross_department, start=start + 2):
-        values = [
+        values: list[str | float] = [
             flow.payer,
             flow.beneficiary,
             flow.annual,

@@ -18,9 +18,10 @@ from plotly.offline import get_plotlyjs
 
 from prioritiser import __version__
 from prioritiser.inventory import Inventory
-from prioritiser.reports import charts
+from prioritiser.reports import appraisal_words, chart_style, charts
 from prioritiser.reports import markdown as words
 from prioritiser.reports.analysis import Analysis
+from prioritiser.reports.appraisal import AppraisalReport
 from prioritiser.roadmap import Roadmap
 from prioritiser.wording import money
 
@@ -85,14 +86,17 @@ def render_html(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -> s
         years=[
             (year, money(v, analysis.currency)) for year, v in analysis.cashable_by_year.items()
         ],
-        attention=words.attention(analysis),
+        attention=words.attention(analysis) if analysis.appraisal is None else [],
+        appraisal=analysis.appraisal,
+        unsupported=(appraisal_words.attention(analysis.appraisal) if analysis.appraisal else []),
+        appraisal_tables=appraisal_words.tables(analysis.appraisal) if analysis.appraisal else [],
         rows=table_rows(analysis),
         departments=sorted({r.department for r in analysis.systems}),
-        kinds=[k for k in charts.KIND_COLOURS if any(r.kind == k for r in analysis.systems)],
-        kind_colours=charts.KIND_COLOURS,
+        kinds=[k for k in chart_style.KIND_COLOURS if any(r.kind == k for r in analysis.systems)],
+        kind_colours=chart_style.KIND_COLOURS,
         gantt_kinds=[
             k
-            for k in charts.KIND_COLOURS
+            for k in chart_style.KIND_COLOURS
             if any(r.kind == k for r in analysis.systems if r.modernised)
             or (k == "platform" and analysis.platforms)
         ],
@@ -105,7 +109,7 @@ def render_html(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -> s
         solver=f"{roadmap.solver.name} {roadmap.solver.version}".strip(),
         optimal=analysis.status_text == "proven optimal",
         version=__version__,
-        figures_json=script_json({"config": charts.PLOT_CONFIG, "figures": figures}),
+        figures_json=script_json({"config": chart_style.PLOT_CONFIG, "figures": figures}),
         plotly_js=Markup(get_plotlyjs()),
     )
 
@@ -114,6 +118,30 @@ def render_html(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -> s
 
 
 def kpis(a: Analysis) -> list[Kpi]:
+    return _kpis(a) + (appraisal_kpis(a.appraisal) if a.appraisal is not None else [])
+
+
+def appraisal_kpis(p: AppraisalReport) -> list[Kpi]:
+    """Cash-only NPV, benefit–cost ratio, exposure left, and the price of the policy."""
+    cur = p.currency
+    out = [
+        Kpi("Cash-only NPV", money(p.cash_npv, cur), appraisal_words.cash_text(p)),
+        Kpi("Benefit–cost ratio", appraisal_words.bcr_value(p), appraisal_words.bcr_text(p)),
+        Kpi(
+            "Unsupported exposure left",
+            money(p.exposure_left, cur),
+            appraisal_words.exposure_text(p),
+            "bad" if p.unsupported else "good",
+        ),
+    ]
+    if p.policy is not None:
+        out.append(
+            Kpi("Price of the policy", money(p.policy.cost, cur), appraisal_words.policy_text(p))
+        )
+    return out
+
+
+def _kpis(a: Analysis) -> list[Kpi]:
     cur = a.currency
     return [
         Kpi(
@@ -160,7 +188,7 @@ def table_rows(a: Analysis) -> list[TableRow]:
     for row in a.systems:
         when = ""
         if row.modernised:
-            when = row.start if row.start == row.finish else f"{row.start} – {row.finish}"
+            when = (row.start or "") if row.start == row.finish else f"{row.start} – {row.finish}"
         out.append(
             TableRow(
                 system=row.system,

@@ -223,12 +223,13 @@ class ManifestUnreadable(PrioritiserError):
         self.reason = reason
 
 
-def read_manifest(folder: Path) -> Manifest:
-    """manifest.json of a roadmap folder; an empty `Manifest` when there is none.
+def read_manifest(folder: Path, name: str = MANIFEST) -> Manifest:
+    """manifest.json of a roadmap folder (or the manifest `name` of another output set); an
+    empty `Manifest` when there is none.
 
     Raises `ManifestUnreadable` when the file exists but is not a readable manifest.
     """
-    path = folder / MANIFEST
+    path = folder / name
     target = outside(folder, path) if path.exists() else None
     if target is not None:
         raise ManifestUnreadable(path, outside_message(target, str(folder)))

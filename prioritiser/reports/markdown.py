@@ -9,7 +9,10 @@ from collections.abc import Sequence
 
 from prioritiser.inventory import Inventory
 from prioritiser.inventory.provenance import Provenance
-from prioritiser.reports.analysis import Analysis, Assumption, SystemRow
+from prioritiser.reports import appraisal_words
+from prioritiser.reports.analysis import Analysis, SystemRow
+from prioritiser.reports.appraisal import AppraisalReport
+from prioritiser.reports.assumptions import Assumption
 from prioritiser.roadmap import Roadmap
 from prioritiser.textsafe import markdown_cell, markdown_table, markdown_text
 from prioritiser.wording import form, money, names, plural
@@ -50,6 +53,8 @@ def lede(a: Analysis) -> str:
 
 def spend_detail(a: Analysis) -> str:
     """What the one-off spend is measured against."""
+    if a.appraisal is not None:
+        return appraisal_words.spend_text(a.appraisal)
     budget = a.budget
     cur = a.currency
     if budget is not None and budget.total_cap is not None:
@@ -193,12 +198,18 @@ def render_summary(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -
     if estimates:
         lines += ["> [!IMPORTANT]", f"> **Estimates:** {text(estimates)}", ""]
     lines += [text(lede(a)), ""]
+    p = a.appraisal
+    if p is not None:
+        lines += [f"_{text(p.period_note)}_", ""]
+    objective = f"{a.status_text} ({roadmap.solver.name})"
+    if p is not None and appraisal_words.objective_text(p):
+        objective += f"; {appraisal_words.objective_text(p)}"
     lines += table(
         ["Headline", ""],
         [
             [
                 "Net present value",
-                f"**{money(a.objective or 0.0, cur)}** — {a.status_text} ({roadmap.solver.name})",
+                f"**{money(a.objective or 0.0, cur)}** — {objective}",
             ],
             ["One-off spend", f"{money(a.one_off_spend, cur)} {spend_detail(a)}"],
             [
@@ -214,10 +225,13 @@ def render_summary(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -
                 "Systems modernised",
                 f"{a.systems_modernised} of {a.systems_total} ({a.systems_retained} retained)",
             ],
+            *([] if p is None else appraisal_words.headline_rows(p)),
         ],
         set(),
     )
-    warnings = attention(a)
+    if p is not None:
+        lines += _unsupported_banner(p)
+    warnings = attention(a) if p is None else []
     if warnings:
         count = len(warnings)
         lines += [
@@ -228,10 +242,27 @@ def render_summary(inventory: Inventory, roadmap: Roadmap, analysis: Analysis) -
             + text("; ".join(warnings))
             + ".",
         ]
+    if p is not None:
+        lines += appraisal_words.sections(p)
     lines += _cash_by_year(a) + _roadmap(a) + _platforms(a) + _resources(a)
     lines += _departments(a) + _retained(a) + _assumptions(a)
     lines.append("")
     return "\n".join(lines)
+
+
+def _unsupported_banner(p: AppraisalReport) -> list[str]:
+    """The risk the plan accepts: every system it leaves running past end of support."""
+    left = appraisal_words.attention(p)
+    if not left:
+        return ["", "> [!NOTE]", "> No system runs past its end of support under this roadmap."]
+    count = len(left)
+    return [
+        "",
+        "> [!WARNING]",
+        f"> **Risk accepted:** {plural(count, 'system')} {form(count, 'runs', 'run')} past "
+        f"end of support under this roadmap, {money(p.exposure_left, p.currency)} of "
+        "expected loss (present value): " + text("; ".join(left)) + ".",
+    ]
 
 
 def _cash_by_year(a: Analysis) -> list[str]:

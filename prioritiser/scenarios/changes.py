@@ -88,7 +88,7 @@ def explain_changes(
                 )
             out.append(DecisionChange(system_id, "kept", old, new, why, in_flight))
             continue
-        if old is None:
+        if old is None:  # then new is not None: each system comes from one of the two roadmaps
             change = _added(inventory, new, weight, currency)  # type: ignore[arg-type]
         elif new is None:
             change = _dropped(inventory, appraisal, roadmap, old, reference, currency)
@@ -108,7 +108,13 @@ def explain_changes(
 def _added(inventory: Inventory, new: Decision, weight: float, currency: str) -> DecisionChange:
     system = inventory.system(new.system)
     reasons = []
-    if system.must_modernise_by is not None:
+    resolved = inventory.estate.system(system.id)
+    if resolved.deadline_from_support:
+        reasons.append(
+            f"it must now finish by its end of support {system.end_of_support} "
+            f"({system.criticality} systems may not run unsupported)"
+        )
+    elif system.must_modernise_by is not None:
         reasons.append(f"it must now be modernised by {system.must_modernise_by}")
     reasons.append(
         f"{new.option} from {new.start} adds {money(new.npv, currency)} NPV, more than the "

@@ -54,7 +54,7 @@ class Overcommitment:
     """Work in flight that on its own needs more of a resource than the capacity allows."""
 
     resource: str
-    period: str  # a period label, or "total" for the horizon total
+    period: str  # a period label, a financial year's (per_year), or "total" for the horizon
     committed: float
     capacity: float
     systems: tuple[str, ...]
@@ -153,11 +153,45 @@ def committed_capacity(
             update["total"] = sum(row)
             users = _users(inventory, in_flight, pinned, name, None)
             over.append(Overcommitment(name, TOTAL, sum(row), spec.total, users))
+        years = _years_raised(inventory, name, row, as_of, honour_commitments, in_flight, pinned)
+        if years[0]:
+            update["per_year"] = {**spec.per_year, **years[0]}
+            over += years[1]
         if update:
             resources[name] = spec.model_copy(update=update)
     if resources == inventory.resources:
         return inventory, over
     return replace(inventory, resources=resources), over
+
+
+def _years_raised(
+    inventory: Inventory,
+    name: str,
+    row: list[float],
+    as_of: int,
+    honour_commitments: bool,
+    in_flight: list[Candidate],
+    pinned: list[Build],
+) -> tuple[dict[str, float], list[Overcommitment]]:
+    """Financial-year caps (`per_year`) raised to what history and work in flight need, as
+    per-period capacities are: a year that began before `as_of` keeps what was drawn, and
+    work in flight is contracted (`honour_commitments`)."""
+    estate = inventory.estate
+    raised: dict[str, float] = {}
+    over: list[Overcommitment] = []
+    for label, cap in estate.resources[name].per_year:
+        periods = estate.financial_year(label).periods
+        need = sum(row[t] for t in periods)
+        if not _exceeds(need, cap):
+            continue
+        if periods[0] < as_of or honour_commitments:
+            raised[label] = need
+        if periods[-1] >= as_of and honour_commitments:
+            users = sorted(
+                {u for t in periods for u in _users(inventory, in_flight, pinned, name, t)}
+            )
+            over.append(Overcommitment(name, label, need, cap, tuple(users)))
+    return raised, over
 
 
 def _exceeds(used: float, capacity: float) -> bool:
@@ -205,6 +239,9 @@ def replan_overlay(original: Inventory, locked: Inventory, as_of: str) -> dict[s
         resource_patch: dict[str, Any] = {"overrides": extra} if extra else {}
         if spec.total != before_spec.total:
             resource_patch["total"] = spec.total
+        years = {k: v for k, v in spec.per_year.items() if before_spec.per_year.get(k) != v}
+        if years:
+            resource_patch["per_year"] = years
         if resource_patch:
             resources[name] = resource_patch
     overlay: dict[str, Any] = {

@@ -282,12 +282,19 @@ def diagnose(
             continue
         findings.append(f"work in flight: {v.render()}")
     for system in inventory.systems:
-        if system.must_modernise_by is None or system.locked is not None:
+        resolved = inventory.estate.system(system.id)
+        if resolved.deadline is None or system.locked is not None:
             continue
-        if not any(o.starts for o in inventory.estate.system(system.id).options):
+        if not any(o.starts for o in resolved.options):
+            by = (
+                f"its end of support {system.end_of_support} ({system.criticality} systems may "
+                "not run unsupported)"
+                if resolved.deadline_from_support
+                else str(system.must_modernise_by)
+            )
             findings.append(
-                f"{system.id} must be modernised by {system.must_modernise_by}, but no option "
-                f"starting from {axis.label(as_of)} can finish by then"
+                f"{system.id} must be modernised by {by}, but no option starting from "
+                f"{axis.label(as_of)} can finish by then"
             )
     findings += _model_diagnosis(inventory, solver, time_limit)
     if not findings:

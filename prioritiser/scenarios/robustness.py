@@ -33,15 +33,20 @@ Green Book table; the ranges below are this tool's assumption, cautious on bespo
       duration: {refactor: {low: 1.0, high: 1.3}}
 
 How the multipliers apply:
-- cost × c; an option's explicit `capex` in `resource_use` (per period) keeps its total × c;
+- cost × c: `cost` and every `costs:` entry; an option's explicit money resources in
+  `resource_use` (per period) keep their total × c;
 - duration × d, rounded to a whole number of periods, at least 1 and never below the
   planned duration, and capped so the option still fits its window (lock, earliest start,
   deadline, horizon): an overrun past the horizon is invisible to a plan, and a window the
-  option can no longer fit would turn a cost question into a feasibility one. Resources
-  other than capex are drawn per period for the longer duration;
+  option can no longer fit would turn a cost question into a feasibility one (with the
+  inventory's optimism bias applied on top, as the plan applies it). Resources other than
+  money are drawn per period for the longer duration;
 - positive savings and benefits × b (a negative one, a dis-benefit, is left as it is);
 - an appraised `npv:` becomes npv × b − (c − 1) × cost when positive, npv − (c − 1) × cost
-  otherwise; legacy-risk value and platform set-ups are not sampled.
+  otherwise (cost: every one-off cost); legacy-risk value, unsupported exposure and
+  platform set-ups are not sampled. The samples multiply the inventory's base figures in
+  place of its `appraisal.optimism_bias` (those ranges are optimism bias too: applying both
+  would count the same overrun twice).
 
 Reproducibility: sample i's random numbers come only from `random.Random("<seed>:<i>")`,
 drawn in a fixed order (systems by id, options as listed), and results are gathered by
@@ -64,8 +69,14 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 
 from prioritiser.errors import UsageError
-from prioritiser.inventory import CAPEX, Inventory, Option, System
-from prioritiser.inventory.schema import OPTION_KINDS
+from prioritiser.inventory import Inventory, Option, System
+from prioritiser.inventory.appraisal_terms import (
+    adjusted_duration,
+    money_resources,
+    one_off_costs,
+    uplift_of,
+)
+from prioritiser.inventory.schema import OPTION_KINDS, OptimismBias
 from prioritiser.roadmap import Roadmap
 from prioritiser.scenarios.variants import placed_on, resource_use_of, verified
 from prioritiser.solve import PlanOptions, plan
@@ -156,30 +167,57 @@ def draw(
 
 
 def sample_inventory(inventory: Inventory, draws: dict[tuple[str, str], Multipliers]) -> Inventory:
-    """The inventory with every option's cost, duration and benefits multiplied."""
+    """The inventory with every option's cost, duration and benefits multiplied: the
+    multipliers are optimism-bias ranges on the base figures, so a sample drops the
+    inventory's own optimism bias (kinds' and options'), which would count the overrun twice."""
+    bare = _without_bias(inventory)
     systems = []
-    for system in inventory.systems:
+    for system in bare.systems:
         options = [
-            _sample_option(inventory, system, option, draws[(system.id, option.id)])
+            _sample_option(bare, system, option, draws[(system.id, option.id)])
             for option in system.options
         ]
         systems.append(system.model_copy(update={"options": options}))
-    return replace(inventory, systems=tuple(systems))
+    return replace(bare, systems=tuple(systems))
+
+
+def _without_bias(inventory: Inventory) -> Inventory:
+    """The inventory as stated, without optimism bias (kinds' and options' own)."""
+    settings = inventory.appraisal
+    has_own = any(o.optimism_bias for s in inventory.systems for o in s.options)
+    if (settings is None or settings.optimism_bias == OptimismBias()) and not has_own:
+        return inventory
+    systems = tuple(
+        s.model_copy(
+            update={"options": [o.model_copy(update={"optimism_bias": None}) for o in s.options]}
+        )
+        for s in inventory.systems
+    )
+    appraisal = (
+        None if settings is None else settings.model_copy(update={"optimism_bias": OptimismBias()})
+    )
+    return replace(inventory, systems=systems, appraisal=appraisal)
 
 
 def _sample_option(inventory: Inventory, system: System, option: Option, m: Multipliers) -> Option:
+    """The option with its base figures multiplied (`inventory` carries no optimism bias
+    here: see `sample_inventory`)."""
     duration = max(option.duration, int(option.duration * m.duration + 0.5))
-    duration = min(duration, max(option.duration, _window(inventory, system, option)))
+    window = _window(inventory, system, option)
+    uplift = uplift_of(inventory.appraisal, option).duration
+    while duration > option.duration and adjusted_duration(duration, uplift) > window:
+        duration -= 1  # keep the sampled option inside its system's window
     use = dict(option.resource_use)
-    if CAPEX in use:
-        use[CAPEX] = use[CAPEX] * m.cost * option.duration / duration
+    for resource in set(money_resources(inventory)) & set(use):
+        use[resource] = use[resource] * m.cost * option.duration / duration
     npv = option.npv
     if npv is not None:
-        extra = (m.cost - 1.0) * option.cost
+        extra = (m.cost - 1.0) * sum(one_off_costs(inventory, option).values())
         npv = npv * m.benefit - extra if npv > 0 else npv - extra
     return option.model_copy(
         update={
             "cost": option.cost * m.cost,
+            "costs": {name: amount * m.cost for name, amount in option.costs.items()},
             "duration": duration,
             "resource_use": use,
             "annual_saving": _benefit(option.annual_saving, m.benefit),

@@ -50,12 +50,14 @@ def with_systems(inventory: Inventory, changed: Mapping[str, System]) -> Invento
 
 
 def scale_resource(inventory: Inventory, resource: str, factor: float) -> Inventory:
-    """The inventory with every capacity of `resource` (per period, overrides, total) × factor."""
+    """The inventory with every capacity of `resource` (per period, overrides, `per_year`
+    caps, total) × factor."""
     spec = inventory.resources[resource]
     scaled = spec.model_copy(
         update={
             "per_period": spec.per_period * factor,
             "overrides": {label: value * factor for label, value in spec.overrides.items()},
+            "per_year": {label: value * factor for label, value in spec.per_year.items()},
             "total": None if spec.total is None else spec.total * factor,
         }
     )
@@ -63,9 +65,16 @@ def scale_resource(inventory: Inventory, resource: str, factor: float) -> Invent
 
 
 def capacity_total(inventory: Inventory, resource: str) -> float:
-    """Capacity of `resource` over the whole horizon: per-period capacities, capped by `total`."""
-    spec = inventory.estate.resources[resource]
-    horizon = sum(spec.capacity)
+    """Capacity of `resource` over the whole horizon: per-period capacities, each financial
+    year's capped by its `per_year`, the whole capped by `total`."""
+    estate = inventory.estate
+    spec = estate.resources[resource]
+    caps = dict(spec.per_year)
+    horizon = 0.0
+    for year in estate.financial_years:
+        in_year = sum(spec.capacity[t] for t in year.periods)
+        cap = caps.get(year.label)
+        horizon += in_year if cap is None else min(in_year, cap)
     return horizon if spec.total is None else min(horizon, spec.total)
 
 

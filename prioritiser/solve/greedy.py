@@ -58,9 +58,26 @@ class _Ledger:
             total = estate.resources[resource].total
             if total is not None and self.total_use[resource] + amount > total * (1 + 1e-9) + 1e-9:
                 return False
+        return self._fits_years(extra)
+
+    def _fits_years(self, extra: dict[tuple[str, int], float]) -> bool:
+        """Each financial year's `per_year` cap, with the extra use per (resource, period)."""
+        estate = self.estate
+        for resource in {r for r, _ in extra}:
+            for label, cap in estate.resources[resource].per_year:
+                periods = estate.financial_year(label).periods
+                added = sum(extra.get((resource, t), 0.0) for t in periods)
+                if (
+                    added
+                    and sum(self.use[resource][t] for t in periods) + added
+                    > cap * (1 + 1e-9) + 1e-9
+                ):
+                    return False
         return True
 
-    def fits_risk(self, items: list[Candidate]) -> bool:
+    # Complexity allowed: one check per risk rule (total, high-risk in flight, per department), in
+    # DESIGN order.
+    def fits_risk(self, items: list[Candidate]) -> bool:  # noqa: C901
         risk = self.estate.inventory.risk
         if risk.max_total_delivery_risk is not None:
             added = sum(c.delivery_risk for c in items)
@@ -216,18 +233,26 @@ class Greedy:
             needed.append(chosen)
         return needed
 
-    def try_place(self, system: str, option: str | None, mandatory: bool = False) -> bool:
-        """Place `system` (and its move group) with `option` at the earliest feasible start."""
+    def try_place(
+        self, system: str, option: str | None, mandatory: bool = False, hurry: bool = False
+    ) -> bool:
+        """Place `system` (and its move group) with `option` at the earliest feasible start
+        (`hurry`: the option that finishes first, for a provider that other mandatory work
+        waits for)."""
         members = self.group.get(system, [system])
         if any(m in self.ledger.placed for m in members):
             return False
         starts = sorted(
             {c.start for c in self.candidates.of(system) if option is None or c.option == option}
         )
-        for start in starts:
-            picks = self._group_at(members, system, option, start)
-            if picks is None:
-                continue
+        ways = [
+            (start, picks)
+            for start in starts
+            for picks in self._groups_at(members, system, option, start, every=mandatory)
+        ]
+        if hurry:
+            ways.sort(key=lambda way: (max(c.finish for c in way[1]), way[0]))
+        for _, picks in ways:
             builds: list[Build] = []
             ok = True
             for c in picks:
@@ -242,11 +267,29 @@ class Greedy:
                 picks
             ):
                 continue
-            if not mandatory and sum(c.npv for c in picks) - sum(b.cost_pv for b in builds) <= 0:
+            value = sum(c.npv for c in picks) - sum(b.cost_pv for b in builds)
+            if not mandatory and value <= 0:
                 return False
             self.ledger.commit(picks, builds)
             return True
         return False
+
+    def _groups_at(
+        self, members: list[str], system: str, option: str | None, start: int, every: bool
+    ) -> list[list[Candidate]]:
+        """Ways to start the move group in `start`: its best options; with `every` (mandatory
+        work) and a lone system, each other option after it, so that one which does not fit
+        the resources left does not stop a cheaper one from being tried."""
+        best = self._group_at(members, system, option, start)
+        if len(members) > 1 or not every:
+            return [best] if best is not None else []
+        pool = [
+            c
+            for c in self.candidates.of(system)
+            if c.start == start and (option is None or c.option == option)
+        ]
+        pool.sort(key=lambda c: (-c.npv, c.option))
+        return [[c] for c in pool if self.dependencies_allow(c)]
 
     def _group_at(
         self, members: list[str], system: str, option: str | None, start: int
@@ -275,17 +318,31 @@ class Greedy:
     def place_mandatory(self, preferred: Sequence[Candidate] = ()) -> bool:
         """Place locked and deadlined systems first (at a `preferred` candidate if it fits)."""
         mandatory = [s for s in self.estate.systems if s.mandatory]
-        ids = {s.id for s in mandatory}
+        ids: set[str] = {s.id for s in mandatory}
         for c in preferred:
             if c.system in ids and c.system not in self.ledger.placed:
                 self.place_exactly(c)
         mandatory.sort(key=lambda s: (s.lock is None, s.deadline or 0, s.id))
-        for system in mandatory:
-            if system.id in self.ledger.placed:
-                continue
-            if not self.try_place(system.id, None, mandatory=True):
-                return False
-        return True
+        return all(self._place_after_providers(system.id, ids, set()) for system in mandatory)
+
+    def _place_after_providers(self, system: str, mandatory: set[str], seen: set[str]) -> bool:
+        """Place a mandatory system, its mandatory providers first (a provider placed after its
+        consumer would have to finish before the consumer started, rule 4), and one that other
+        mandatory work waits for by the option that finishes first."""
+        if system in self.ledger.placed or system in seen:
+            return True
+        seen.add(system)
+        providers = [
+            link.provider
+            for link in self.providers[system]
+            if link.constraint.orders and link.provider in mandatory
+        ]
+        if not all(self._place_after_providers(p, mandatory, seen) for p in providers):
+            return False
+        waited_for = any(
+            link.constraint.orders and link.consumer in mandatory for link in self.consumers[system]
+        )
+        return self.try_place(system, None, mandatory=True, hurry=waited_for)
 
     def fill(self) -> None:
         """Place the rest in rank order (twice: later placements can unblock earlier ones)."""

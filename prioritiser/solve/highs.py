@@ -79,7 +79,9 @@ def _finite_bounds(values: np.ndarray, inf: float) -> np.ndarray:
     return clipped
 
 
-def solve_highs(
+# Complexity allowed: one solver run: options, callback, run, status, solution and bound; the
+# solve stage's rework (branches perf and decompose) owns splitting it.
+def solve_highs(  # noqa: C901, PLR0912, PLR0915
     data: SolverInput,
     limits: Limits,
     scale: float,
@@ -108,6 +110,7 @@ def solve_highs(
                 state["reached"] = state["reached"] or -incumbent / scale >= target
         stopped = limits.stop is not None and limits.stop.is_set()
         if stopped or (state["reached"] and kind == cb.kCallbackMipInterrupt):
+            # highspy's HighsCallbackInput (Any: highspy ships no annotations).
             data_in.user_interrupt = True
         now = time.monotonic()
         if progress and now - state["last"] >= 0.5:

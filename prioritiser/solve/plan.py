@@ -21,7 +21,15 @@ from prioritiser.model.candidates import Build, Candidate, CandidateSet
 from prioritiser.model.formulation import Formulation
 from prioritiser.model.reasons import retained_reasons
 from prioritiser.model.rules import formulate
-from prioritiser.roadmap import Decision, PlatformBuild, Retained, Roadmap, SolverInfo
+from prioritiser.roadmap import (
+    Decision,
+    PlatformBuild,
+    Retained,
+    Roadmap,
+    SolverInfo,
+    Unsupported,
+    Value,
+)
 from prioritiser.solve import external
 from prioritiser.solve.cbc import solve_cbc
 from prioritiser.solve.external import SOLVERS as EXTERNAL
@@ -184,10 +192,15 @@ def solve(
         result = external.solve_external(
             EXTERNAL[options.solver], data, limits, model.objective_scale
         )
-    if model.plain and result.status.has_plan:
+    if model.plain and (
+        result.status is SolveStatus.FEASIBLE
+        or (result.status is SolveStatus.OPTIMAL and result.bound is not None)
+    ):
         # Without presolve HiGHS may stop before its root LP, and CBC states no bound
         # when stopped early; every system at its best candidate is a valid bound too
-        # (the staged solve starts from it). Not for a changed objective.
+        # (the staged solve starts from it). Not for a changed objective. An optimal solve
+        # without a bound (CBC solving the whole model in preprocessing) needs none:
+        # optimal is its proof, and the trivial bound would state a gap that contradicts it.
         trivial = unconstrained_bound(model, data)
         result.bound = trivial if result.bound is None else min(result.bound, trivial)
     return result
@@ -267,27 +280,26 @@ def assemble_roadmap(
     """A Roadmap from chosen candidates and builds; the objective is recomputed exactly."""
     inventory = estate.inventory
     label = estate.label
+    appraisal = Appraisal.of(inventory)
     picks = sorted(picks, key=lambda c: (c.start, c.system))
     builds = sorted(builds, key=lambda b: (b.start, b.platform))
-    decisions = [
-        Decision(
-            system=c.system,
-            option=c.option,
-            kind=c.kind,
-            start=label(c.start),
-            finish=label(c.finish),
-            npv=c.npv,
-            department=c.department,
-            delivery_risk=c.delivery_risk,
-        )
-        for c in picks
-    ]
+    decisions = [_decision(estate, appraisal, c) for c in picks]
     platforms = [
         PlatformBuild(b.platform, label(b.start), label(b.ready), b.cost_pv) for b in builds
     ]
     status = SolveStatus(status)
     has_plan = status.has_plan
     objective = sum(c.npv for c in picks) - sum(b.cost_pv for b in builds) if has_plan else None
+    value = None
+    unsupported: list[Unsupported] = []
+    if has_plan:
+        value = sum((d.value for d in decisions if d.value is not None), Value())
+        value += Value(platforms=-sum(b.cost_pv for b in builds))
+        finishes = {c.system: c.finish for c in picks}
+        unsupported = [
+            Unsupported(system, estate.system(system).criticality, label(first), periods, pv)
+            for system, first, periods, pv in appraisal.unsupported_left(finishes)
+        ]
     if (
         has_plan
         and objective is not None
@@ -322,6 +334,31 @@ def assemble_roadmap(
         platforms=platforms,
         inventory=inventory.portfolio.name,
         scenarios=list(inventory.scenarios),
+        include=list(inventory.objective.include),
+        npv=value.npv if value is not None else None,
+        value=value,
+        unsupported=unsupported,
+    )
+
+
+def _decision(estate: Estate, appraisal: Appraisal, c: Candidate) -> Decision:
+    """A chosen candidate as roadmap.json states it, with its value split, and its duration
+    and one-off costs with optimism bias and as stated."""
+    option = estate.system(c.system).option(c.option)
+    return Decision(
+        system=c.system,
+        option=c.option,
+        kind=c.kind,
+        start=estate.label(c.start),
+        finish=estate.label(c.finish),
+        npv=c.npv,
+        department=c.department,
+        delivery_risk=c.delivery_risk,
+        value=appraisal.split(c.system, c.option, c.start),
+        duration=option.duration,
+        base_duration=option.base_duration,
+        costs=dict(option.costs),
+        base_costs=dict(option.base_costs),
     )
 
 

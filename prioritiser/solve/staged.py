@@ -128,20 +128,8 @@ def solve_staged(
     report("greedy start")
 
     search = _Search(model, data, best, limits, clock, scale, report, details)
-    background: _Background | None = None
     small = nonzeros <= FOREGROUND_NONZEROS
-    if clock.limit is None or small:
-        # Small enough to wait for (and, without a time limit, the same run every time).
-        search.found_lp(_relaxation(_lp(data), scale, clock, LP_SHARE, details, "lp"))
-    elif expected_lp_seconds(nonzeros) <= BACKGROUND_SHARE * (clock.left() or 0.0):
-        if clock.by_work:
-            # No second thread under a work limit: the LP is waited for when it fits.
-            search.found_lp(_relaxation(_lp(data), scale, clock, LP_SHARE, details, "lp"))
-        else:
-            # The LP relaxation takes tens of seconds at 3,000 systems: when it can finish
-            # in time it runs on the other core while the coarse relaxation guides a first
-            # search on this one.
-            background = _Background(_lp(data), scale, clock, details)
+    background = _start_relaxation(search, small)
     try:
         if search.lp is None:
             search.coarse()
@@ -168,7 +156,33 @@ def solve_staged(
         result = _branch_and_bound(data, best, clock, scale, progress, began)
         proven = _settle(search, result)
         infeasible = infeasible or result.status is SolveStatus.INFEASIBLE
-    version = highs_version()
+    return _outcome(data, best, limits, proven, infeasible)
+
+
+def _start_relaxation(search: _Search, small: bool) -> _Background | None:
+    """Solve the LP relaxation now when it is small or there is no clock; else start it on
+    the other core when it can finish in time (returned), or leave it out."""
+    data, clock, scale, details = search.data, search.clock, search.scale, search.details
+    if clock.limit is None or small:
+        # Small enough to wait for (and, without a time limit, the same run every time).
+        search.found_lp(_relaxation(_lp(data), scale, clock, LP_SHARE, details, "lp"))
+    elif expected_lp_seconds(data.matrix.nonzeros) <= BACKGROUND_SHARE * (clock.left() or 0.0):
+        if clock.by_work:
+            # No second thread under a work limit: the LP is waited for when it fits.
+            search.found_lp(_relaxation(_lp(data), scale, clock, LP_SHARE, details, "lp"))
+        else:
+            # The LP relaxation takes tens of seconds at 3,000 systems: when it can finish
+            # in time it runs on the other core while the coarse relaxation guides a first
+            # search on this one.
+            return _Background(_lp(data), scale, clock, details)
+    return None
+
+
+def _outcome(
+    data: SolverInput, best: Best, limits: Limits, proven: bool, infeasible: bool
+) -> SolveResult:
+    """The staged solve's result: the best roadmap found, and how far it is proven."""
+    version, details = highs_version(), best.log
     if best.columns is None:
         status = SolveStatus.INFEASIBLE if infeasible else SolveStatus.NO_SOLUTION
         return SolveResult(status, None, None, 0.0, version, data.start, data.build, details)
@@ -253,7 +267,11 @@ class _Search:
 
         def window_limits() -> Limits | None:
             left = clock.left()
-            if best.done(limits) or clock.out(1.0) or (reserve is not None and left <= reserve):
+            if (
+                best.done(limits)
+                or clock.out(1.0)
+                or (reserve is not None and left is not None and left <= reserve)
+            ):
                 return None
             sub = clock.limits_for(None if left is None else left - (reserve or 0.0))
             return replace(sub, work_limit=min(WINDOW_WORK, sub.work_limit or WINDOW_WORK))

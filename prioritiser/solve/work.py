@@ -43,18 +43,18 @@ NODES_PER_SECOND = 20.0
 
 def mip_rate(nonzeros: int) -> float:
     """Branch-and-bound LP iterations per reference second on a model of this size."""
-    return MIP_ITERATIONS * min(1.0, (KNEE_NONZEROS / max(nonzeros, 1)) ** MIP_EXPONENT)
+    return MIP_ITERATIONS * min(1.0, float((KNEE_NONZEROS / max(nonzeros, 1)) ** MIP_EXPONENT))
 
 
 def ipm_seconds(nonzeros: int) -> float:
     """Reference seconds of one interior-point iteration."""
-    growth = max(1.0, nonzeros / KNEE_NONZEROS) ** 0.25
+    growth = float(max(1.0, nonzeros / KNEE_NONZEROS) ** 0.25)
     return IPM_SECONDS_PER_NONZERO * max(nonzeros, 1) * growth
 
 
 def mip_nodes(seconds: float, nonzeros: int) -> int:
     """The nodes HiGHS' branch and bound may explore in `seconds` of reference work."""
-    rate = HIGHS_NODES * min(1.0, (DEMO_NONZEROS / max(nonzeros, 1)) ** NODE_EXPONENT)
+    rate = HIGHS_NODES * min(1.0, float((DEMO_NONZEROS / max(nonzeros, 1)) ** NODE_EXPONENT))
     return max(1, math.floor(seconds * rate))
 
 

@@ -8,8 +8,8 @@ CLI (`prioritiser.cli`) only parses arguments, calls one task, echoes its outcom
 the exit code; anything else (a notebook, a service) may call the same tasks.
 
 One module per command: `plan`, `replan`, `compare`, `frontier`, `robustness`, `check`,
-`explain`, `report`, `graph`, `inventory` (validate, init), `imports` (every `import`)
-and `generate`; `common` holds what they share.
+`explain`, `report`, `track`, `graph`, `inventory` (validate, init), `imports` (every
+`import`) and `generate`; `common` holds what they share.
 """
 
 from prioritiser.tasks.check import CheckOutcome, check_roadmap_file
@@ -36,6 +36,7 @@ from prioritiser.tasks.plan import PlanOutcome, PlanRequest, plan_estate
 from prioritiser.tasks.replan import ReplanOutcome, ReplanRequest, replan_estate
 from prioritiser.tasks.report import ReportOutcome, ReportRequest, rebuild_reports
 from prioritiser.tasks.robustness import RobustnessOutcome, RobustnessRequest, assess_robustness
+from prioritiser.tasks.track import TrackOutcome, TrackRequest, track_estate
 
 __all__ = [
     "SILENT",
@@ -66,6 +67,8 @@ __all__ = [
     "TableFiles",
     "TableKind",
     "TableReading",
+    "TrackOutcome",
+    "TrackRequest",
     "ValidateOutcome",
     "analyse_graph",
     "assess_robustness",
@@ -81,5 +84,6 @@ __all__ = [
     "rebuild_reports",
     "replan_estate",
     "trace_frontier",
+    "track_estate",
     "validate_inventory",
 ]

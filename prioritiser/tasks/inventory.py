@@ -7,6 +7,7 @@ from pathlib import Path
 
 from prioritiser.errors import InventoryError, OutputError, UsageError
 from prioritiser.inventory import Inventory, Problem, check_inventory
+from prioritiser.inventory.actuals import check_actuals
 from prioritiser.inventory.scaffold import write_starter_inventory
 
 
@@ -23,11 +24,16 @@ class ValidateOutcome:
 
 
 def validate_inventory(inventory: Path, scenarios: tuple[Path, ...] = ()) -> ValidateOutcome:
-    """Every problem of the inventory (with `scenarios` applied) and of each overlay in its
-    scenarios/ folder, in one pass. Raises `InventoryError` when the inventory is invalid."""
+    """Every problem of the inventory (with `scenarios` applied), of its actuals/ and of each
+    overlay in its scenarios/ folder, in one pass. Raises `InventoryError` when the inventory
+    or its actuals are invalid."""
     result, problems = check_inventory(inventory, scenarios)
     errors = [p for p in problems if p.severity == "error"]
     if result is None or errors:
+        raise InventoryError(problems)
+    _, found = check_actuals(inventory, result)  # --as-of and the baseline: see `track`
+    problems = sorted([*problems, *found], key=Problem.sort_key)
+    if any(p.severity == "error" for p in found):
         raise InventoryError(problems)
     failing = []
     folder = inventory / "scenarios"

@@ -11,6 +11,7 @@ from prioritiser.inventory import Inventory
 from prioritiser.reports import write_reports
 from prioritiser.reports.manifest import RunOptions
 from prioritiser.roadmap import Roadmap
+from prioritiser.scenarios.policy import with_policy_cost
 from prioritiser.solve import PlanOptions
 from prioritiser.tasks.common import (
     default_output,
@@ -29,6 +30,8 @@ class PlanRequest:
     scenarios: tuple[Path, ...] = ()
     options: PlanOptions | None = None
     keep_incumbent: bool = False  # on an interrupt during the solve, write the incumbent
+    # Plan again without risk.unsupported.forbid, to state the policy's price (when it binds).
+    policy_cost: bool = True
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,8 @@ def plan_estate(request: PlanRequest, listener: Listener = SILENT) -> PlanOutcom
     options = request.options or PlanOptions()
     inventory = load(request.inventory, request.scenarios, listener)
     roadmap = planned_roadmap(inventory, options, listener, request.keep_incumbent, outdir)
+    if request.policy_cost and inventory.forbids_unsupported:
+        roadmap = priced_policy(inventory, roadmap, options, listener)
     written = write_reports(outdir, inventory, roadmap, run_options(options, request.scenarios))
     return PlanOutcome(inventory, roadmap, outdir, tuple(written))
 
@@ -86,6 +91,24 @@ def planned_roadmap(
             details=[f"rule {v.rule}: {v.message}" for v in violations],
         )
     return roadmap
+
+
+def priced_policy(
+    inventory: Inventory, roadmap: Roadmap, options: PlanOptions, listener: Listener
+) -> Roadmap:
+    """The roadmap with the price of `risk.unsupported.forbid` (a second solve without it),
+    its figures certified again."""
+    listener.info("pricing the forbid policy: planning again without risk.unsupported.forbid")
+    with listener.solving(inventory.portfolio.currency, options) as progress:
+        priced = with_policy_cost(inventory, roadmap, options, progress)
+    violations = certify_roadmap(inventory, priced)
+    if violations:
+        raise CheckFailed(
+            "internal error: the policy's price failed the independent check; nothing was "
+            "written (please report this with the inventory)",
+            details=[f"rule {v.rule}: {v.message}" for v in violations],
+        )
+    return priced
 
 
 def run_options(options: PlanOptions, scenarios: tuple[Path, ...]) -> RunOptions:

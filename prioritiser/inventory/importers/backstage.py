@@ -227,9 +227,10 @@ class Catalog(EntityFields):
                         edges.setdefault((entity.index, provider.index), ("none", "api"))
         by_index = {e.index: e for e in self.entities}
         lifted = lift_dependencies(edges, self.unit_of)
-        for (consumer, provider), (constraint, kind) in lifted.items():
-            unit, target = by_index[consumer], by_index[provider]
+        for (consumer_at, provider_at), (constraint, kind) in lifted.items():
+            unit, target = by_index[consumer_at], by_index[provider_at]
             if unit.system_id and target.system_id:
+                # `constraint` is one this module wrote into `edges` (after, together, none).
                 unit.depends_on.append(
                     Dependency(system=target.system_id, kind=kind, constraint=constraint)  # type: ignore[arg-type]
                 )

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from prioritiser.inventory.importers.common import ImportResult
 from prioritiser.inventory.importers.yamldocs import load_yaml_documents
@@ -73,7 +73,7 @@ class Entity:
 
     @property
     def data(self) -> dict[str, Any]:
-        return self.doc.data
+        return cast(dict[str, Any], self.doc.data)  # `_entity` makes entities of mappings only
 
     @property
     def spec(self) -> dict[str, Any]:
@@ -82,7 +82,7 @@ class Entity:
 
     @property
     def metadata(self) -> dict[str, Any]:
-        return self.data["metadata"]
+        return cast(dict[str, Any], self.data["metadata"])  # `_entity` checked it is one
 
     @property
     def annotations(self) -> dict[str, Any]:
@@ -194,7 +194,9 @@ class _Reader:
     def follow(self, location: Entity, path: Path) -> None:
         """Queue the files a Location names: relative paths and globs inside the root."""
         spec = location.spec
-        targets = [("target", spec.get("target"))] if spec.get("target") is not None else []
+        targets: list[tuple[str | tuple[str, int], Any]] = []
+        if spec.get("target") is not None:
+            targets.append(("target", spec.get("target")))
         listed = spec.get("targets")
         if isinstance(listed, list):
             targets += [(("targets", i), t) for i, t in enumerate(listed)]
@@ -257,7 +259,9 @@ def _entity(doc: LoadedYaml, index: int, result: ImportResult) -> Entity | None:
     if not isinstance(kind, str) or not isinstance(name, str) or not name.strip():
         result.skip("entity without a text `kind` and `metadata.name`; skipped", doc.location(()))
         return None
-    namespace = metadata.get("namespace") or DEFAULT_NAMESPACE
+    namespace = (
+        metadata.get("namespace") if isinstance(metadata, dict) else None
+    ) or DEFAULT_NAMESPACE
     return Entity(kind.strip(), str(namespace).strip().lower(), name.strip(), doc, index)
 
 

@@ -190,8 +190,9 @@ def size_portfolio(
 ) -> PortfolioFile:
     """portfolio.yaml for an imported estate, with capacities sized to bind."""
     periods = settings.periods
-    typical: dict[str, float] = Counter()
-    largest: dict[str, float] = Counter()
+    # Counters of floats (0 for a resource not met yet); typeshed types a Counter's counts as int.
+    typical: dict[str, float] = Counter()  # type: ignore[assignment]
+    largest: dict[str, float] = Counter()  # type: ignore[assignment]
     for system in systems:
         if not system.options:
             continue

@@ -294,7 +294,9 @@ class RowReader:
         out.names.setdefault(name.lower(), []).append(system_id)
         self.read_links(record, location, system_id)
 
-    def read_fields(
+    # Complexity allowed: text fields, then parsed fields, then the lifecycle defaults; one pass
+    # over a row.
+    def read_fields(  # noqa: C901
         self, record: Sequence[Any], location: Location, fields: dict[str, Any]
     ) -> None:
         estimated = []

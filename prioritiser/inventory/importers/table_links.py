@@ -156,6 +156,7 @@ class Linker:
             )
             return
         self.seen[(consumer, provider)] = link.location
+        # `constraint` is one of CONSTRAINTS (checked by `constraint()`), so the Literal holds.
         self.by_system.setdefault(consumer, []).append(
             Dependency(system=provider, kind=link.kind, constraint=constraint)  # type: ignore[arg-type]
         )

@@ -58,8 +58,8 @@ def parse_risk(text: str) -> dict[str, int]:
     """`4` (every dimension) or `security=5, skills=4` → scores 1..5 per dimension."""
     text = text.strip()
     if "=" not in text and ":" not in text:
-        value = score(text)
-        return dict.fromkeys(RISK_DIMENSIONS, value)
+        every = score(text)
+        return dict.fromkeys(RISK_DIMENSIONS, every)
     scores: dict[str, int] = {}
     for part in text.replace(";", ",").split(","):
         if not part.strip():

@@ -36,7 +36,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BeforeValidator, Field, ValidationError, model_validator
 
@@ -119,7 +119,7 @@ class TechnologyTemplates(StrictModel):
 
 
 Action = Literal["plan", "add_retire", "retire_only", "exclude"]
-ACTIONS: tuple[str, ...] = Action.__args__  # type: ignore[attr-defined]  # loosest first
+ACTIONS: tuple[str, ...] = get_args(Action)  # loosest first
 
 
 def _action_text(value: object) -> object:
@@ -196,10 +196,10 @@ class Templates:
             name, entry = found
             for level in (system.criticality, "default"):
                 if level in entry.templates:
-                    return f"{name}/{level}", entry.templates[level]  # type: ignore[index]
+                    return f"{name}/{level}", entry.templates[level]
         for level in (system.criticality, "default"):
             if level in self.spec.templates:
-                return level, self.spec.templates[level]  # type: ignore[index]
+                return level, self.spec.templates[level]
         return "none", []
 
     def run_cost_basis(self, system: System) -> tuple[float, bool]:
@@ -210,15 +210,15 @@ class Templates:
         if system.annual_run_cost is not None:
             return system.annual_run_cost, False
         assumed = self.spec.assumed_run_cost
-        return assumed.get(system.criticality, assumed.get("default", 0.0)), True  # type: ignore[call-overload]
+        return assumed.get(system.criticality, assumed.get("default", 0.0)), True
 
     def rule(self, system: System) -> LifecycleRule:
         """The stricter of the rules for the system's lifecycle stage and TIME tag."""
         rules = [LifecycleRule()]
         if system.lifecycle is not None and system.lifecycle in self.spec.lifecycle:
-            rules.append(self.spec.lifecycle[system.lifecycle])  # type: ignore[index]
+            rules.append(self.spec.lifecycle[system.lifecycle])
         if system.time_tag is not None and system.time_tag in self.spec.time:
-            rules.append(self.spec.time[system.time_tag])  # type: ignore[index]
+            rules.append(self.spec.time[system.time_tag])
         if system.lifecycle == "end_of_life":  # whatever the rules say, never modernised
             rules.append(LifecycleRule(action="retire_only"))
         strictest = max(rules, key=lambda r: ACTIONS.index(r.action))
@@ -369,6 +369,7 @@ def load_templates(path: str | Path | None = None) -> tuple[Templates | None, li
 def _check_platform_refs(spec: TemplateFile, raw: RawInventory) -> list[Problem]:
     known = {p.id for p in spec.platforms}
     problems = []
+    groups: list[tuple[tuple[str, ...], dict[Level, list[OptionTemplate]]]]
     groups = [(("templates",), spec.templates)]
     groups += [
         (("technologies", n, "templates"), t.templates) for n, t in spec.technologies.items()
@@ -378,7 +379,7 @@ def _check_platform_refs(spec: TemplateFile, raw: RawInventory) -> list[Problem]
             for i, option in enumerate(options):
                 for j, platform in enumerate(option.requires_platforms):
                     if platform not in known:
-                        path = (*base, level, i, "requires_platforms", j)
+                        path: tuple[str | int, ...] = (*base, level, i, "requires_platforms", j)
                         problems.append(
                             Problem(
                                 f"unknown platform '{platform}'; declare it under `platforms:`",

@@ -2,130 +2,47 @@
 
 It reads only the inventory and the roadmap (never `prioritiser.model`), so a bug in the
 formulation cannot hide itself here. Every problem is a `Violation` naming the rule, the
-systems and the periods involved, with a sentence a planner can act on.
+systems and the periods involved, with a sentence a planner can act on. The appraisal's
+keys (optimism bias, `costs:`, forbidden unsupported systems, financial years) are read by
+`terms`, the checker's own reading of them.
 
 Rule names: "0 format" (the roadmap does not match the inventory: unknown ids, malformed
-labels, a finish that disagrees with the option's duration, resource use that disagrees
-with the decisions), "1 one option", "2 windows", "3 resources", "4 after",
-"4 requires", "4 together", "5 safe retirement", "6 platforms", "7 risk".
+labels, a finish that disagrees with the option's duration — optimism bias applied —,
+resource use that disagrees with the decisions), "1 one option", "2 windows",
+"2 end of support" (a system policy forbids to run unsupported is retained, or finishes
+after its end of support), "3 resources" (per-period capacity, `total`, and `per_year`
+caps on financial years), "4 after", "4 requires", "4 together", "5 safe retirement",
+"6 platforms", "7 risk".
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 
-from prioritiser.inventory import Inventory, Option, Platform, System
+from prioritiser.check import terms
+from prioritiser.check.order import (
+    check_after,
+    check_platforms,
+    check_requires,
+    check_risk,
+    check_safe_retirement,
+    check_together,
+)
+from prioritiser.check.plan import (
+    RELATIVE_TOLERANCE,
+    ROUNDING_TOLERANCE,
+    Placed,
+    PlacedBuild,
+    Plan,
+    Rule,
+    Violation,
+    _num,
+    _over,
+    _span,
+)
+from prioritiser.inventory import Inventory
 from prioritiser.inventory.periods import PeriodAxis, is_period_label, parse_period
 from prioritiser.roadmap import Decision, PlatformBuild, Roadmap
-
-# Capacities are compared with a small relative tolerance: solvers and JSON rounding
-# leave noise in the last digits, never a real overrun of a millionth.
-RELATIVE_TOLERANCE = 1e-6
-# `resource_use` in roadmap.json is rounded to the penny (see roadmap._rounded).
-ROUNDING_TOLERANCE = 0.01
-
-
-@dataclass(frozen=True)
-class Violation:
-    """One broken rule: which rule, a readable sentence, and who and when it concerns."""
-
-    rule: str
-    message: str
-    systems: tuple[str, ...] = ()
-    periods: tuple[str, ...] = ()
-
-    @property
-    def number(self) -> str:
-        """The rule number of DESIGN.md ("0" for format problems)."""
-        return self.rule.split(" ", 1)[0]
-
-    @property
-    def name(self) -> str:
-        """The rule's short name ("safe retirement")."""
-        return self.rule.split(" ", 1)[-1]
-
-    def render(self) -> str:
-        """`rule 4 (after): payments starts ...`."""
-        return f"rule {self.number} ({self.name}): {self.message}"
-
-
-@dataclass(frozen=True)
-class Placed:
-    """A decision of the roadmap resolved against the inventory (period indices)."""
-
-    system: System
-    option: Option
-    start: int
-    finish: int  # start + duration - 1, from the inventory, whatever the roadmap says
-
-    @property
-    def retires(self) -> bool:
-        return self.option.kind == "retire"
-
-    def in_flight(self, period: int) -> bool:
-        return self.start <= period <= self.finish
-
-
-@dataclass(frozen=True)
-class PlacedBuild:
-    """A platform setup of the roadmap, in flight from `start` to `ready - 1`."""
-
-    platform: Platform
-    start: int
-    ready: int
-
-    def in_flight(self, period: int) -> bool:
-        return self.start <= period < self.ready
-
-
-@dataclass
-class Plan:
-    """The roadmap's decisions and builds, keyed for the rules (duplicates kept)."""
-
-    inventory: Inventory
-    decisions: dict[str, list[Placed]] = field(default_factory=lambda: defaultdict(list))
-    builds: dict[str, list[PlacedBuild]] = field(default_factory=lambda: defaultdict(list))
-    _labels: dict[int, str] = field(default_factory=dict, repr=False)
-    _use: dict[int, dict[str, float]] = field(default_factory=dict, repr=False)
-
-    @property
-    def axis(self) -> PeriodAxis:
-        return self.inventory.axis
-
-    def label(self, period: int) -> str:
-        """The label of a period index (cached: messages name periods thousands of times)."""
-        label = self._labels.get(period)
-        if label is None:
-            label = self._labels[period] = self.axis.label(period)
-        return label
-
-    def use(self, option: Option) -> dict[str, float]:
-        """Per-period resource use of an option in flight (rule 3), computed once per option."""
-        key = id(option)
-        if key not in self._use:
-            self._use[key] = self.inventory.option_resource_use(option)
-        return self._use[key]
-
-    def of(self, system_id: str) -> Placed | None:
-        """The (first) decision for a system; rule 1 reports any second one."""
-        placed = self.decisions.get(system_id)
-        return placed[0] if placed else None
-
-    def all_placed(self) -> Iterator[Placed]:
-        for placed in self.decisions.values():
-            yield from placed
-
-    def all_builds(self) -> Iterator[PlacedBuild]:
-        for builds in self.builds.values():
-            yield from builds
-
-    def horizon(self) -> range:
-        return range(self.axis.count)
-
-
-Rule = Callable[[Plan], list[Violation]]
 
 
 def check_roadmap(inventory: Inventory, roadmap: Roadmap) -> list[Violation]:
@@ -210,12 +127,14 @@ def _place_decision(
             problems.append(_bad_label(f"{system_id}: {what}", label, axis, system_id))
     if start is None:
         return None, problems
-    placed = Placed(system, option, start, start + option.duration - 1)
+    duration = terms.duration(inventory, option)
+    placed = Placed(system, option, start, start + duration - 1)
     if finish is not None and finish != placed.finish:
+        biased = "" if duration == option.duration else " with its optimism bias"
         problems.append(
             Violation(
                 "0 format",
-                f"{system_id} ({option.id}, {option.duration} periods) starts in {start_label}, "
+                f"{system_id} ({option.id}, {duration} periods{biased}) starts in {start_label}, "
                 f"so its last period in flight is {axis.label(placed.finish)}, "
                 f"not {finish_label}",
                 (system_id,),
@@ -347,6 +266,17 @@ def check_one_option(plan: Plan) -> list[Violation]:
                     (system.must_modernise_by,),
                 )
             )
+        elif terms.support_deadline(plan.inventory, system) is not None:
+            violations.append(
+                Violation(
+                    "2 end of support",
+                    f"{system.id} is {system.criticality} and may not run unsupported "
+                    f"(risk.unsupported.forbid), but the roadmap retains it past its end of "
+                    f"support {system.end_of_support}",
+                    (system.id,),
+                    (str(system.end_of_support),),
+                )
+            )
     return violations
 
 
@@ -389,6 +319,18 @@ def check_windows(plan: Plan) -> list[Violation]:
                     "2 windows",
                     f"{s.id} ({p.option.id}) finishes in {span[1]}, after its deadline "
                     f"{s.must_modernise_by}",
+                    where,
+                    span[1:],
+                )
+            )
+        support = terms.support_deadline(inventory, s)
+        if support is not None and p.finish > support:
+            violations.append(
+                Violation(
+                    "2 end of support",
+                    f"{s.id} ({p.option.id}) finishes in {span[1]}, after its end of support "
+                    f"{s.end_of_support}, and {s.criticality} systems may not run unsupported "
+                    "(risk.unsupported.forbid)",
                     where,
                     span[1:],
                 )
@@ -439,10 +381,6 @@ def _resource_use(plan: Plan) -> dict[str, list[float]]:
     return used
 
 
-def _over(used: float, capacity: float) -> bool:
-    return used > capacity + RELATIVE_TOLERANCE * max(1.0, abs(capacity))
-
-
 def check_resources(plan: Plan) -> list[Violation]:
     """Rule 3: per-period capacity of every resource, and its `total` over the horizon."""
     violations = []
@@ -463,6 +401,33 @@ def check_resources(plan: Plan) -> list[Violation]:
                     _users(plan, resource, None),
                 )
             )
+    return violations
+
+
+def check_financial_years(plan: Plan) -> list[Violation]:
+    """Rule 3 (per_year): a resource's use summed over the periods of a financial year (those
+    inside the horizon) stays within its cap for that year."""
+    inventory = plan.inventory
+    used = _resource_use(plan)
+    by_year: dict[str, list[int]] = defaultdict(list)
+    for period in plan.horizon():
+        by_year[terms.financial_year(inventory, period)].append(period)
+    violations = []
+    for resource in sorted(used):
+        for label, cap in sorted(inventory.resources[resource].per_year.items()):
+            periods = by_year.get(str(label), [])
+            total = sum(used[resource][t] for t in periods)
+            if periods and _over(total, cap):
+                labels = tuple(plan.label(t) for t in periods)
+                violations.append(
+                    Violation(
+                        "3 resources",
+                        f"{resource}: {_num(total)} used in financial year {label} "
+                        f"({_span(labels)}) exceeds its per_year cap of {_num(cap)}",
+                        tuple(sorted({s for t in periods for s in _users(plan, resource, t)})),
+                        labels,
+                    )
+                )
     return violations
 
 
@@ -495,269 +460,11 @@ def _users(plan: Plan, resource: str, period: int | None) -> tuple[str, ...]:
     )
 
 
-# --- rule 4 ---------------------------------------------------------------------------
-
-
-def _dependencies(plan: Plan, constraint: str) -> list[tuple[System, str]]:
-    """(consumer, provider id) for every `depends_on` with this constraint, in file order."""
-    return [
-        (system, dep.system)
-        for system in plan.inventory.systems
-        for dep in system.depends_on
-        if dep.constraint == constraint and dep.system != system.id
-    ]
-
-
-def _follows(plan: Plan, rule: str, a: Placed, b: Placed, constraint: str) -> list[Violation]:
-    """A must start after B's last period in flight."""
-    if a.start >= b.finish + 1:
-        return []
-    return [
-        Violation(
-            rule,
-            f"{a.system.id} starts in {plan.label(a.start)} but must follow {b.system.id} "
-            f"({constraint}), which is in flight until {plan.label(b.finish)}; "
-            f"{a.system.id} may start from {plan.label(b.finish + 1)}",
-            (a.system.id, b.system.id),
-            (plan.label(a.start), plan.label(b.finish)),
-        )
-    ]
-
-
-def check_after(plan: Plan) -> list[Violation]:
-    """Rule 4 (after): both modernised, neither retired → A starts after B finishes."""
-    violations = []
-    for consumer, provider in _dependencies(plan, "after"):
-        a, b = plan.of(consumer.id), plan.of(provider)
-        if a is None or b is None or a.retires or b.retires:
-            continue
-        violations += _follows(plan, "4 after", a, b, "after")
-    return violations
-
-
-def check_requires(plan: Plan) -> list[Violation]:
-    """Rule 4 (requires): a non-retire A needs a non-retire B, and follows it."""
-    violations = []
-    for consumer, provider in _dependencies(plan, "requires"):
-        a, b = plan.of(consumer.id), plan.of(provider)
-        if a is None or a.retires:
-            continue
-        if b is None or b.retires:
-            what = "retains it" if b is None else f"retires it from {plan.label(b.start)}"
-            violations.append(
-                Violation(
-                    "4 requires",
-                    f"{consumer.id} ({a.option.id}) requires {provider} to be modernised first, "
-                    f"but the roadmap {what}",
-                    (consumer.id, provider),
-                    (plan.label(a.start),),
-                )
-            )
-            continue
-        violations += _follows(plan, "4 requires", a, b, "requires")
-    return violations
-
-
-def check_together(plan: Plan) -> list[Violation]:
-    """Rule 4 (together): both or neither modernised, and in the same start period."""
-    violations = []
-    for consumer, provider in _dependencies(plan, "together"):
-        a, b = plan.of(consumer.id), plan.of(provider)
-        if a is None and b is None:
-            continue
-        if a is not None and b is not None:
-            if a.start == b.start:
-                continue
-            message = (
-                f"{consumer.id} starts in {plan.label(a.start)} and {provider} in "
-                f"{plan.label(b.start)}, but they move together and must start in the same period"
-            )
-            periods = (plan.label(a.start), plan.label(b.start))
-        else:
-            moved, stayed = (consumer.id, provider) if a is not None else (provider, consumer.id)
-            start = (a or b).start  # type: ignore[union-attr]
-            message = (
-                f"{moved} is modernised from {plan.label(start)} but {stayed}, which moves "
-                "together with it, is retained"
-            )
-            periods = (plan.label(start),)
-        violations.append(Violation("4 together", message, (consumer.id, provider), periods))
-    return violations
-
-
-# --- rule 5 ---------------------------------------------------------------------------
-
-
-def check_safe_retirement(plan: Plan) -> list[Violation]:
-    """Rule 5: nothing is switched off while a dependent system has not finished moving."""
-    violations = []
-    seen: set[tuple[str, str]] = set()
-    for system in plan.inventory.systems:
-        for dep in system.depends_on:
-            pair = (system.id, dep.system)
-            if dep.constraint == "none" or dep.system == system.id or pair in seen:
-                continue
-            seen.add(pair)
-            b = plan.of(dep.system)
-            if b is None or not b.retires:
-                continue
-            a = plan.of(system.id)
-            if a is not None and a.finish < b.start:
-                continue
-            if a is None:
-                state = "is retained and would still be using it"
-            else:
-                state = f"is in flight until {plan.label(a.finish)}"
-            violations.append(
-                Violation(
-                    "5 safe retirement",
-                    f"{dep.system} is retired from {plan.label(b.start)} but {system.id}, which "
-                    f"depends on it ({dep.constraint}), {state}; {system.id} must finish its own "
-                    f"change before {plan.label(b.start)}",
-                    (dep.system, system.id),
-                    (plan.label(b.start),),
-                )
-            )
-    return violations
-
-
-# --- rule 6 ---------------------------------------------------------------------------
-
-
-def check_platforms(plan: Plan) -> list[Violation]:
-    """Rule 6: each platform built at most once, inside the horizon, ready before its users."""
-    violations = []
-    last = plan.axis.count - 1
-    for platform_id, builds in sorted(plan.builds.items()):
-        if len(builds) > 1:
-            starts = tuple(plan.label(b.start) for b in builds)
-            violations.append(
-                Violation(
-                    "6 platforms",
-                    f"platform {platform_id} is built {len(builds)} times (from "
-                    f"{', '.join(starts)}); it is built once",
-                    (),
-                    starts,
-                )
-            )
-        for b in builds:
-            if b.start < 0 or b.ready - 1 > last:
-                span = (plan.label(b.start), plan.label(b.ready - 1))
-                violations.append(
-                    Violation(
-                        "6 platforms",
-                        f"platform {platform_id} is set up {_span(span)}, outside the horizon "
-                        f"{_span(plan.axis.labels)}",
-                        (),
-                        span,
-                    )
-                )
-    for p in plan.all_placed():
-        for platform_id in p.option.requires_platforms:
-            violations += _platform_ready(plan, p, platform_id)
-    return violations
-
-
-def _platform_ready(plan: Plan, p: Placed, platform_id: str) -> list[Violation]:
-    builds = plan.builds.get(platform_id)
-    start = plan.label(p.start)
-    if not builds:
-        message = (
-            f"{p.system.id} ({p.option.id}) requires platform {platform_id}, which the roadmap "
-            "never builds"
-        )
-        return [Violation("6 platforms", message, (p.system.id,), (start,))]
-    ready = min(b.ready for b in builds)
-    if p.start >= ready:
-        return []
-    message = (
-        f"{p.system.id} ({p.option.id}) starts in {start} but platform {platform_id} is ready "
-        f"only from {plan.label(ready)}"
-    )
-    return [Violation("6 platforms", message, (p.system.id,), (start, plan.label(ready)))]
-
-
-# --- rule 7 ---------------------------------------------------------------------------
-
-
-def check_risk(plan: Plan) -> list[Violation]:
-    """Rule 7: concurrent high-risk work, total delivery risk, change per department."""
-    return _check_high_risk(plan) + _check_total_risk(plan) + _check_departments(plan)
-
-
-def _check_high_risk(plan: Plan) -> list[Violation]:
-    risk = plan.inventory.risk
-    limit = risk.max_concurrent_high_risk
-    if limit is None:
-        return []
-    violations = []
-    for period in plan.horizon():
-        risky = sorted(
-            p.system.id
-            for p in plan.all_placed()
-            if p.in_flight(period) and p.option.delivery_risk >= risk.high_risk_threshold
-        )
-        if len(risky) > limit:
-            label = plan.label(period)
-            violations.append(
-                Violation(
-                    "7 risk",
-                    f"{len(risky)} high-risk options (delivery_risk >= "
-                    f"{risk.high_risk_threshold}) are in flight in {label}: {', '.join(risky)}; "
-                    f"the limit is {limit}",
-                    tuple(risky),
-                    (label,),
-                )
-            )
-    return violations
-
-
-def _check_total_risk(plan: Plan) -> list[Violation]:
-    limit = plan.inventory.risk.max_total_delivery_risk
-    if limit is None:
-        return []
-    chosen = list(plan.all_placed())
-    total = sum(p.option.delivery_risk for p in chosen)
-    if not _over(total, limit):
-        return []
-    return [
-        Violation(
-            "7 risk",
-            f"the chosen options carry {total} points of delivery risk; the limit is {_num(limit)}",
-            tuple(sorted(p.system.id for p in chosen)),
-        )
-    ]
-
-
-def _check_departments(plan: Plan) -> list[Violation]:
-    limit = plan.inventory.risk.max_concurrent_per_department
-    if limit is None:
-        return []
-    violations = []
-    for period in plan.horizon():
-        by_department: dict[str, list[str]] = defaultdict(list)
-        for p in plan.all_placed():
-            if p.in_flight(period):
-                by_department[p.system.department].append(p.system.id)
-        for department, systems in sorted(by_department.items()):
-            if len(systems) > limit:
-                label = plan.label(period)
-                violations.append(
-                    Violation(
-                        "7 risk",
-                        f"{department} has {len(systems)} changes in flight in {label} "
-                        f"({', '.join(sorted(systems))}); the limit is {limit} per department",
-                        tuple(sorted(systems)),
-                        (label,),
-                    )
-                )
-    return violations
-
-
 RULES: tuple[Rule, ...] = (
     check_one_option,
     check_windows,
     check_resources,
+    check_financial_years,
     check_after,
     check_requires,
     check_together,
@@ -767,21 +474,4 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-# --- wording --------------------------------------------------------------------------
-
-
-def _num(value: float) -> str:
-    """1,200,000 or 2.5: thousands separated, no noise decimals."""
-    text = f"{value:,.2f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def _span(labels: tuple[str, ...] | list[str]) -> str:
-    if not labels:
-        return "no periods"
-    if labels[0] == labels[-1]:
-        return labels[0]
-    return f"{labels[0]}–{labels[-1]}"
-
-
-__all__ = ["RULES", "Violation", "check_roadmap"]
+__all__ = ["RULES", "Plan", "Violation", "check_roadmap", "read_plan"]
