@@ -83,6 +83,12 @@ def expected_lp_seconds(nonzeros: int) -> float:
 
 
 RINS_SHARE = 0.6  # of the time left after rounding, when branch and bound follows
+# ... and at most this many LP-relaxation times (never under RINS_FLOOR seconds): at 200
+# systems x 12 an unbounded share spent 35 s of 53 in RINS for 0.58 % that branch and bound
+# then proved at its root in 14 s; capped, the run took 15 s (docs/benchmarks.md). At 500
+# systems RINS finishes on its own in 5 s (8 LP times is 20 s).
+RINS_LP_FACTOR = 8.0
+RINS_FLOOR = 3.0
 # Branch and bound on the whole model is worth starting when the time left is at least this
 # many LP-relaxation times (presolve, root LP, cuts and heuristics).
 ROOT_FACTOR = 4.0
@@ -246,7 +252,12 @@ class _Search:
         # RINS fixes what the LP and the roadmap agree on; from the coarser relaxation
         # (which ignores dependencies) it frees whole systems where they disagree.
         free = disagreeing_systems(model, data, guide.columns, best.columns) if coarse else None
-        limits = clock.limits_for(clock.share(share))
+        seconds = clock.share(share)
+        if seconds is not None and share < 1.0:
+            # Only under a limit (wall or work): without one a wall-clock cap would make
+            # the run depend on the machine.
+            seconds = min(seconds, max(RINS_FLOOR, RINS_LP_FACTOR * guide.seconds))
+        limits = clock.limits_for(seconds)
         found = neighbourhood(
             data, guide.columns, best.columns, limits, self.scale, free, best.target(limits)
         )
