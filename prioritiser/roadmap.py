@@ -232,6 +232,8 @@ class Roadmap:
         for key in ("npv", "value", "policy"):
             if data[key] is None:
                 del data[key]
+        if data["solver"]["work_limit"] is None:
+            del data["solver"]["work_limit"]  # stated only by --deterministic runs
         if not self.states_appraisal:
             del data["include"]
             if not self.unsupported:

@@ -83,10 +83,9 @@ def expected_lp_seconds(nonzeros: int) -> float:
 
 
 RINS_SHARE = 0.6  # of the time left after rounding, when branch and bound follows
-# ... and at most this many LP-relaxation times (never under RINS_FLOOR seconds): at 200
-# systems x 12 an unbounded share spent 35 s of 53 in RINS for 0.58 % that branch and bound
-# then proved at its root in 14 s; capped, the run took 15 s (docs/benchmarks.md). At 500
-# systems RINS finishes on its own in 5 s (8 LP times is 20 s).
+# ... and at most this many LP times (RINS_FLOOR seconds at least): at 200 systems x 12 the
+# share spent 35 s of 53 in RINS for 0.58 %, which branch and bound then proved at its root
+# in 14 s (docs/benchmarks.md). At 500 systems RINS finishes on its own in 5 s.
 RINS_LP_FACTOR = 8.0
 RINS_FLOOR = 3.0
 # Branch and bound on the whole model is worth starting when the time left is at least this
