@@ -155,6 +155,8 @@ class SolverInfo:
     gap_limit: float | None = None
     threads: int | None = None
     seed: int | None = None
+    # `--deterministic`: the limit was this much work (reference seconds), not time.
+    work_limit: float | None = None
 
 
 @dataclass(frozen=True)
@@ -230,6 +232,8 @@ class Roadmap:
         for key in ("npv", "value", "policy"):
             if data[key] is None:
                 del data[key]
+        if data["solver"]["work_limit"] is None:
+            del data["solver"]["work_limit"]  # stated only by --deterministic runs
         if not self.states_appraisal:
             del data["include"]
             if not self.unsupported:

@@ -122,6 +122,7 @@ class _Solver(_Strict):
     gap_limit: float | None = Field(None, ge=0)
     threads: int | None = None
     seed: int | None = None
+    work_limit: float | None = Field(None, ge=0)
 
 
 class _RoadmapFile(_Strict):

@@ -304,6 +304,21 @@ def test_cbc_finds_the_brute_force_optimum(spec: Spec) -> None:
     assert_plan_is_optimal(spec, "cbc")
 
 
+def _installed_external() -> list[str]:
+    from prioritiser.solve import external
+
+    return [n for n, spec in external.SOLVERS.items() if external.available_class(spec)]
+
+
+@pytest.mark.parametrize("solver", _installed_external())
+@settings(max_examples=25, **COMMON)
+@given(spec=inventories())
+def test_every_installed_solver_finds_the_brute_force_optimum(solver: str, spec: Spec) -> None:
+    """`--solver` gurobi, cplex, xpress, scip ...: the same optimum and statuses (infeasible
+    exactly when the brute force finds nothing), on the few examples size limits allow."""
+    assert_plan_is_optimal(spec, solver)
+
+
 @settings(max_examples=300, **COMMON)
 @given(spec=inventories())
 def test_brute_force_optimum_passes_the_checker(spec: Spec) -> None:

@@ -20,7 +20,7 @@ from prioritiser.solve import PlanOptions, SolveStatus, greedy_roadmap, plan
 from prioritiser.solve.greedy import Greedy
 from prioritiser.solve.highs import solve_relaxation
 from prioritiser.solve.plan import assemble_roadmap
-from prioritiser.solve.result import Stage
+from prioritiser.solve.result import Limits, Stage
 
 DEMO = Path(__file__).parent.parent / "inventories" / "demo"
 
@@ -146,9 +146,9 @@ def test_a_background_lp_stops_when_cancelled() -> None:
     inventory = load_inventory(DEMO)
     model = formulate(inventory, presolve=False)
     details: list[Stage] = []
-    background = staged._Background(
-        staged._lp(model.solver_input()), model.objective_scale, 30.0, details
-    )
+    data = model.solver_input()
+    clock = staged.Clock(time.monotonic(), Limits(time_limit=30.0), data.matrix.nonzeros)
+    background = staged._Background(staged._lp(data), model.objective_scale, clock, details)
     background.cancel()
     assert background.finished()
     assert any(stage.name == "lp" for stage in details)

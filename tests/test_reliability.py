@@ -65,6 +65,26 @@ def test_identical_runs_give_byte_identical_outputs(
     assert hashes(inventory) == before, "plan must never modify an input file"
 
 
+def test_deterministic_time_limited_runs_repeat_byte_for_byte(tmp_path: Path) -> None:
+    """`--deterministic`: the limit is work, not time, so a run stopped by it repeats."""
+    cut = DEMO / "scenarios" / "budget-cut.yaml"
+    first, second = tmp_path / "a", tmp_path / "b"
+    for out in (first, second):
+        # The gap 0 asks for a proof the work limit does not allow (the appraised budget
+        # cut reaches 0.5 % within it).
+        args = ("--scenario", str(cut), "--deterministic", "--time-limit", "1", "--gap", "0")
+        plan_into(out, str(DEMO), *args)
+    for name in BYTE_IDENTICAL:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    roadmap = roadmap_without_timing(first / "roadmap.json")
+    assert roadmap == roadmap_without_timing(second / "roadmap.json")
+    # Stopped by its limit (the budget cut takes far more work to prove), and says so.
+    assert roadmap["status"] == "feasible" and roadmap["gap"] > 0
+    assert roadmap["solver"]["work_limit"] == 1.0 and roadmap["solver"]["time_limit"] is None
+    manifest = json.loads((first / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["options"]["deterministic"] is True
+
+
 def test_manifest_records_input_hashes(tmp_path: Path) -> None:
     plan_into(tmp_path, str(TINY))
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))

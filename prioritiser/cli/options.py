@@ -18,7 +18,7 @@ from prioritiser.tasks.imports import ImportRequest, TableReading
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-SOLVER_FLAGS = ("solver", "time_limit", "gap", "threads", "seed")
+SOLVER_FLAGS = ("solver", "time_limit", "gap", "threads", "seed", "deterministic")
 
 
 def inventory_argument(command: F) -> F:
@@ -61,7 +61,8 @@ def solver_options(command: F) -> F:
             type=click.Choice(SOLVERS),
             default="highs",
             show_default=True,
-            help="MILP solver: HiGHS (default) or CBC (bundled with PuLP).",
+            help="MILP solver: HiGHS (default), CBC (bundled with PuLP), or one PuLP reaches "
+            "when it is installed (Gurobi, CPLEX, Xpress, SCIP, COPT, MOSEK, GLPK).",
         ),
         click.option(
             "--time-limit",
@@ -88,6 +89,13 @@ def solver_options(command: F) -> F:
             default=0,
             show_default=True,
             help="Solver random seed (same inputs and seed give identical outputs).",
+        ),
+        click.option(
+            "--deterministic",
+            is_flag=True,
+            help="Limit work, not wall-clock time: one thread, and --time-limit counts the "
+            "work the reference machine does in that many seconds, so a limited run repeats "
+            "byte for byte (docs/reliability.md).",
         ),
     ]
     wrapped: Any = with_options

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from prioritiser.economics import Appraisal
 from prioritiser.inventory import Estate, Inventory, Option, System
@@ -69,6 +69,31 @@ class CandidateSet:
 
     def of(self, system: str) -> list[Candidate]:
         return self.by_system.get(system, [])
+
+    def without(self, drop: Collection[tuple[str, str, int]]) -> CandidateSet:
+        """The same candidates but those (system, option, start) in `drop`, and the builds
+        of the platforms some candidate left still needs, numbered afresh in order."""
+        if not drop:
+            return self
+        out = CandidateSet()
+        for c in self.candidates:
+            if (c.system, c.option, c.start) in drop:
+                continue
+            kept = replace(c, index=len(out.candidates))
+            out.candidates.append(kept)
+            out.by_system[kept.system].append(kept)
+            for period in range(kept.start, kept.finish + 1):
+                out.in_flight[period].append(kept)
+        needed = {p for c in out.candidates for p in c.platforms}
+        for b in self.builds:
+            if b.platform not in needed:
+                continue
+            build = replace(b, index=len(out.builds))
+            out.builds.append(build)
+            out.by_platform[build.platform].append(build)
+            for period in range(build.start, build.ready):
+                out.builds_in_flight[period].append(build)
+        return out
 
 
 def option_starts(inventory: Inventory, system: System, option: Option) -> range:

@@ -52,6 +52,9 @@ class Formulation:
     estate: Estate
     graph: EstateGraph
     candidates: CandidateSet
+    # Every candidate the windows allow, before `strengthen` dropped the ones no roadmap can
+    # use (None: none were dropped): what a retained system's reason speaks of.
+    whole: CandidateSet | None = None
     start_col: dict[int, int] = field(default_factory=dict)
     build_col: dict[int, int] = field(default_factory=dict)
     plain: bool = True

@@ -22,6 +22,7 @@ from prioritiser.model.candidates import Candidate, enumerate_candidates
 from prioritiser.model.formulation import Formulation
 from prioritiser.model.matrix import INF
 from prioritiser.model.presolve import dominated_options
+from prioritiser.model.strengthen import precedence_prunable
 
 
 def add_variables(model: Formulation) -> None:
@@ -365,7 +366,9 @@ def formulate(inventory: Inventory, presolve: bool = False) -> Formulation:
     """Build the whole model: variables, every rule of DESIGN.md, and the objective.
 
     With `presolve`, dominated options get no variables (valid for the NPV objective only;
-    see `presolve.dominated_options`).
+    see `presolve.dominated_options`), nor do starts no roadmap can take
+    (`strengthen.precedence_prunable`: valid for the rules as they are, not for a model
+    whose rules a later stage relaxes).
     """
     estate = inventory.estate
     appraisal = Appraisal.of(inventory)
@@ -374,7 +377,12 @@ def formulate(inventory: Inventory, presolve: bool = False) -> Formulation:
     try:
         skip = dominated_options(estate, appraisal) if presolve else set()
         candidates = enumerate_candidates(estate, appraisal, skip)
-        model = Formulation(estate, EstateGraph.of(estate), candidates)
+        graph = EstateGraph.of(estate)
+        whole = None
+        if presolve:
+            whole = candidates
+            candidates = whole.without(precedence_prunable(estate, graph, whole))
+        model = Formulation(estate, graph, candidates, None if whole is candidates else whole)
         add_variables(model)
         add_one_option(model)
         add_resource_capacity(model)

@@ -110,6 +110,11 @@ def assumptions_of(inventory: Inventory, roadmap: Roadmap) -> list[Assumption]:
         Assumption("Solver", "Optimality gap", roadmap.gap, "percent"),
         Assumption("Solver", "Gap asked for", solver.gap_limit, "percent"),
         Assumption("Solver", "Time limit (seconds)", solver.time_limit, "number"),
+        *(
+            [Assumption("Solver", "Work limit (reference seconds)", solver.work_limit, "number")]
+            if solver.work_limit is not None
+            else []
+        ),
         Assumption("Solver", "Threads", solver.threads, "number"),
         Assumption("Solver", "Random seed", solver.seed, "number"),
     ]

@@ -94,6 +94,7 @@ class RunOptions(_Record):
     threads: int | None = None
     seed: int | None = None
     method: str | None = None  # plan --method, when not auto
+    deterministic: bool | None = None  # work limits instead of wall-clock time
     scenarios: tuple[str, ...] = ()  # overlay files, as given on the command line
     previous: str | None = None  # replan: the roadmap.json replanned
     as_of: str | None = None

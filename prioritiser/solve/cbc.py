@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from prioritiser.model.matrix import Matrix, SolverInput
+from prioritiser.solve import work
 from prioritiser.solve.highs import load_highs
 from prioritiser.solve.result import Limits, SolveResult, SolveStatus, Stage
 
@@ -64,6 +65,9 @@ def solve_cbc(data: SolverInput, limits: Limits, scale: float) -> SolveResult:  
             # Writing the files counts against the limit (seconds at 3,000 systems).
             left = limits.time_limit - (time.monotonic() - began)
             args += ["-sec", f"{max(left, 0.01)}"]
+        if limits.work_limit is not None:
+            # Work, not time: a node count (`work.nodes`), the same on any machine.
+            args += ["-maxNodes", str(work.nodes(limits.work_limit))]
         args += ["-randomCbcSeed", str(int(limits.seed) % 2147483647 + 1)]
         # CBC's ratio is a fraction of the larger of bound and objective; ours, of the
         # objective: g / (1 + g) of the larger keeps (bound − objective) ≤ g × objective.

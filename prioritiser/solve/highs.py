@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from prioritiser.model.matrix import Matrix, SolverInput
+from prioritiser.solve import work
 from prioritiser.solve.result import (
     Limits,
     Progress,
@@ -24,6 +25,7 @@ from prioritiser.solve.result import (
 )
 
 # --- HiGHS --------------------------------------------------------------------------------
+
 
 # Above this many non-zeros in columns not fixed, HiGHS' MIP presolve takes tens of seconds
 # (20 s over a 20 s limit at 3,000 systems x 16 quarters, 10 s over at 3,000 x 12 with
@@ -88,8 +90,9 @@ def solve_highs(  # noqa: C901, PLR0912, PLR0915
     target: float | None = None,
 ) -> tuple[SolveResult, Any]:
     """Solve with HiGHS; returns the result and the `Highs` instance (for its duals/info).
-
     With a `target` (money), the search stops once it holds a roadmap worth that much.
+    A `limits.work_limit` (`prioritiser.solve.work`) stops the search after the nodes it
+    is worth, whatever the clock says.
     """
     import highspy
 
@@ -100,15 +103,15 @@ def solve_highs(  # noqa: C901, PLR0912, PLR0915
     cb = highspy.cb.HighsCallbackType
     mip_events = (cb.kCallbackMipInterrupt, cb.kCallbackMipImprovingSolution)
 
-    def on_event(kind: int, message: str, out: object, data_in: object, user: object) -> None:
+    def on_event(kind: int, message: str, out: Any, data_in: Any, user: object) -> None:
         if target is not None and kind in mip_events:
             incumbent = getattr(out, "mip_primal_bound", None)
             if incumbent is not None and math.isfinite(incumbent):
                 state["reached"] = state["reached"] or -incumbent / scale >= target
         stopped = limits.stop is not None and limits.stop.is_set()
         if stopped or (state["reached"] and kind == cb.kCallbackMipInterrupt):
-            # highspy's HighsCallbackInput, typed `object` here: highspy ships no annotations.
-            data_in.user_interrupt = True  # type: ignore[attr-defined]
+            # highspy's HighsCallbackInput (Any: highspy ships no annotations).
+            data_in.user_interrupt = True
         now = time.monotonic()
         if progress and now - state["last"] >= 0.5:
             state["last"] = now
@@ -133,13 +136,19 @@ def solve_highs(  # noqa: C901, PLR0912, PLR0915
         highs.startCallback(kind)
     highs.setOptionValue("mip_rel_gap", float(limits.gap))
     highs.setOptionValue("random_seed", int(limits.seed) % 2147483647)
-    if limits.threads is not None:
+    threads = 1 if limits.deterministic else limits.threads
+    if threads is not None:
         # HiGHS sizes one process-wide thread pool on first use; a later solve asking for
         # another count fails outright unless the pool is rebuilt first.
         highspy.Highs.resetGlobalScheduler(True)
-        highs.setOptionValue("threads", int(limits.threads))
+        highs.setOptionValue("threads", int(threads))
+    if limits.work_limit is not None:
+        nodes = work.mip_nodes(limits.work_limit, data.matrix.nonzeros)
+        highs.setOptionValue("mip_max_nodes", nodes)
     if limits.time_limit is not None:
         highs.setOptionValue("time_limit", float(max(limits.time_limit, 0.01)))
+    if limits.time_limit is not None or limits.work_limit is not None:
+        # Steps that ignore every limit are off under one (by size: the same every run).
         free = free_nonzeros(data.matrix)
         if free > PRESOLVE_NONZEROS:
             highs.setOptionValue("presolve", "off")
@@ -179,6 +188,7 @@ def solve_highs(  # noqa: C901, PLR0912, PLR0915
         f"{int(info.simplex_iteration_count)} LP iterations",
     )
     result = SolveResult(outcome, columns, bound, 0.0, version, data.start, data.build, [stage])
+    result.iterations = int(info.simplex_iteration_count)
     return result, highs
 
 

@@ -30,15 +30,19 @@ from prioritiser.roadmap import (
     Unsupported,
     Value,
 )
+from prioritiser.solve import external
 from prioritiser.solve.cbc import solve_cbc
 from prioritiser.solve.decompose import DECOMPOSE_ABOVE, Settings, Undecomposable, solve_decomposed
+from prioritiser.solve.external import SOLVERS as EXTERNAL
 from prioritiser.solve.greedy import Greedy
 from prioritiser.solve.highs import highs_version, solve_highs
 from prioritiser.solve.result import Limits, Progress, ProgressFn, SolveResult, SolveStatus
 from prioritiser.solve.staged import solve_staged, unconstrained_bound
 from prioritiser.solve.warm import apply_warm_start, start_from, verified
 
-SOLVERS = ("highs", "cbc")
+# HiGHS (the default, in process) and the CBC bundled with PuLP are always there; the rest
+# are reached through PuLP when installed (`external`).
+SOLVERS = ("highs", "cbc", *EXTERNAL)
 METHODS = ("auto", "monolithic", "decompose")
 DEFAULT_GAP = 0.005
 
@@ -70,6 +74,9 @@ class PlanOptions:
     # (None: one per core, at most `decompose.DEFAULT_WORKERS`), or a Dask scheduler.
     workers: int | None = None
     dask_scheduler: str | None = None
+    # Limit work instead of wall-clock time (one thread; `time_limit` becomes reference
+    # seconds of work, see `prioritiser.solve.work`), so a limited run repeats exactly.
+    deterministic: bool = False
 
 
 Adjustment = Callable[[Formulation], None]
@@ -108,6 +115,7 @@ def plan_solved(
     """`plan`, with the solver's result kept beside the roadmap."""
     options = options or PlanOptions()
     check_method(options)
+    require_solver(options.solver)
     began = time.monotonic()
     # Dominated options go only when the objective is the plain NPV (an adjust hook may
     # change it, e.g. a stability penalty when replanning).
@@ -119,12 +127,39 @@ def plan_solved(
         apply_warm_start(model, options.warm_start)
     if progress:
         progress(Progress(time.monotonic() - began, phase="model built"))
-    remaining = None
-    if options.time_limit is not None:
-        remaining = max(1.0, options.time_limit - (time.monotonic() - began))
+    remaining = options.time_limit
+    if remaining is not None and not options.deterministic:
+        # The build counts against a wall-clock limit (not against work: it is the same
+        # for every run).
+        remaining = max(1.0, remaining - (time.monotonic() - began))
     result = solve(model, options, remaining, progress, began)
     result.seconds = time.monotonic() - began
     return Planned(read_roadmap(model, options, result), result)
+
+
+def require_solver(name: str) -> None:
+    """A usage error unless solver `name` is known and installed here."""
+    if name not in SOLVERS:
+        raise UsageError(f"unknown solver {name!r}; choose one of {', '.join(SOLVERS)}")
+    spec = EXTERNAL.get(name)
+    if spec is not None and external.available_class(spec) is None:
+        here = ", ".join(installed_solvers())
+        raise UsageError(
+            f"solver {name!r} ({spec.label}) is not installed here: {spec.install}; "
+            f"installed: {here}"
+        )
+
+
+def installed_solvers() -> list[str]:
+    """The `--solver` names that work here (HiGHS and CBC always)."""
+    found = [n for n, spec in EXTERNAL.items() if external.available_class(spec) is not None]
+    return ["highs", "cbc", *found]
+
+
+def solver_label(name: str) -> str:
+    """How roadmap.json names solver `name`."""
+    spec = EXTERNAL.get(name)
+    return spec.label if spec is not None else {"highs": "HiGHS", "cbc": "CBC"}.get(name, name)
 
 
 def solve(
@@ -140,11 +175,12 @@ def solve(
     warm start was given, and HiGHS solves it in stages (`staged`). A changed model is
     solved by branch and bound from its warm start, if any.
     """
+    require_solver(options.solver)
     version = highs_version() if options.solver == "highs" else "bundled"
     if _empty(model):
         return _trivial(model, version)
     entered = time.monotonic()
-    limits = Limits(time_limit, options.gap, options.threads, options.seed, options.stop)
+    limits = solve_limits(options, time_limit)
     if options.solver == "highs" and model.plain and options.strategy == "staged":
         if decomposes(model, options):
             try:
@@ -158,17 +194,21 @@ def solve(
         if greedy is not None:
             start_from(model, *greedy)
     data = model.solver_input()
-    if options.solver == "cbc" and data.initial is not None and model.plain:
-        # CBC gets a complete start (step variables too) checked against every row by
-        # HiGHS, or none: it may fall back on it (see `solve_cbc`).
+    if options.solver != "highs" and data.initial is not None and model.plain:
+        # CBC and the others get a complete start (step variables too) checked against
+        # every row by HiGHS, or none: CBC may fall back on it (see `solve_cbc`).
         data.initial = verified(data, data.initial, model.objective_scale)[0]
-    if time_limit is not None:
+    if limits.time_limit is not None:
         # The greedy start and its check count against the limit too.
-        limits.time_limit = max(0.01, time_limit - (time.monotonic() - entered))
+        limits.time_limit = max(0.01, limits.time_limit - (time.monotonic() - entered))
     if options.solver == "highs":
         result, _ = solve_highs(data, limits, model.objective_scale, progress, began)
-    else:
+    elif options.solver == "cbc":
         result = solve_cbc(data, limits, model.objective_scale)
+    else:
+        result = external.solve_external(
+            EXTERNAL[options.solver], data, limits, model.objective_scale
+        )
     if model.plain and (
         result.status is SolveStatus.FEASIBLE
         or (result.status is SolveStatus.OPTIMAL and result.bound is not None)
@@ -194,6 +234,11 @@ def check_method(options: PlanOptions) -> None:
     decomposing = options.method == "decompose" or options.dask_scheduler
     if decomposing and options.solver != "highs":
         raise UsageError("--method decompose solves its subproblems with HiGHS: drop --solver")
+    if decomposing and options.deterministic:
+        raise UsageError(
+            "--deterministic bounds HiGHS's work, the decomposition runs by the clock: "
+            "drop one of --deterministic and --method decompose"
+        )
     if options.workers is not None and options.workers < 1:
         raise UsageError("--workers must be at least 1")
 
@@ -205,6 +250,19 @@ def decomposes(model: Formulation, options: PlanOptions) -> bool:
     if options.method == "monolithic":
         return False
     return model.matrix.nonzeros > DECOMPOSE_ABOVE
+
+
+def solve_limits(options: PlanOptions, time_limit: float | None) -> Limits:
+    """The limits of a solve: `time_limit` is wall-clock seconds, or under
+    `options.deterministic` reference seconds of work (and one thread)."""
+    limits = Limits(None, options.gap, options.threads, options.seed, options.stop)
+    if options.deterministic:
+        limits.deterministic = True
+        limits.threads = 1
+        limits.work_limit = time_limit
+    else:
+        limits.time_limit = time_limit
+    return limits
 
 
 def _empty(model: Formulation) -> bool:
@@ -240,16 +298,19 @@ def read_roadmap(model: Formulation, options: PlanOptions, result: SolveResult) 
     """Turn a solution into the Roadmap of DESIGN.md (deterministic order and rounding)."""
     picks, builds = chosen_candidates(model, result)
     solver = SolverInfo(
-        name="HiGHS" if options.solver == "highs" else "CBC",
+        name=solver_label(options.solver),
         version=result.version,
-        time_limit=options.time_limit,
+        time_limit=None if options.deterministic else options.time_limit,
+        work_limit=options.time_limit if options.deterministic else None,
         seconds=round(result.seconds, 3),
         gap_limit=options.gap,
         threads=options.threads,
         seed=options.seed,
     )
+    # A retained system's reason speaks of every candidate its windows allow.
+    candidates = model.whole or model.candidates
     return assemble_roadmap(
-        model.estate, model.candidates, picks, builds, result.status, result.bound, solver
+        model.estate, candidates, picks, builds, result.status, result.bound, solver
     )
 
 

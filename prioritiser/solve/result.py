@@ -34,7 +34,14 @@ ProgressFn = Callable[[Progress], None]
 
 @dataclass
 class Limits:
-    """How long and how well to solve, and how to stop early."""
+    """How long and how well to solve, and how to stop early.
+
+    `time_limit` is wall-clock seconds; `work_limit` is reference seconds of work (the
+    iterations or nodes a solver does in that many seconds on the reference machine, see
+    `prioritiser.solve.work`), which stops a run at the same point on any machine.
+    `deterministic` runs every solver on one thread (`--deterministic` also turns the time
+    limit into a work limit).
+    """
 
     time_limit: float | None = None
     gap: float = 0.005
@@ -42,6 +49,8 @@ class Limits:
     seed: int = 0
     stop: threading.Event | None = None
     options: dict[str, str | float | int | bool] = field(default_factory=dict)  # extra options
+    work_limit: float | None = None
+    deterministic: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,6 +82,7 @@ class SolveResult:
     build: np.ndarray = field(default_factory=lambda: NONE)
     stages: list[Stage] = field(default_factory=list)
     note: str = ""
+    iterations: int = 0  # LP iterations the solver did (HiGHS), for the work account
 
     @property
     def has_plan(self) -> bool:

@@ -12,15 +12,18 @@ and prove its gap against a relaxation:
    rows shared by every system: one option each, capacity, risk — bounds and guides.
 3. **Rounding** — place candidates in decreasing relaxation value with the greedy's checks.
 4. **Neighbourhood search (RINS)** — fix every candidate on which the relaxation and the
-   rounded roadmap agree and let HiGHS optimise the rest; then, while the LP is on its way
-   or when branch and bound would not fit, one department's systems at a time.
+   rounded roadmap agree and let HiGHS optimise the rest; then (`lns`), on department-sized
+   models, the systems in flight in one **window** of periods at a time, sweep after sweep
+   while a sweep still pays; on large ones, while the LP is on its way or when branch and
+   bound would not fit, one **department**'s systems at a time.
 5. **Branch and bound** on the whole model from the best roadmap so far, when the time
    left is long enough for its root to finish.
 
 The run stops as soon as the best roadmap is within the asked gap of the best bound. Every
 roadmap kept is completed and verified by HiGHS against the model's rows (integer columns
 fixed, an LP for the step variables), so nothing unchecked leaves this module. Without a
-time limit every stage runs in order on one thread, so a run is repeatable.
+time limit, or under a work limit (`--deterministic`), every stage runs in order on one
+thread and each neighbourhood stops after a fixed amount of work, so a run is repeatable.
 """
 
 from __future__ import annotations
@@ -28,15 +31,24 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from prioritiser.model.formulation import Formulation
 from prioritiser.model.matrix import Matrix, SolverInput
+from prioritiser.solve import work
+from prioritiser.solve.clock import Best, Clock
 from prioritiser.solve.greedy import Greedy
 from prioritiser.solve.highs import highs_version, load_highs, solve_highs
+from prioritiser.solve.lns import (
+    WINDOW_WORK,
+    Neighbourhoods,
+    WindowSearch,
+    disagreeing_systems,
+    neighbourhood,
+)
 from prioritiser.solve.result import (
     Limits,
     Progress,
@@ -71,62 +83,26 @@ def expected_lp_seconds(nonzeros: int) -> float:
 
 
 RINS_SHARE = 0.6  # of the time left after rounding, when branch and bound follows
+# ... and at most this many LP times (RINS_FLOOR seconds at least): at 200 systems x 12 the
+# share spent 35 s of 53 in RINS for 0.58 %, which branch and bound then proved at its root
+# in 14 s (docs/benchmarks.md). At 500 systems RINS finishes on its own in 5 s.
+RINS_LP_FACTOR = 8.0
+RINS_FLOOR = 3.0
 # Branch and bound on the whole model is worth starting when the time left is at least this
 # many LP-relaxation times (presolve, root LP, cuts and heuristics).
 ROOT_FACTOR = 4.0
-# The neighbourhood is searched to near optimality (its own bound is not the global one).
-NEIGHBOURHOOD_GAP = 1e-4
-FEASIBILITY = 1e-6
 # Department-by-department search: rounds of at least this many seconds (a neighbourhood's
 # presolve alone takes 3 s at 3,000 systems), at most this many sweeps over the departments.
 MIN_ROUND = 6.0
 LNS_SWEEPS = 2
-
-
-@dataclass
-class Best:
-    """The best roadmap so far (as column values) and the best bound, in money."""
-
-    columns: np.ndarray | None = None
-    objective: float = -np.inf
-    bound: float = np.inf
-    log: list[Stage] = field(default_factory=list)
-
-    def offer(self, columns: np.ndarray | None, objective: float, source: str) -> bool:
-        if columns is None or objective <= self.objective:
-            return False
-        self.columns, self.objective = columns, objective
-        self.log.append(Stage(source, "improved", detail=f"{objective:,.0f}"))
-        return True
-
-    def gap(self) -> float:
-        if self.columns is None or not np.isfinite(self.bound):
-            return np.inf
-        return max(0.0, self.bound - self.objective) / max(abs(self.objective), 1.0)
-
-
-class Clock:
-    """Seconds left before the deadline (None: no limit) and the stop request."""
-
-    def __init__(self, began: float, time_limit: float | None, limits: Limits):
-        self.deadline = None if time_limit is None else time.monotonic() + time_limit
-        self.began = began
-        self.limits = limits
-
-    def left(self) -> float | None:
-        return None if self.deadline is None else max(0.0, self.deadline - time.monotonic())
-
-    def share(self, fraction: float) -> float | None:
-        left = self.left()
-        return None if left is None else left * fraction
-
-    def out(self, needed: float = 0.5) -> bool:
-        left = self.left()
-        stopped = self.limits.stop is not None and self.limits.stop.is_set()
-        return stopped or (left is not None and left < needed)
-
-    def elapsed(self) -> float:
-        return time.monotonic() - self.began
+# Window-by-window search (department-sized models): at most this many sweeps over the
+# windows, and this share of the time left under a limit (branch and bound needs the rest
+# to prove the gap).
+WINDOW_SWEEPS = 3
+WINDOW_SHARE = 0.5
+# The first, brief branch and bound (reference seconds of work, `work`): the demo's
+# baseline is proven in its root node.
+PROBE_WORK = 3.0
 
 
 def solve_staged(
@@ -137,8 +113,9 @@ def solve_staged(
 ) -> SolveResult:
     """Solve a plain model (see `Formulation.plain`) in the stages of this module's docstring."""
     began = time.monotonic() if began is None else began
-    clock = Clock(began, limits.time_limit, limits)
     data = model.solver_input()
+    nonzeros = data.matrix.nonzeros
+    clock = Clock(began, limits, nonzeros)
     scale = model.objective_scale
     best = Best(bound=unconstrained_bound(model, data))
     details = best.log
@@ -151,23 +128,25 @@ def solve_staged(
     greedy = Greedy(model.estate, model.graph, model.candidates).run()
     if greedy is not None:
         best.offer(*verified(data, columns_of(data, *greedy), scale), "greedy")
+    if model.initial and data.initial is not None:
+        _warm_start(model, data, data.initial, best)
     report("greedy start")
 
     search = _Search(model, data, best, limits, clock, scale, report, details)
-    background: _Background | None = None
-    if clock.deadline is None or data.matrix.nonzeros <= FOREGROUND_NONZEROS:
-        # Small enough to wait for (and, without a time limit, the same run every time).
-        search.found_lp(_relaxation(_lp(data), scale, clock.share(LP_SHARE), details, "lp"))
-    else:
-        # The LP relaxation takes tens of seconds at 3,000 systems: when it can finish in
-        # time it runs on the other core while the coarse relaxation guides a first search
-        # on this one.
-        left = clock.left() or 0.0
-        if expected_lp_seconds(data.matrix.nonzeros) <= BACKGROUND_SHARE * left:
-            background = _Background(_lp(data), scale, clock.left(), details)
+    small = nonzeros <= FOREGROUND_NONZEROS
+    background = _start_relaxation(search, small)
     try:
         if search.lp is None:
             search.coarse()
+        proven = False
+        if small and search.lp is not None:
+            # Branch and bound briefly first (most department models are proven at its
+            # root); the window search only where that was not enough.
+            proven = _settle(
+                search, _branch_and_bound(data, best, clock, scale, progress, began, PROBE_WORK)
+            )
+            if not (proven or best.done(limits)):
+                search.by_window()
         search.between = background
         search.by_department()
     finally:
@@ -178,22 +157,41 @@ def solve_staged(
     # nothing else found a roadmap (or a relaxation found none exists).
     root_fits = search.lp is not None and _root_fits(clock, search.lp)
     wanted = root_fits or best.columns is None or infeasible
-    proven = False
-    if wanted and not (_done(best, limits) or clock.out(1.0)):
-        result = _branch_and_bound(data, best, limits, clock.left(), scale, progress, began)
-        details += result.stages
-        if result.columns is not None:
-            best.offer(*verified(data, result.columns, scale), "branch and bound")
-        if result.bound is not None:
-            best.bound = min(best.bound, max(result.bound, best.objective))
-        # HiGHS proved its roadmap optimal within the gap (in its own terms); ours is as good.
-        proven = result.status is SolveStatus.OPTIMAL and best.columns is not None
+    if wanted and not (proven or best.done(limits) or clock.out(1.0)):
+        result = _branch_and_bound(data, best, clock, scale, progress, began)
+        proven = _settle(search, result)
         infeasible = infeasible or result.status is SolveStatus.INFEASIBLE
-    version = highs_version()
+    return _outcome(data, best, limits, proven, infeasible)
+
+
+def _start_relaxation(search: _Search, small: bool) -> _Background | None:
+    """Solve the LP relaxation now when it is small or there is no clock; else start it on
+    the other core when it can finish in time (returned), or leave it out."""
+    data, clock, scale, details = search.data, search.clock, search.scale, search.details
+    if clock.limit is None or small:
+        # Small enough to wait for (and, without a time limit, the same run every time).
+        search.found_lp(_relaxation(_lp(data), scale, clock, LP_SHARE, details, "lp"))
+    elif expected_lp_seconds(data.matrix.nonzeros) <= BACKGROUND_SHARE * (clock.left() or 0.0):
+        if clock.by_work:
+            # No second thread under a work limit: the LP is waited for when it fits.
+            search.found_lp(_relaxation(_lp(data), scale, clock, LP_SHARE, details, "lp"))
+        else:
+            # The LP relaxation takes tens of seconds at 3,000 systems: when it can finish
+            # in time it runs on the other core while the coarse relaxation guides a first
+            # search on this one.
+            return _Background(_lp(data), scale, clock, details)
+    return None
+
+
+def _outcome(
+    data: SolverInput, best: Best, limits: Limits, proven: bool, infeasible: bool
+) -> SolveResult:
+    """The staged solve's result: the best roadmap found, and how far it is proven."""
+    version, details = highs_version(), best.log
     if best.columns is None:
         status = SolveStatus.INFEASIBLE if infeasible else SolveStatus.NO_SOLUTION
         return SolveResult(status, None, None, 0.0, version, data.start, data.build, details)
-    status = SolveStatus.OPTIMAL if proven or _done(best, limits) else SolveStatus.FEASIBLE
+    status = SolveStatus.OPTIMAL if proven or best.done(limits) else SolveStatus.FEASIBLE
     bound = finite(best.bound)
     return SolveResult(status, best.columns, bound, 0.0, version, data.start, data.build, details)
 
@@ -218,8 +216,9 @@ class _Search:
         a bound), rounding from it, and RINS on the systems where they disagree."""
         data, shared = self.data, _coupling(self.model)
         highs = _lp(SolverInput(_rows(data.matrix, shared), data.start, data.build))
-        share = self.clock.share(COUPLING_SHARE)
-        relaxed = _relaxation(highs, self.scale, share, self.details, "coupling")
+        relaxed = _relaxation(
+            highs, self.scale, self.clock, COUPLING_SHARE, self.details, "coupling"
+        )
         if relaxed is None:
             return
         self.best.bound = min(self.best.bound, relaxed.bound)
@@ -237,7 +236,7 @@ class _Search:
 
     def round_and_search(self, guide: _Relaxation, coarse: bool) -> None:
         best, clock, data = self.best, self.clock, self.data
-        if _done(best, self.limits) or clock.out():
+        if best.done(self.limits) or clock.out():
             return
         weight = guide.columns[data.start]
         model = self.model
@@ -246,15 +245,54 @@ class _Search:
         if placed is not None:
             best.offer(*verified(data, columns_of(data, *placed), self.scale), "rounding")
         self.report("rounding")
-        if best.columns is None or _done(best, self.limits) or clock.out(1.0):
+        if best.columns is None or best.done(self.limits) or clock.out(1.0):
             return
         share = RINS_SHARE if coarse or _root_fits(clock, guide) else 1.0
         # RINS fixes what the LP and the roadmap agree on; from the coarser relaxation
         # (which ignores dependencies) it frees whole systems where they disagree.
-        free = _disagreeing_systems(self.model, data, guide.columns, best) if coarse else None
-        budget = clock.share(share)
-        found = _neighbourhood(data, guide.columns, best, self.limits, budget, self.scale, free)
-        best.offer(*found, "neighbourhood search")
+        free = disagreeing_systems(model, data, guide.columns, best.columns) if coarse else None
+        seconds = clock.share(share)
+        if seconds is not None and share < 1.0:
+            # Only under a limit (wall or work): without one a wall-clock cap would make
+            # the run depend on the machine.
+            seconds = min(seconds, max(RINS_FLOOR, RINS_LP_FACTOR * guide.seconds))
+        limits = clock.limits_for(seconds)
+        found = neighbourhood(
+            data, guide.columns, best.columns, limits, self.scale, free, best.target(limits)
+        )
+        clock.charge(found.iterations)
+        best.offer(found.columns, found.objective, "neighbourhood search")
+        self.report("neighbourhood search")
+
+    def windows(self) -> WindowSearch:
+        assert self.lp is not None
+        return WindowSearch(self.model, self.data, self.lp.columns, self.scale, self.limits.seed)
+
+    def by_window(self) -> None:
+        """Re-pack the roadmap one window of periods at a time (see `lns`), sweep after
+        sweep until a whole sweep finds nothing better, within its share of the time."""
+        best, clock, limits = self.best, self.clock, self.limits
+        left = clock.left()
+        reserve = None if left is None else left * (1.0 - WINDOW_SHARE)
+
+        def window_limits() -> Limits | None:
+            left = clock.left()
+            if (
+                best.done(limits)
+                or clock.out(1.0)
+                or (reserve is not None and left is not None and left <= reserve)
+            ):
+                return None
+            sub = clock.limits_for(None if left is None else left - (reserve or 0.0))
+            return replace(sub, work_limit=min(WINDOW_WORK, sub.work_limit or WINDOW_WORK))
+
+        search = self.windows()
+        for _ in range(WINDOW_SWEEPS):
+            target = best.target(limits)
+            if not search.sweep(best, window_limits, target, clock.charge, self.improved):
+                return
+
+    def improved(self, name: str) -> None:
         self.report("neighbourhood search")
 
     def lp_arrived(self) -> None:
@@ -268,26 +306,29 @@ class _Search:
         time are set free (the rest fixed at the best roadmap), round after round, while
         the LP is still on its way or when branch and bound on the whole would not fit."""
         best, clock, data = self.best, self.clock, self.data
-        candidates = self.model.candidates.candidates
-        departments = sorted({c.department for c in candidates})
+        hoods = Neighbourhoods(self.model, data, self.limits.seed)
+        departments = hoods.departments
         rounds = 0
         while departments and best.columns is not None:
             self.lp_arrived()
-            if _done(best, self.limits) or clock.out(MIN_ROUND):
+            if best.done(self.limits) or clock.out(MIN_ROUND):
                 return
             if self.between is None:
                 if self.lp is not None and _root_fits(clock, self.lp):
                     return  # branch and bound takes it from here
                 if rounds >= LNS_SWEEPS * len(departments):
                     return
-            department = departments[rounds % len(departments)]
+            hood = hoods.of_department(departments[rounds % len(departments)])
             rounds += 1
-            free = _freed(data, [c.index for c in candidates if c.department == department])
             left = clock.left()
             pending = len(departments) - (rounds - 1) % len(departments)
-            budget = None if left is None else max(MIN_ROUND, left / pending)
-            found = _neighbourhood(data, best.columns, best, self.limits, budget, self.scale, free)
-            if best.offer(*found, f"department {department}"):
+            limits = clock.limits_for(None if left is None else max(MIN_ROUND, left / pending))
+            found = neighbourhood(
+                data, best.columns, best.columns, limits, self.scale, hood.free,
+                best.target(self.limits),
+            )  # fmt: skip
+            clock.charge(found.iterations)
+            if best.offer(found.columns, found.objective, hood.name):
                 self.report("neighbourhood search")
 
     def infeasible(self) -> bool:
@@ -335,32 +376,10 @@ def unconstrained_bound(model: Formulation, data: SolverInput) -> float:
     return total / model.objective_scale
 
 
-def _disagreeing_systems(
-    model: Formulation, data: SolverInput, guide: np.ndarray, best: Best
-) -> np.ndarray:
-    """Integer columns of the systems whose roadmap choice differs from the relaxation's."""
-    assert best.columns is not None
-    differ = np.abs(guide[data.start] - best.columns[data.start]) > FEASIBILITY
-    systems = {c.system for c in model.candidates.candidates if differ[c.index]}
-    return _freed(data, [c.index for c in model.candidates.candidates if c.system in systems])
-
-
-def _freed(data: SolverInput, candidates: list[int]) -> np.ndarray:
-    """Columns a neighbourhood leaves free: these candidates' starts and every build."""
-    free = np.zeros(data.matrix.num_col, dtype=bool)
-    free[data.start[candidates]] = True
-    free[data.build] = True
-    return free
-
-
 def _root_fits(clock: Clock, relaxation: _Relaxation) -> bool:
     """Branch and bound's root (several LP times) fits in the time left."""
     left = clock.left()
     return left is None or left >= ROOT_FACTOR * relaxation.seconds
-
-
-def _done(best: Best, limits: Limits) -> bool:
-    return best.gap() <= limits.gap + 1e-12
 
 
 def _lp(data: SolverInput) -> Any:
@@ -383,18 +402,29 @@ class _Relaxation:
 
 
 def _relaxation(
-    highs: Any, scale: float, time_limit: float | None, details: list[Stage], key: str
+    highs: Any, scale: float, clock: Clock, share: float, details: list[Stage], key: str
 ) -> _Relaxation | None:
-    """Solve the LP held by `highs`; None when it does not finish in `time_limit`."""
+    """Solve the LP held by `highs` in `share` of the time left; None when it does not
+    finish. Its `seconds` are wall seconds, or reference seconds of work under a work
+    limit (then the limit is on its iterations)."""
     import highspy
 
     began = time.monotonic()
-    if time_limit is not None:
+    allowed = clock.share(share)
+    if allowed is not None and clock.by_work:
+        simplex, ipm = work.lp_iterations(max(allowed, 0.1), clock.nonzeros)
+        highs.setOptionValue("simplex_iteration_limit", simplex)
+        highs.setOptionValue("ipm_iteration_limit", ipm)
+    elif allowed is not None:
         # HiGHS counts its time limit over every run of the instance.
         spent = float(highs.getRunTime())
-        highs.setOptionValue("time_limit", spent + max(float(time_limit), 0.1))
+        highs.setOptionValue("time_limit", spent + max(float(allowed), 0.1))
     highs.run()
     seconds = time.monotonic() - began
+    before = clock.spent
+    clock.charge_run(highs, mip=False)
+    if clock.by_work:
+        seconds = clock.spent - before
     status = highs.getModelStatus()
     details.append(Stage(key, highs.modelStatusToString(status), round(seconds, 2)))
     if status != highspy.HighsModelStatus.kOptimal:
@@ -407,17 +437,15 @@ def _relaxation(
 class _Background:
     """An LP solved on another thread (HiGHS releases the GIL), cancelled when not needed."""
 
-    def __init__(self, highs: Any, scale: float, time_limit: float | None, details: list[Stage]):
+    def __init__(self, highs: Any, scale: float, clock: Clock, details: list[Stage]):
         self.highs = highs
         self.highs.HandleUserInterrupt = True  # so that `cancelSolve` is heard
         self.result: _Relaxation | None = None
-        self.thread = threading.Thread(
-            target=self._run, args=(scale, time_limit, details), daemon=True
-        )
+        self.thread = threading.Thread(target=self._run, args=(scale, clock, details), daemon=True)
         self.thread.start()
 
-    def _run(self, scale: float, time_limit: float | None, details: list[Stage]) -> None:
-        self.result = _relaxation(self.highs, scale, time_limit, details, "lp")
+    def _run(self, scale: float, clock: Clock, details: list[Stage]) -> None:
+        self.result = _relaxation(self.highs, scale, clock, 1.0, details, "lp")
 
     def finished(self) -> bool:
         return not self.thread.is_alive()
@@ -428,54 +456,45 @@ class _Background:
         self.thread.join()
 
 
-def _neighbourhood(
-    data: SolverInput,
-    relaxed: np.ndarray,
-    best: Best,
-    limits: Limits,
-    time_limit: float | None,
-    scale: float,
-    free: np.ndarray | None = None,
-) -> tuple[np.ndarray | None, float]:
-    """RINS: integer columns where the LP and the best roadmap agree are fixed (or all but
-    `free`); HiGHS does the rest, stopping once within the gap of the global bound."""
-    assert best.columns is not None
-    matrix = data.matrix
-    if free is None:
-        agree = matrix.integer & (np.abs(relaxed - best.columns) <= FEASIBILITY)
-    else:
-        agree = matrix.integer & ~free
-    lower = np.where(agree, np.round(best.columns), matrix.lower)
-    upper = np.where(agree, np.round(best.columns), matrix.upper)
-    sub = SolverInput(
-        _with_bounds(matrix, lower, upper), data.start, data.build, initial=best.columns
-    )
-    target = best.bound / (1.0 + limits.gap) if np.isfinite(best.bound) else None
-    gap = min(limits.gap, NEIGHBOURHOOD_GAP)
-    sub_limits = Limits(time_limit, gap, limits.threads, limits.seed, limits.stop)
-    result, _ = solve_highs(sub, sub_limits, scale, target=target)
-    if result.columns is None:
-        return None, -np.inf
-    return verified(data, result.columns, scale)
+def _warm_start(model: Formulation, data: SolverInput, initial: np.ndarray, best: Best) -> None:
+    """A previous roadmap, checked against every row before it counts; when it no longer
+    fits (a scenario cut the budget), as much of it as fits, then the ranking."""
+    scale = model.objective_scale
+    if best.offer(*verified(data, initial, scale), "warm start"):
+        return
+    placed = Greedy(model.estate, model.graph, model.candidates).run_guided(initial[data.start])
+    if placed is not None:
+        best.offer(*verified(data, columns_of(data, *placed), scale), "warm start, repaired")
 
 
-def _with_bounds(matrix: Matrix, lower: np.ndarray, upper: np.ndarray) -> Matrix:
-    return replace(matrix, lower=lower, upper=upper)
+def _settle(search: _Search, result: SolveResult) -> bool:
+    """Take in a branch and bound's roadmap and bound; True when it proved its roadmap
+    within the gap (in its own terms: the best roadmap is at least as good)."""
+    best = search.best
+    search.details.extend(result.stages)
+    if result.columns is not None:
+        best.offer(*verified(search.data, result.columns, search.scale), "branch and bound")
+    if result.bound is not None:
+        best.bound = min(best.bound, max(result.bound, best.objective))
+    return result.status is SolveStatus.OPTIMAL and best.columns is not None
 
 
 def _branch_and_bound(
     data: SolverInput,
     best: Best,
-    limits: Limits,
-    time_limit: float | None,
+    clock: Clock,
     scale: float,
     progress: ProgressFn | None,
     began: float,
+    work_limit: float | None = None,
 ) -> SolveResult:
-    """HiGHS on the whole model from the best roadmap so far."""
+    """HiGHS on the whole model from the best roadmap so far, with the time left (or at
+    most `work_limit` of it)."""
     start = best.columns if best.columns is not None else data.initial
     whole = SolverInput(data.matrix, data.start, data.build, initial=start)
-    run_limits = replace(limits, time_limit=time_limit)
-    target = best.bound / (1.0 + limits.gap) if np.isfinite(best.bound) else None
-    result, _ = solve_highs(whole, run_limits, scale, progress, began, target=target)
+    limits = clock.limits_for(clock.left())
+    if work_limit is not None:
+        limits = replace(limits, work_limit=min(work_limit, limits.work_limit or work_limit))
+    result, _ = solve_highs(whole, limits, scale, progress, began, target=best.target(limits))
+    clock.charge(result.iterations)
     return result

@@ -182,6 +182,7 @@ def run_options(
         threads=options.threads,
         seed=options.seed,
         method=None if options.method == "auto" else options.method,
+        deterministic=options.deterministic or None,
         scenarios=tuple(str(s) for s in scenarios),
     )
     if request is None:

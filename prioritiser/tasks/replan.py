@@ -144,6 +144,7 @@ def _run_options(request: ReplanRequest, result: replan_stage.Replan) -> RunOpti
         gap=options.gap,
         threads=options.threads,
         seed=options.seed,
+        deterministic=options.deterministic or None,
         scenarios=tuple(str(s) for s in request.scenarios),
         previous=str(request.previous),
         as_of=result.as_of,
