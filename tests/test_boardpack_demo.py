@@ -29,6 +29,7 @@ from prioritiser.model.candidates import placed
 from prioritiser.model.limits import limit_rows
 from prioritiser.reports.analysis import analyse
 from prioritiser.reports.slides import SLIDES, render_pptx
+from prioritiser.roadmap import Roadmap
 from prioritiser.scenarios.levers import relax
 from prioritiser.scenarios.pool import Job, run_jobs
 from prioritiser.solve import PlanOptions
@@ -277,7 +278,11 @@ def test_the_slides_are_the_boards_seven_and_deterministic(demo_board) -> None: 
     charts = sum(1 for slide in deck.slides for s in slide.shapes if s.has_chart)
     assert charts == 3
     time.sleep(1.1)  # a writer that stamped the time would now write other bytes
-    again = render_pptx(demo_board.inventory, demo_board.roadmap, analysis_of(demo_board))
+    # Rendered again from the roadmap as roadmap.json holds it (rounded), as `plan` renders
+    # it: the unrounded gap of the solve can read 0.42 % where the file's reads 0.41 %.
+    saved = Roadmap.read(demo_board.folder / "roadmap.json")
+    analysis = analyse(demo_board.inventory, saved, demo_board.evidence)
+    again = render_pptx(demo_board.inventory, saved, analysis)
     assert again == data
 
 

@@ -39,7 +39,9 @@ from prioritiser.reports.excel.cells import FIXED_TIME
 from prioritiser.reports.gantt import gantt_rows
 from prioritiser.reports.slide_kit import ACCENT, BAD, GOOD, HEIGHT, LINE, MUTED, WIDTH
 from prioritiser.roadmap import Roadmap
-from prioritiser.wording import currency_symbol, money
+from prioritiser.wording import currency_symbol, money, plural
+
+MAX_GANTT_ROWS = 60  # rows of the roadmap slide (the demo's all fit)
 
 SLIDES = (
     "Headline",
@@ -211,6 +213,13 @@ def _roadmap(prs: Deck, a: Analysis) -> None:
         for i, r in enumerate(rows)
         if r[0] != "header" or (i + 1 < len(rows) and rows[i + 1][0] != "header")
     ]
+    # Past MAX_GANTT_ROWS a row is thinner than its text (and python-pptx's shape ids make
+    # each shape cost as much as those before it): the slide keeps the first rows and says
+    # where the rest are.
+    hidden = sum(1 for r in rows[MAX_GANTT_ROWS - 1 :] if r[0] != "header")
+    if len(rows) > MAX_GANTT_ROWS:
+        more = f"… and {plural(hidden, 'more system')}: every system is in report.html's Gantt and the workbook"
+        rows = [*rows[: MAX_GANTT_ROWS - 1], ("header", more, None)]
     count = len(a.periods)
     top, bottom = Inches(1.75), Inches(7.0)
     label_w, left = Inches(3.6), Inches(4.2)

@@ -31,6 +31,7 @@ import numpy as np
 
 from prioritiser.model.formulation import Formulation
 from prioritiser.model.matrix import SolverInput
+from prioritiser.solve.clock import Best, Clock
 from prioritiser.solve.decompose.dual import Dual
 from prioritiser.solve.decompose.neighbourhoods import (
     Found,
@@ -55,7 +56,7 @@ from prioritiser.solve.result import (
     Stage,
     finite,
 )
-from prioritiser.solve.staged import Best, Clock, unconstrained_bound
+from prioritiser.solve.staged import unconstrained_bound
 from prioritiser.solve.warm import columns_of, verified
 
 # `--method auto` decomposes models with more non-zeros than this (see docs/benchmarks.md).
@@ -106,7 +107,8 @@ def solve_decomposed(
     model whole)."""
     settings = settings or Settings()
     began = time.monotonic() if began is None else began
-    clock = Clock(began, limits.time_limit, limits)
+    # Wall-clock time only: `plan` refuses --deterministic with the decomposition.
+    clock = Clock(began, limits, model.matrix.nonzeros)
     structure = analyse(model)
     data = structure.data
     best = Best(bound=unconstrained_bound(model, data))
