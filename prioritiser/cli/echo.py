@@ -29,7 +29,7 @@ def headline(roadmap: Roadmap, currency: str) -> str:
     )
     return (
         f"{roadmap.status}: NPV {money(roadmap.objective or 0.0, currency)} ({gap}), "
-        f"{plural(len(roadmap.decisions), 'system')} modernised, {len(roadmap.retained)} retained "
+        f"{plural(len(roadmap.decisions), 'system')} modernised, {len(roadmap.retained):,} retained "
         f"[{roadmap.solver.name}, {roadmap.solver.seconds:.1f}s]"
     )
 
