@@ -9,6 +9,7 @@ The demo is planned and its evidence computed once per session (`demo_board` in 
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import time
@@ -135,18 +136,34 @@ def test_money_by_financial_year_is_the_appraisals_own(demo_board) -> None:  # t
 # --- levers -----------------------------------------------------------------------------------
 
 
+SPOT_CHECKED = (
+    "capex:budget",
+    "rdel:per_year",
+    "cobol_specialists:per_period",
+    "engineers:per_period",
+)
+
+
 def test_levers_agree_with_independent_re_solves_within_one_percent(demo_board) -> None:  # type: ignore[no-untyped-def]
     """Each lever against a cold solve (no warm start, the staged search) of the same
     raised model and of today's: a different path to the same two proven optima."""
     inventory, evidence = demo_board.inventory, demo_board.evidence
     assert evidence.method == "re-solve" and evidence.levers
     cold = PlanOptions(gap=0.0)
+    # The suite checks the three limits the demo is known to be held by and one it is not
+    # (each a cold proof of optimality); PRIORITISER_MORE_EXAMPLES=1 checks every lever.
+    checked = [
+        lv
+        for lv in evidence.levers
+        if os.environ.get("PRIORITISER_MORE_EXAMPLES") or lv.change.key in SPOT_CHECKED
+    ]
+    assert len(checked) >= len(SPOT_CHECKED)
     jobs = [Job("today", inventory, cold)]
-    jobs += [Job(lv.change.key, relax(inventory, lv.change), cold) for lv in evidence.levers]
+    jobs += [Job(lv.change.key, relax(inventory, lv.change), cold) for lv in checked]
     solved = run_jobs(jobs, workers=2)
     today = solved["today"].objective
     assert today == pytest.approx(evidence.optimum, rel=1e-6)
-    for lv in evidence.levers:
+    for lv in checked:
         independent = solved[lv.change.key].objective - today
         assert lv.gain is not None
         assert abs(lv.gain - independent) <= 0.01 * abs(independent) + 1_000, lv.change.key
