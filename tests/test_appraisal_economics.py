@@ -49,6 +49,7 @@ import pytest
 from bruteforce import Valuer
 from bruteforce import duration as oracle_duration
 from conftest import write_inventory
+from examples import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -262,7 +263,7 @@ def test_an_adjusted_duration_is_the_exact_ceiling(
     assert adjusted_duration(duration, uplift) == periods
 
 
-@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@settings(max_examples=examples(300), deadline=None, derandomize=True, database=None)
 @given(
     duration=st.integers(1, 400),
     hundredths=st.integers(0, 300),

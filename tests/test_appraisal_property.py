@@ -27,6 +27,7 @@ from typing import Any
 
 import pytest
 from bruteforce import BruteForce, brute_force, duration
+from examples import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_bruteforce_property import (
@@ -276,13 +277,13 @@ def estates() -> st.SearchStrategy[Spec]:
 # --- the properties ------------------------------------------------------------------------
 
 
-@settings(max_examples=60, **COMMON)
+@settings(max_examples=examples(60), **COMMON)
 @given(spec=estates())
 def test_highs_finds_the_oracle_optimum_with_the_appraisal_rules(spec: Spec) -> None:
     assert_plan_is_optimal(spec, "highs")
 
 
-@settings(max_examples=15, **COMMON)
+@settings(max_examples=examples(15), **COMMON)
 @given(spec=estates())
 def test_cbc_finds_the_oracle_optimum_with_the_appraisal_rules(spec: Spec) -> None:
     assert_plan_is_optimal(spec, "cbc")
@@ -299,7 +300,7 @@ def roadmaps(draw: st.DrawFn) -> tuple[Spec, dict[str, tuple[str, int]]]:
     return spec, choices
 
 
-@settings(max_examples=150, **COMMON)
+@settings(max_examples=examples(150), **COMMON)
 @given(case=roadmaps())
 def test_checker_agrees_with_the_oracle_on_the_appraisal_rules(
     case: tuple[Spec, dict[str, tuple[str, int]]],
@@ -318,7 +319,7 @@ def assert_checker_agrees(case: tuple[Spec, dict[str, tuple[str, int]]]) -> None
     )
 
 
-@settings(max_examples=100, **COMMON)
+@settings(max_examples=examples(100), **COMMON)
 @given(spec=estates(), rnd=st.randoms(use_true_random=True))
 def test_checker_agrees_with_the_oracle_next_to_the_optimum(spec: Spec, rnd: random.Random) -> None:
     inventory = load(spec)
@@ -343,7 +344,7 @@ def test_checker_agrees_with_the_oracle_next_to_the_optimum(spec: Spec, rnd: ran
 
 @pytest.mark.slow
 @pytest.mark.skipif(not MORE, reason="set PRIORITISER_MORE_EXAMPLES=1 for the long run")
-@settings(max_examples=600, **COMMON)
+@settings(max_examples=examples(600), **COMMON)
 @given(spec=estates())
 def test_many_more_estates_agree_with_the_oracle(spec: Spec) -> None:
     assert_plan_is_optimal(spec, "highs")
@@ -351,7 +352,7 @@ def test_many_more_estates_agree_with_the_oracle(spec: Spec) -> None:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not MORE, reason="set PRIORITISER_MORE_EXAMPLES=1 for the long run")
-@settings(max_examples=1000, **COMMON)
+@settings(max_examples=examples(1000), **COMMON)
 @given(case=roadmaps())
 def test_many_more_roadmaps_agree_with_the_oracle(
     case: tuple[Spec, dict[str, tuple[str, int]]],

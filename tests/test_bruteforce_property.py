@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 import pytest
 import yaml
 from bruteforce import BruteForce, brute_force
+from examples import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -292,13 +293,13 @@ def assert_plan_is_optimal(spec: Spec, solver: str) -> None:
     )
 
 
-@settings(max_examples=300, **COMMON)
+@settings(max_examples=examples(300), **COMMON)
 @given(spec=inventories())
 def test_highs_finds_the_brute_force_optimum(spec: Spec) -> None:
     assert_plan_is_optimal(spec, "highs")
 
 
-@settings(max_examples=80, **COMMON)
+@settings(max_examples=examples(80), **COMMON)
 @given(spec=inventories())
 def test_cbc_finds_the_brute_force_optimum(spec: Spec) -> None:
     assert_plan_is_optimal(spec, "cbc")
@@ -311,7 +312,7 @@ def _installed_external() -> list[str]:
 
 
 @pytest.mark.parametrize("solver", _installed_external())
-@settings(max_examples=25, **COMMON)
+@settings(max_examples=examples(25), **COMMON)
 @given(spec=inventories())
 def test_every_installed_solver_finds_the_brute_force_optimum(solver: str, spec: Spec) -> None:
     """`--solver` gurobi, cplex, xpress, scip ...: the same optimum and statuses (infeasible
@@ -319,7 +320,7 @@ def test_every_installed_solver_finds_the_brute_force_optimum(solver: str, spec:
     assert_plan_is_optimal(spec, solver)
 
 
-@settings(max_examples=300, **COMMON)
+@settings(max_examples=examples(300), **COMMON)
 @given(spec=inventories())
 def test_brute_force_optimum_passes_the_checker(spec: Spec) -> None:
     inventory = load(spec)
@@ -344,7 +345,7 @@ def roadmaps(draw: st.DrawFn) -> tuple[Spec, dict[str, tuple[str, int]], dict[st
     return spec, choices, builds
 
 
-@settings(max_examples=400, **COMMON)
+@settings(max_examples=examples(400), **COMMON)
 @given(case=roadmaps())
 def test_checker_agrees_with_brute_force_rules(
     case: tuple[Spec, dict[str, tuple[str, int]], dict[str, int]],
@@ -384,7 +385,7 @@ def perturb(
     return choices, builds
 
 
-@settings(max_examples=300, **COMMON)
+@settings(max_examples=examples(300), **COMMON)
 @given(spec=inventories(), rnd=st.randoms(use_true_random=True))
 def test_checker_agrees_with_brute_force_next_to_the_optimum(
     spec: Spec, rnd: random.Random

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from examples import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -71,7 +72,7 @@ def put(data: dict[str, Any], path: tuple, marker: str) -> str:
     return json.dumps(data).replace('"\\u0000MARK\\u0000"', marker)
 
 
-@settings(FUZZ, max_examples=200)
+@settings(FUZZ, max_examples=examples(200))
 @given(data=st.data())
 def test_a_mutated_figure_is_refused_or_still_true(planned, data) -> None:
     inventory, original = planned
@@ -121,7 +122,7 @@ spec: {{type: service, owner: team, lifecycle: production, system: *n{i}}}
 """
 
 
-@settings(FUZZ, max_examples=40)
+@settings(FUZZ, max_examples=examples(40))
 @given(
     documents=st.lists(
         st.tuples(st.integers(min_value=1, max_value=2000), st.booleans()), min_size=1, max_size=40

@@ -28,6 +28,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
+from examples import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -35,7 +36,7 @@ from prioritiser.cli import main
 from prioritiser.inventory import Problem, check_inventory
 
 FUZZ = settings(
-    max_examples=150,
+    max_examples=examples(150),
     deadline=None,
     derandomize=True,
     database=None,
@@ -311,7 +312,7 @@ def test_cli_validate_on_mutations(inventory_dir, tiny_data, data):
 # --- ids that look alike never merge ---------------------------------------------------------
 
 
-@settings(FUZZ, max_examples=100)
+@settings(FUZZ, max_examples=examples(100))
 @given(
     system_ids=st.lists(padded_ids, min_size=1, max_size=3),
     option_id=padded_ids,
@@ -338,7 +339,7 @@ def test_hostile_ids_never_merge(inventory_dir, tiny_data, system_ids, option_id
             assert inventory is None, new_id
 
 
-@settings(FUZZ, max_examples=60)
+@settings(FUZZ, max_examples=examples(60))
 @given(docs=st.lists(documents, min_size=2, max_size=4))
 def test_multi_document_systems_files(inventory_dir, tiny_data, docs):
     """A systems file holding several YAML documents is one clean problem, never a crash."""

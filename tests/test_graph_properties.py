@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import deque
 
 import networkx as nx
+from examples import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -67,7 +68,7 @@ def system_nodes(graph: nx.DiGraph) -> list[str]:
     return [n for n in graph.nodes if graph.nodes[n]["type"] == "system"]
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(random_dags())
 def test_blast_radius_is_the_number_of_systems_that_reach_it(graph: nx.DiGraph) -> None:
     radii = blast_radii(graph)
@@ -77,14 +78,14 @@ def test_blast_radius_is_the_number_of_systems_that_reach_it(graph: nx.DiGraph) 
         assert radii[SystemId(node)] == expected
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(random_digraphs())
 def test_blast_radii_match_brute_force_with_cycles_too(graph: nx.DiGraph) -> None:
     radii = blast_radii(graph)
     assert radii == {SystemId(n): reachers(graph, n) for n in system_nodes(graph)}
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(random_dags())
 def test_a_system_sits_one_layer_above_its_highest_dependency(graph: nx.DiGraph) -> None:
     layer = layers(graph)
@@ -93,7 +94,7 @@ def test_a_system_sits_one_layer_above_its_highest_dependency(graph: nx.DiGraph)
         assert layer[SystemId(node)] == (max(below) + 1 if below else 0)
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(random_digraphs())
 def test_move_groups_partition_the_systems_joined_by_together(graph: nx.DiGraph) -> None:
     groups = move_groups(graph)

@@ -23,6 +23,7 @@ import cmarkgfm
 import openpyxl
 import pytest
 from cmarkgfm.cmark import Options
+from examples import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -313,7 +314,7 @@ hostile_text = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@settings(max_examples=examples(300), deadline=None, derandomize=True, database=None)
 @given(text=hostile_text)
 def test_no_text_renders_as_markup_or_a_link_in_markdown(text: str) -> None:
     escaped = markdown_text(text)
@@ -327,7 +328,7 @@ def test_no_text_renders_as_markup_or_a_link_in_markdown(text: str) -> None:
     assert rendered.count("<td>") == 2, (text, rendered)
 
 
-@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@settings(max_examples=examples(300), deadline=None, derandomize=True, database=None)
 @given(text=hostile_text | st.sampled_from(["-1250.00", "+3", "1e9", "=1+1", "-", "@"]))
 def test_no_spreadsheet_cell_starts_like_a_formula(text: str) -> None:
     cell = spreadsheet_cell(text)
@@ -335,7 +336,7 @@ def test_no_spreadsheet_cell_starts_like_a_formula(text: str) -> None:
     assert cell in (text, "'" + text)
 
 
-@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@settings(max_examples=examples(200), deadline=None, derandomize=True, database=None)
 @given(text=hostile_text)
 def test_plotly_labels_hold_no_tags(text: str) -> None:
     label = plotly_text(text)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bruteforce import brute_force
+from examples import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_bruteforce_property import COMMON, Pick, Spec, as_yaml, load, random_inventory
@@ -142,7 +143,7 @@ def with_twins(spec: Spec, rnd: random.Random) -> Spec:
     return spec
 
 
-@settings(max_examples=150, **COMMON)
+@settings(max_examples=examples(150), **COMMON)
 @given(rnd=st.randoms(use_true_random=True))
 def test_dropping_dominated_options_keeps_the_brute_force_optimum(rnd: random.Random) -> None:
     spec = with_twins(random_inventory(Pick(rnd)), rnd)

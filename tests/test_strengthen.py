@@ -18,6 +18,7 @@ import os
 
 import pytest
 from bruteforce import brute_force
+from examples import examples
 from hypothesis import given, settings
 from test_appraisal_property import estates as appraised_estates
 from test_bruteforce_property import COMMON, LABELS, Spec, as_yaml, inventories, load
@@ -80,13 +81,13 @@ def check_precedence_windows(spec: Spec) -> None:
     assert_same_optimum(optimum_of(formulate(inventory, presolve=False)), spec, inventory)
 
 
-@settings(max_examples=40, **COMMON)
+@settings(max_examples=examples(40), **COMMON)
 @given(spec=inventories())
 def test_no_feasible_roadmap_takes_a_start_the_precedence_windows_drop(spec: Spec) -> None:
     check_precedence_windows(spec)
 
 
-@settings(max_examples=40, **COMMON)
+@settings(max_examples=examples(40), **COMMON)
 @given(spec=appraised_estates())
 def test_the_precedence_windows_hold_under_the_appraisal_rules(spec: Spec) -> None:
     """End of support forbidden is a deadline like must_modernise_by (the system is
@@ -97,7 +98,7 @@ def test_the_precedence_windows_hold_under_the_appraisal_rules(spec: Spec) -> No
 
 @pytest.mark.slow
 @pytest.mark.skipif(not MORE, reason="set PRIORITISER_MORE_EXAMPLES=1 for the long run")
-@settings(max_examples=250, **COMMON)
+@settings(max_examples=examples(250), **COMMON)
 @given(spec=inventories())
 def test_precedence_windows_on_many_more_estates(spec: Spec) -> None:
     check_precedence_windows(spec)
@@ -105,7 +106,7 @@ def test_precedence_windows_on_many_more_estates(spec: Spec) -> None:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not MORE, reason="set PRIORITISER_MORE_EXAMPLES=1 for the long run")
-@settings(max_examples=200, **COMMON)
+@settings(max_examples=examples(200), **COMMON)
 @given(spec=appraised_estates())
 def test_precedence_windows_on_many_more_appraised_estates(spec: Spec) -> None:
     check_precedence_windows(spec)
