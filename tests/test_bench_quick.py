@@ -7,9 +7,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from examples import ON_CI
+
 ROOT = Path(__file__).parent.parent
 
 
+# Half a minute of solves that check nothing the solver tests do not: run by every local
+# `./scripts/test`, left out of CI's five-minute budget (tests/examples.py says what CI is).
+@pytest.mark.skipif(ON_CI, reason="the benchmark's smoke test runs locally, not on CI")
 def test_quick_benchmark_prints_a_checked_table_that_beats_greedy(tmp_path: Path) -> None:
     rows_file = tmp_path / "rows.json"
     report = tmp_path / "benchmarks.md"
