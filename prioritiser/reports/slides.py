@@ -283,20 +283,14 @@ def _money(prs: Deck, a: Analysis) -> None:
         "savings. "
         f"{board.years.note if board else ''}",
     )
-    data = CategoryChartData(number_format="#,##0.0")
     cash = board.cash_by_year() if board else []
-    years = [label for label, _, _ in cash]
-    spend = [s for _, s, _ in cash]
-    savings = [v for _, _, v in cash]
-    data.categories = years
-    data.add_series("One-off spend", [round(v / 1e6, 3) for v in spend])
-    data.add_series("Cashable savings", [round(v / 1e6, 3) for v in savings])
-    kit.chart(
+    _cost_and_gain(
         slide,
         XL_CHART_TYPE.COLUMN_CLUSTERED,
-        data,
+        [label for label, _, _ in cash],
+        ("One-off spend", [s for _, s, _ in cash]),
+        ("Cashable savings", [v for _, _, v in cash]),
         f'"{currency_symbol(a.currency)}"0.0"m"',
-        [BAD, GOOD],
     )
 
 
@@ -307,7 +301,6 @@ def _departments(prs: Deck, a: Analysis) -> None:
         "Who pays and who benefits",
         f"Present value by department, {currency_symbol(a.currency)}m: the one-off cost it pays and the savings, benefits and risk value it receives",
     )
-    data = CategoryChartData(number_format="#,##0.0")
     names = [d.department for d in a.departments]
     pays = [d.pays_pv for d in a.departments]
     gets = [d.benefits_pv for d in a.departments]
@@ -315,16 +308,30 @@ def _departments(prs: Deck, a: Analysis) -> None:
         names.append("Shared platforms")
         pays.append(a.platforms_cost_pv)
         gets.append(0.0)
-    data.categories = names
-    data.add_series("Pays (present value)", [round(v / 1e6, 3) for v in pays])
-    data.add_series("Benefits (present value)", [round(v / 1e6, 3) for v in gets])
-    kit.chart(
+    _cost_and_gain(
         slide,
         XL_CHART_TYPE.BAR_CLUSTERED,
-        data,
+        names,
+        ("Pays (present value)", pays),
+        ("Benefits (present value)", gets),
         f'"{currency_symbol(a.currency)}"0"m"',
-        [BAD, GOOD],
     )
+
+
+def _cost_and_gain(
+    slide: Slide,
+    kind: XL_CHART_TYPE,
+    categories: list[str],
+    cost: tuple[str, list[float]],
+    gain: tuple[str, list[float]],
+    number_format: str,
+) -> None:
+    """A chart of money out (red) beside money in (green), in millions, by category."""
+    data = CategoryChartData(number_format="#,##0.0")
+    data.categories = categories
+    for name, values in (cost, gain):
+        data.add_series(name, [round(v / 1e6, 3) for v in values])
+    kit.chart(slide, kind, data, number_format, [BAD, GOOD])
 
 
 def _risk(prs: Deck, a: Analysis) -> None:
