@@ -43,10 +43,12 @@ from prioritiser.solve.decompose.neighbourhoods import (
     solve_task,
     tasks,
 )
+from prioritiser.solve.decompose.pool import favoured, solve_pool
 from prioritiser.solve.decompose.structure import Structure, Undecomposable, analyse
 from prioritiser.solve.decompose.workers import Pending, Workers, workers_for
 from prioritiser.solve.greedy import Greedy
 from prioritiser.solve.highs import highs_version, solve_highs, solve_relaxation
+from prioritiser.solve.lns import neighbourhood
 from prioritiser.solve.result import (
     Limits,
     Progress,
@@ -80,6 +82,7 @@ DUAL_LATER = 0.25
 LP_NONZEROS = 500_000
 LP_SHARE = 0.3
 MIN_TASK = 3.0  # seconds: a neighbourhood given less stops in HiGHS' presolve (5,000 x 16)
+POOL_SHARE = 0.6  # of the time left, for the LP over the favoured choices
 RINS_SHARE = 0.5  # of the time left, for the first search around the master's mix
 RINS_LATER = 0.3  # ... and for each later one
 SETTLED = 0.99  # the master's weight on a unit's choice that counts as settled
@@ -196,8 +199,9 @@ class _Search:
             if number == 0:
                 self.dual_step(dual, DUAL_SHARE)
                 self.lp_bound()
-                self.round_master(dual)
-                self.search_mix(dual, RINS_SHARE)
+                if not self.search_pool(dual):
+                    self.round_master(dual)
+                    self.search_mix(dual, RINS_SHARE)
             pending = self.submit(workers, hoods, number)
             if number > 0:
                 self.dual_step(dual, DUAL_LATER)
@@ -267,6 +271,39 @@ class _Search:
         if rounded is not None and self.offer(columns_of(structure.data, *rounded), "rounding"):
             self.report("rounding")
         self.round_seconds = max(self.round_seconds, time.monotonic() - began)
+
+    def search_pool(self, dual: Dual) -> bool:
+        """The LP over the choices the prices favour, rounded, and RINS around it (see
+        `pool`). Returns False when the pool LP did not finish in its share of the time."""
+        best, clock, structure = self.best, self.clock, self.structure
+        if self._done() or clock.out(2.0):
+            return True
+        pool = favoured(dual.beliefs, dual.pairs.labels, self.start_choices())
+        found = solve_pool(structure, pool, clock.share(POOL_SHARE))
+        status = "no answer in time" if found is None else f"{found.value:,.0f}"
+        seconds = None if found is None else round(found.seconds, 2)
+        detail = f"{int(pool.sum())} of {structure.choices} choices"
+        best.log.append(Stage("pool LP", status, seconds, detail))
+        if found is None:
+            return False
+        data, model = structure.data, self.model
+        began = time.monotonic()
+        rounded = Greedy(model.estate, model.graph, model.candidates).run_guided(
+            found.columns[data.start].tolist()
+        )
+        if rounded is not None and self.offer(columns_of(data, *rounded), "rounding the pool LP"):
+            self.report("rounding")
+        self.round_seconds = max(self.round_seconds, time.monotonic() - began)
+        if best.columns is None or self._done() or clock.out(2.0):
+            return True
+        limits = clock.limits_for(clock.left())
+        searched = neighbourhood(
+            data, found.columns, best.columns, limits, structure.scale, None,
+            best.target(self.limits),
+        )  # fmt: skip
+        if best.offer(searched.columns, searched.objective, "neighbourhood of the pool LP"):
+            self.report("neighbourhood search")
+        return True
 
     def lp_bound(self) -> None:
         """On a small model, the LP relaxation's bound as well (seconds there): the
