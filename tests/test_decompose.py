@@ -19,10 +19,10 @@ from prioritiser.inventory.writer import write_inventory
 from prioritiser.model import formulate
 from prioritiser.roadmap import Roadmap
 from prioritiser.solve import PlanOptions, Progress, plan
+from prioritiser.solve.cluster import DaskUnreachable, check_scheduler
 from prioritiser.solve.decompose import DECOMPOSE_ABOVE
 from prioritiser.solve.decompose.dual import Dual
 from prioritiser.solve.decompose.structure import analyse
-from prioritiser.solve.decompose.workers import DaskUnreachable, check_scheduler
 from prioritiser.solve.highs import solve_relaxation
 from prioritiser.solve.plan import decomposes
 

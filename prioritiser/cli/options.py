@@ -13,12 +13,26 @@ import click
 from prioritiser.cli.params import FiniteFloat
 from prioritiser.inventory.schema import PAPER_STATUSES
 from prioritiser.reports.paper import PaperOverrides
-from prioritiser.solve import DEFAULT_GAP, SOLVERS, PlanOptions
+from prioritiser.solve import (
+    DEFAULT_GAP,
+    DEFAULT_WORKERS,
+    METHODS,
+    SOLVERS,
+    PlanOptions,
+    check_method,
+)
 from prioritiser.tasks.imports import ImportRequest, TableReading
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-SOLVER_FLAGS = ("solver", "time_limit", "gap", "threads", "seed", "deterministic")
+SOLVER_FLAGS = ("solver", "time_limit", "gap", "threads", "seed", "deterministic", "method")
+PLACEMENT_FLAGS = ("workers", "dask_scheduler")
+
+METHOD_HELP = (
+    "monolithic: the whole model at once; decompose: Lagrangian decomposition by system and "
+    "department, a bound stated at every moment (docs/decomposition.md); auto: chooses by "
+    "the model's size (monolithic at every size measured so far)."
+)
 
 
 def inventory_argument(command: F) -> F:
@@ -47,13 +61,31 @@ def scenario_option(
 
 
 def solver_options(command: F) -> F:
-    """The solver flags of every command that plans, handed to the command as one
-    `options: PlanOptions` argument."""
+    """The solver flags of every command that plans — solver, limits, determinism, and the
+    method with where the decomposition's subproblems run (`--workers`, `--dask-scheduler`)
+    — handed to the command as one `options: PlanOptions` argument."""
+    return _solver_decorated(command, placement=True, method_help=METHOD_HELP)
+
+
+def sample_solver_options(command: F) -> F:
+    """`solver_options` for `robustness`, whose `--workers`/`--dask-scheduler` place its
+    samples (DESIGN.md), not a decomposition's subproblems: a sample's decomposed solve
+    runs in the worker that holds the sample."""
+    method_help = (
+        METHOD_HELP + " Each sample's re-optimisation decomposes in the worker running it "
+        "(--workers and --dask-scheduler place the samples, not the subproblems)."
+    )
+    return _solver_decorated(command, placement=False, method_help=method_help)
+
+
+def _solver_decorated(command: F, placement: bool, method_help: str) -> F:
+    names = SOLVER_FLAGS + (PLACEMENT_FLAGS if placement else ())
 
     @functools.wraps(command)
     def with_options(*args: Any, **kwargs: Any) -> Any:
-        flags = {name: kwargs.pop(name) for name in SOLVER_FLAGS}
-        return command(*args, options=PlanOptions(**flags), **kwargs)
+        options = PlanOptions(**{name: kwargs.pop(name) for name in names})
+        check_method(options)  # a usage error (exit 2) before any input is read
+        return command(*args, options=options, **kwargs)
 
     decorators = [
         click.option(
@@ -97,11 +129,34 @@ def solver_options(command: F) -> F:
             "work the reference machine does in that many seconds, so a limited run repeats "
             "byte for byte (docs/reliability.md).",
         ),
+        click.option(
+            "--method",
+            type=click.Choice(METHODS),
+            default="auto",
+            show_default=True,
+            help=method_help,
+        ),
     ]
-    wrapped: Any = with_options
-    for decorator in reversed(decorators):
-        wrapped = decorator(wrapped)
-    return wrapped  # type: ignore[no-any-return]  # click's decorators are untyped here
+    if placement:
+        decorators += [
+            click.option(
+                "--workers",
+                type=click.IntRange(min=1),
+                default=None,
+                help="Decomposition: local worker processes (default: one per CPU, up to "
+                f"{DEFAULT_WORKERS}; small estates run in this process). The roadmap does not "
+                "depend on it.",
+            ),
+            click.option(
+                "--dask-scheduler",
+                default=None,
+                metavar="ADDR",
+                help="Decomposition: solve the department subproblems on this "
+                "dask.distributed scheduler (e.g. tcp://host:8786); needs the `distributed` "
+                "extra. Implies decompose.",
+            ),
+        ]
+    return _decorated(with_options, decorators)  # type: ignore[no-any-return]  # click's decorators are untyped here
 
 
 PAPER_FLAGS = ("paper_status", "marking", "paper_date", "version_label")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -19,7 +18,7 @@ from prioritiser.cli.terminal import TerminalListener
 from prioritiser.reports.paper import PaperOverrides
 from prioritiser.scenarios.pack import PackOptions
 from prioritiser.scenarios.uncertainty import DEFAULT_SAMPLES
-from prioritiser.solve import DEFAULT_WORKERS, METHODS, PlanOptions
+from prioritiser.solve import PlanOptions
 from prioritiser.tasks import PlanRequest, plan_estate
 
 
@@ -36,29 +35,6 @@ from prioritiser.tasks import PlanRequest, plan_estate
     "--no-policy-cost",
     is_flag=True,
     help="Do not plan a second time without risk.unsupported.forbid to state its price.",
-)
-@click.option(
-    "--method",
-    type=click.Choice(METHODS),
-    default="auto",
-    show_default=True,
-    help="monolithic: the whole model at once; decompose: Lagrangian decomposition by "
-    "system and department, a bound stated at every moment (docs/decomposition.md); auto: "
-    "chooses by the model's size (monolithic at every size measured so far).",
-)
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Decomposition: local worker processes (default: one per CPU, up to "
-    f"{DEFAULT_WORKERS}; small estates run in this process). The roadmap does not depend on it.",
-)
-@click.option(
-    "--dask-scheduler",
-    default=None,
-    metavar="ADDR",
-    help="Decomposition: solve the department subproblems on this dask.distributed "
-    "scheduler (e.g. tcp://host:8786); needs the `distributed` extra. Implies decompose.",
 )
 @click.option(
     "--no-levers",
@@ -97,9 +73,6 @@ def plan_command(
     scenarios: tuple[Path, ...],
     keep_incumbent: bool,
     no_policy_cost: bool,
-    method: str,
-    workers: int | None,
-    dask_scheduler: str | None,
     no_levers: bool,
     prices: bool,
     samples: int,
@@ -109,7 +82,6 @@ def plan_command(
     options: PlanOptions,
 ) -> None:
     """Plan the optimal roadmap for INVENTORY and write roadmap.json and reports."""
-    options = replace(options, method=method, workers=workers, dask_scheduler=dask_scheduler)
     pack = PackOptions(not no_levers, prices, samples, pack_workers)
     request = PlanRequest(
         inventory,

@@ -10,6 +10,7 @@ from prioritiser.cli.echo import compare_lines, frontier_lines, replan_lines, ro
 from prioritiser.cli.options import (
     inventory_argument,
     output_option,
+    sample_solver_options,
     scenario_option,
     solver_options,
 )
@@ -168,7 +169,7 @@ def replan_command(
     "--workers",
     type=click.IntRange(min=1),
     default=None,
-    help="Local worker processes (default: one per CPU; 1 runs in this process).",
+    help="Local worker processes for the samples (default: one per CPU; 1 runs in this process).",
 )
 @click.option(
     "--dask-scheduler",
@@ -186,7 +187,7 @@ def replan_command(
 )
 @scenario_option("Apply a what-if overlay first (repeatable, applied in order).")
 @output_option("Output folder (default: out/<inventory>-robustness).")
-@solver_options
+@sample_solver_options
 def robustness_command(
     inventory: Path,
     samples: int,

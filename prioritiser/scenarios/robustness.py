@@ -62,8 +62,6 @@ from __future__ import annotations
 
 import math
 import random
-import re
-import socket
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
@@ -79,7 +77,7 @@ from prioritiser.inventory.appraisal_terms import (
 from prioritiser.inventory.schema import OPTION_KINDS, OptimismBias
 from prioritiser.roadmap import Roadmap
 from prioritiser.scenarios.variants import placed_on, resource_use_of, verified
-from prioritiser.solve import PlanOptions, plan
+from prioritiser.solve import PlanOptions, cluster, plan
 
 Bounds = tuple[float, float]
 DIMENSIONS = ("cost", "duration", "benefit")
@@ -319,40 +317,6 @@ def _over(used: float, capacity: float) -> bool:
 Progress = Callable[[SampleResult], None]
 
 
-class DaskUnavailable(UsageError):
-    """`--dask-scheduler` was given but dask.distributed is not installed (exit 2)."""
-
-
-class DaskUnreachable(ConnectionError):
-    """The Dask scheduler address is well formed but nothing answers there."""
-
-
-_SCHEDULER = re.compile(
-    r"^(?P<scheme>tcp|tls|ws|wss)://(?P<host>\[[^\]]+\]|[^:/\s]+):(?P<port>\d{1,5})$"
-)
-PROBE_SECONDS = 5.0
-
-
-def check_scheduler(address: str, timeout: float = PROBE_SECONDS) -> None:
-    """Fail fast on a Dask scheduler address: malformed is a UsageError, no answer within
-    `timeout` seconds is DaskUnreachable. Without this, a typo meant a wait of 20–40 s and
-    then a traceback from deep inside distributed."""
-    if address.startswith("inproc://"):
-        return  # a scheduler in this very process (tests, notebooks): nothing to probe
-    match = _SCHEDULER.match(address.strip())
-    if match is None or not 0 < int(match["port"]) < 65536:
-        raise UsageError(
-            f"--dask-scheduler {address!r} is not a scheduler address like tcp://host:8786"
-        )
-    host = match["host"].strip("[]")
-    try:
-        with socket.create_connection((host, int(match["port"])), timeout=timeout):
-            pass
-    except OSError as exc:
-        reason = exc.strerror or str(exc) or type(exc).__name__
-        raise DaskUnreachable(f"nothing answers at {address} ({reason})") from exc
-
-
 def robustness(
     inventory: Inventory,
     baseline: Roadmap,
@@ -373,7 +337,10 @@ def robustness(
         baseline=baseline,
         ranges=ranges_for(inventory),
         seed=seed,
-        options=replace(options, stop=None, warm_start=None),
+        # A sample already runs in a worker of its own: a decomposed re-optimisation
+        # (`--method decompose`) solves its subproblems in that worker, not in a pool or on
+        # Dask of its own (`--workers`/`--dask-scheduler` place the samples).
+        options=replace(options, stop=None, warm_start=None, workers=1, dask_scheduler=None),
     )
     if dask_scheduler:
         stream = _on_dask(study, samples, dask_scheduler)
@@ -406,15 +373,9 @@ def _in_processes(study: Study, samples: int, workers: int) -> Iterator[SampleRe
 
 
 def _on_dask(study: Study, samples: int, address: str) -> Iterator[SampleResult]:
-    try:
-        from distributed import Client
-        from distributed import as_completed as dask_completed
-    except ImportError as exc:  # pragma: no cover - depends on the installed extras
-        raise DaskUnavailable(
-            "--dask-scheduler needs dask.distributed: pip install 'prioritiser[distributed]'"
-        ) from exc
-    check_scheduler(address)
-    with Client(address, set_as_default=False, timeout="20s") as client:
+    from distributed import as_completed as dask_completed  # `connect` checked it is there
+
+    with cluster.connect(address) as client, cluster.talking_to(address):
         shared = client.scatter(study, broadcast=True)
         futures = [client.submit(run_sample, shared, i, pure=False) for i in range(samples)]
         try:

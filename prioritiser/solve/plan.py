@@ -32,6 +32,7 @@ from prioritiser.roadmap import (
 )
 from prioritiser.solve import external
 from prioritiser.solve.cbc import solve_cbc
+from prioritiser.solve.cluster import require_distributed
 from prioritiser.solve.decompose import DECOMPOSE_ABOVE, Settings, Undecomposable, solve_decomposed
 from prioritiser.solve.external import SOLVERS as EXTERNAL
 from prioritiser.solve.greedy import Greedy
@@ -181,13 +182,13 @@ def solve(
         return _trivial(model, version)
     entered = time.monotonic()
     limits = solve_limits(options, time_limit)
+    if options.solver == "highs" and options.strategy == "staged" and decomposes(model, options):
+        try:
+            settings = Settings(options.workers, options.dask_scheduler)
+            return solve_decomposed(model, limits, settings, progress, began)
+        except Undecomposable:
+            pass  # a column no system or platform defines, or no start: solved whole below
     if options.solver == "highs" and model.plain and options.strategy == "staged":
-        if decomposes(model, options):
-            try:
-                settings = Settings(options.workers, options.dask_scheduler)
-                return solve_decomposed(model, limits, settings, progress, began)
-            except Undecomposable:
-                pass  # a column no system or platform defines: solved whole below
         return solve_staged(model, limits, progress, began)
     if model.plain and not model.initial:
         greedy = Greedy(model.estate, model.graph, model.candidates).run()
@@ -231,6 +232,8 @@ def check_method(options: PlanOptions) -> None:
         raise UsageError(f"unknown method {options.method!r}; choose one of {', '.join(METHODS)}")
     if options.dask_scheduler and options.method == "monolithic":
         raise UsageError("--dask-scheduler runs the decomposition: drop --method monolithic")
+    if options.dask_scheduler:
+        require_distributed()  # the address itself is probed when the decomposition starts
     decomposing = options.method == "decompose" or options.dask_scheduler
     if decomposing and options.solver != "highs":
         raise UsageError("--method decompose solves its subproblems with HiGHS: drop --solver")
@@ -244,10 +247,20 @@ def check_method(options: PlanOptions) -> None:
 
 
 def decomposes(model: Formulation, options: PlanOptions) -> bool:
-    """Whether this solve decomposes: asked for, or `auto` on a model above the threshold."""
+    """Whether this solve decomposes: asked for, or `auto` on a plain model above the
+    threshold.
+
+    Asked for, a model a later stage changed decomposes too (replan's stability terms and
+    pinned platform starts, explain's forcing): the Lagrangian bound and the department
+    searches read the model's own rows and objective, and every roadmap is checked against
+    every row; only the first roadmap comes from the greedy ranking of the plain NPV, and
+    where it breaks an added row (or a column belongs to no system) the solve falls back
+    to the whole model (`Undecomposable`). `auto` keeps such models whole: the threshold
+    was measured on plain ones.
+    """
     if options.method == "decompose" or options.dask_scheduler:
         return True
-    if options.method == "monolithic":
+    if options.method == "monolithic" or not model.plain:
         return False
     return model.matrix.nonzeros > DECOMPOSE_ABOVE
 

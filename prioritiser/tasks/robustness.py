@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from prioritiser.certify import certify_roadmap
-from prioritiser.errors import CheckFailed, PrioritiserError, UsageError
+from prioritiser.errors import CheckFailed, UsageError
 from prioritiser.inventory import Inventory
 from prioritiser.reports.robustness import write_robustness
 from prioritiser.roadmap import Roadmap
 from prioritiser.scenarios import robustness as robustness_stage
 from prioritiser.scenarios.variants import RoadmapCheckFailed
 from prioritiser.solve import PlanOptions
+from prioritiser.solve.cluster import check_scheduler
 from prioritiser.tasks.common import (
     default_output,
     load,
@@ -56,18 +55,14 @@ def assess_robustness(request: RobustnessRequest, listener: Listener = SILENT) -
     if request.workers is not None and request.dask_scheduler:
         raise UsageError("give either --workers or --dask-scheduler, not both")
     if request.dask_scheduler:
-        with _dask_errors(request.dask_scheduler):
-            robustness_stage.check_scheduler(request.dask_scheduler)  # before any planning
+        check_scheduler(request.dask_scheduler)  # before any planning
     loaded = load(request.inventory, request.scenarios, listener)
     options = request.options or PlanOptions()
     out = output_folder(default_output(request.outdir, request.inventory, "robustness"))
     baseline = _baseline(loaded, request.roadmap, options, out, listener)
     count = request.workers or os.cpu_count() or 1
     listener.info(f"{request.samples} samples on {_where(request, count)}")
-    with (
-        listener.sweep(request.samples, "sampling") as advance,
-        _dask_errors(request.dask_scheduler),
-    ):
+    with listener.sweep(request.samples, "sampling") as advance:
         try:
             result = robustness_stage.robustness(
                 loaded,
@@ -114,14 +109,3 @@ def _baseline(
     roadmap = solve(inventory, options, listener)
     require_plan(roadmap, options, listener, inventory, outdir, "the baseline")
     return roadmap
-
-
-@contextmanager
-def _dask_errors(address: str | None) -> Iterator[None]:
-    """An unreachable Dask scheduler as a one-line error (a missing extra is a UsageError)."""
-    try:
-        yield
-    except (OSError, TimeoutError) as exc:
-        if address is None:
-            raise
-        raise PrioritiserError(f"cannot use the Dask scheduler {address}: {exc}") from exc

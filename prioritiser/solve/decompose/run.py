@@ -105,9 +105,9 @@ def solve_decomposed(
     progress: ProgressFn | None = None,
     began: float | None = None,
 ) -> SolveResult:
-    """Solve a plain model by decomposition. Raises `Undecomposable` when a column belongs
-    to no unit or the greedy ranking finds no first roadmap (the caller then solves the
-    model whole)."""
+    """Solve a model by decomposition. Raises `Undecomposable` when a column belongs to no
+    unit or neither a warm start nor the greedy ranking gives a first roadmap (the caller
+    then solves the model whole)."""
     settings = settings or Settings()
     began = time.monotonic() if began is None else began
     # Wall-clock time only: `plan` refuses --deterministic with the decomposition.
@@ -132,7 +132,7 @@ def solve_decomposed(
     if best.columns is None:
         # Without a first roadmap the neighbourhoods have nothing to improve, and the
         # decomposition cannot prove that none exists: the monolithic solve does both.
-        raise Undecomposable("the greedy ranking found no roadmap to start from")
+        raise Undecomposable("no warm start or greedy roadmap to start from")
     count = settings.workers
     if count is None:
         # One process per core for models worth it; small ones are quicker in this process
@@ -178,6 +178,11 @@ class _Search:
 
     def greedy(self) -> None:
         model = self.model
+        initial = self.structure.data.initial
+        if model.initial and initial is not None:
+            # A warm start (frontier's previous step, replan's fitting roadmap), kept if it
+            # still holds every row: the staged solve starts from it too.
+            self.offer(initial, "warm start")
         placed = Greedy(model.estate, model.graph, model.candidates).run()
         if placed is not None:
             self.offer(columns_of(self.structure.data, *placed), "greedy")

@@ -8,53 +8,16 @@ is sent to each worker once per solve (`share`), not with every task.
 
 from __future__ import annotations
 
-import re
-import socket
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from contextlib import suppress
 from typing import Any, Protocol, TypeVar
 
-from prioritiser.errors import PrioritiserError, UsageError
+from prioritiser.solve.cluster import connect
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-_SCHEDULER = re.compile(
-    r"^(?P<scheme>tcp|tls|ws|wss)://(?P<host>\[[^\]]+\]|[^:/\s]+):(?P<port>\d{1,5})$"
-)
-PROBE_SECONDS = 5.0
-
-
-class DaskUnavailable(UsageError):
-    """`--dask-scheduler` was given but dask.distributed is not installed (exit 2)."""
-
-
-class DaskUnreachable(PrioritiserError):
-    """The Dask scheduler address is well formed but nothing answers there."""
-
-
-def check_scheduler(address: str, timeout: float = PROBE_SECONDS) -> None:
-    """Fail fast on a Dask scheduler address: malformed is a UsageError, no answer within
-    `timeout` seconds is DaskUnreachable. Without this, a typo meant a wait of 20–40 s and
-    then a traceback from deep inside distributed."""
-    if address.startswith("inproc://"):
-        return  # a scheduler in this very process (tests, notebooks): nothing to probe
-    match = _SCHEDULER.match(address.strip())
-    if match is None or not 0 < int(match["port"]) < 65536:
-        raise UsageError(
-            f"--dask-scheduler {address!r} is not a scheduler address like tcp://host:8786"
-        )
-    host = match["host"].strip("[]")
-    try:
-        with socket.create_connection((host, int(match["port"])), timeout=timeout):
-            pass
-    except OSError as exc:
-        reason = exc.strerror or str(exc) or type(exc).__name__
-        raise DaskUnreachable(
-            f"cannot use the Dask scheduler {address}: nothing answers there ({reason})"
-        ) from exc
 
 
 class Pending(Protocol[R]):
@@ -154,14 +117,7 @@ class DaskCluster:
     worker once."""
 
     def __init__(self, shared: Any, address: str):
-        try:
-            from distributed import Client
-        except ImportError as exc:  # pragma: no cover - depends on the installed extras
-            raise DaskUnavailable(
-                "--dask-scheduler needs dask.distributed: pip install 'prioritiser[distributed]'"
-            ) from exc
-        check_scheduler(address)
-        self.client = Client(address, set_as_default=False, timeout="20s")
+        self.client = connect(address)
         self.shared = self.client.scatter(shared, broadcast=True)
         self.count = max(1, sum(self.client.nthreads().values()))
 
