@@ -191,3 +191,58 @@ def test_decomposition_and_monolithic_agree_on_larger_estates(tmp_path: Path, sy
     assert check_roadmap(inventory, decomposed) == []
     _agree(decomposed, whole)
     assert decomposed.gap is not None and math.isfinite(decomposed.gap)
+
+
+def test_the_pool_is_each_units_best_choices_by_belief_and_the_incumbents() -> None:
+    from prioritiser.solve.decompose.pairs import NEG
+    from prioritiser.solve.decompose.pool import favoured
+
+    # Two units: the first with choices 0-3, the second with 4-5 (and a padded slot).
+    labels = np.array([[0, 1, 2, 3], [4, 5, -1, -1]])
+    beliefs = np.array([[1.0, 5.0, 5.0, 3.0], [NEG, 2.0, NEG, NEG]])
+    pool = favoured(beliefs, labels, np.array([3]), count=2)
+    # Unit 0: 1 and 2 (equal beliefs, slot order), 3 as the incumbent's; unit 1: only 5
+    # (4 is impossible, so never in the pool even as one of the best two).
+    assert np.flatnonzero(pool).tolist() == [1, 2, 3, 5]
+
+
+def test_the_pool_lp_respects_every_row_and_is_no_better_than_the_lp(small: Inventory) -> None:
+    from prioritiser.solve.decompose.pool import favoured, solve_pool
+
+    model = formulate(small, presolve=True)
+    structure = analyse(model)
+    dual = Dual.of(structure, np.zeros(0, dtype=np.int64))
+    dual.price()
+    dual.sweep(10)
+    pool = favoured(dual.beliefs, dual.pairs.labels, np.zeros(0, dtype=np.int64))
+    found = solve_pool(structure, pool, None)
+    assert found is not None
+    matrix = structure.data.matrix
+    activity = matrix.activity(found.columns)
+    assert np.all(activity >= matrix.row_lower - 1e-6)
+    assert np.all(activity <= matrix.row_upper + 1e-6)
+    outside = np.ones(structure.choices, dtype=bool)
+    outside[pool] = False
+    unpooled = structure.column[outside & (structure.column >= 0)]
+    assert np.all(found.columns[unpooled[matrix.lower[unpooled] <= 0]] == 0)
+    lp = solve_relaxation(model.solver_input(), model.objective_scale)
+    assert lp is not None and found.value <= lp + TOLERANCE * abs(lp)
+
+
+def test_the_decomposition_rounds_the_pool_lp_and_falls_back_to_the_master(
+    small: Inventory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from prioritiser.solve.decompose import run
+    from prioritiser.solve.result import Limits
+
+    model = formulate(small, presolve=True)
+    pooled = run.solve_decomposed(model, Limits(seed=3), run.Settings(workers=1))
+    assert any(s.name == "pool LP" and s.seconds is not None for s in pooled.stages)
+    # A pool LP that does not finish in its time: the master's mix is rounded instead.
+    monkeypatch.setattr(run, "solve_pool", lambda structure, choices, time_limit: None)
+    fallback = run.solve_decomposed(model, Limits(seed=3), run.Settings(workers=1))
+    assert any(s.name == "pool LP" and s.status == "no answer in time" for s in fallback.stages)
+    value = model.matrix.cost @ pooled.columns / model.objective_scale
+    for result in (pooled, fallback):
+        assert result.columns is not None and result.bound is not None
+        assert _at_least(result.bound, value)  # each bound is above the other's roadmap
