@@ -244,16 +244,20 @@ class _Search:
         as it stands), then MPLP sweeps; the best bound is kept and reported at each step."""
         left = self.clock.left()
         until = None if left is None else time.monotonic() + share * left
+        took = 0.0  # the last master solve's seconds
 
         def enough() -> bool:
-            return until is not None and time.monotonic() >= until
+            # Another master solve would end past the share (at 20,000 x 16 one takes 40 s,
+            # and checking only after it made pricing overrun its share by a minute).
+            return until is not None and time.monotonic() + took >= until
 
         last = time.monotonic()
 
         def bound_found(bound: float) -> None:
-            nonlocal last
+            nonlocal last, took
             now = time.monotonic()
-            self.solve_seconds, last = max(self.solve_seconds, now - last), now
+            took, last = now - last, now
+            self.solve_seconds = max(self.solve_seconds, took)
             self.best.bound = min(self.best.bound, bound)
             self.report("decomposition: prices of the shared rows")
 
