@@ -114,6 +114,29 @@ def run_cli() -> Callable[..., CliResult]:
     return run_main
 
 
+# --- the order files are handed to the workers ---------------------------------------------
+
+# scripts/test hands whole files to its workers in collection order (`--dist loadfile
+# --no-loadscope-reorder`). The longest files start first, so the short ones fill in at the
+# end and both workers finish together; xdist's own order (most tests first) started the
+# longest last, and the board pack's file alone was the tail of the run. Measured on CI
+# settings (`CI=true`): seconds of one file in one worker, longest first.
+LONGEST_FIRST = (
+    "test_boardpack_demo.py",  # ~130 s of CPU: the demo's board pack and its re-solves
+    "test_reliability.py",
+    "test_model_staged.py",
+    "test_architecture.py",  # mypy, without a cache on a fresh clone
+    "test_model_formulation.py",
+    "test_robustness.py",
+    "test_import_roundtrip.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: files keep order
+
+
 # --- the demo's board pack, planned once per test session --------------------------------
 
 

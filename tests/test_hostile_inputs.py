@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import run_main
 
 from prioritiser.inventory.importers.backstage import import_backstage
 from prioritiser.inventory.importers.tables import TableError, read_excel_table
@@ -41,11 +42,19 @@ def tiny(tmp_path: Path) -> Path:
     return Path(shutil.copytree(TINY, tmp_path / "tiny"))
 
 
-@pytest.fixture
-def planned(tiny: Path, tmp_path: Path, run_cli: Callable) -> Path:
-    result = run_cli("plan", tiny, "-o", tmp_path / "out")
+@pytest.fixture(scope="module")
+def planned_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tiny planned by the real `plan` command, once for the file: the tests tamper with a
+    copy each (`planned`), and the plan is deterministic."""
+    estate = Path(shutil.copytree(TINY, tmp_path_factory.mktemp("planned") / "tiny"))
+    result = run_main("plan", estate, "-o", estate.parent / "out")
     assert result.exit_code == 0, result.stderr
-    return tmp_path / "out"
+    return estate.parent / "out"
+
+
+@pytest.fixture
+def planned(planned_once: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(planned_once, tmp_path / "out", symlinks=True))
 
 
 def edit_yaml(path: Path, change: Callable[[Any], None]) -> None:

@@ -9,6 +9,7 @@ import pytest
 from prioritiser.inventory import load_inventory
 from prioritiser.model import formulate
 from prioritiser.model.candidates import option_starts
+from prioritiser.roadmap import Roadmap
 from prioritiser.solve import PlanOptions, greedy_roadmap, plan
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -82,29 +83,43 @@ def test_consumer_waits_for_provider_to_finish() -> None:
     assert axis.index(payments.start) > axis.index(identity.finish)
 
 
+DEMO = Path(__file__).parent.parent / "inventories" / "demo"
+
+
+@pytest.fixture(scope="module")
+def demo_planned() -> dict[str, Roadmap]:
+    """The demo planned the default way by each solver, once for this file's tests (each
+    solve is deterministic: the tests below asked for the same ones twice)."""
+    inventory = load_inventory(DEMO)
+    return {solver: plan(inventory, PlanOptions(solver=solver)) for solver in ("highs", "cbc")}
+
+
 @pytest.mark.parametrize("solver", ["highs", "cbc"])
-def test_demo_is_optimal_with_both_solvers_and_they_agree(solver: str) -> None:
-    inventory = load_inventory(Path(__file__).parent.parent / "inventories" / "demo")
-    roadmap = plan(inventory, PlanOptions(solver=solver))
+def test_demo_is_optimal_with_both_solvers_and_they_agree(
+    solver: str, demo_planned: dict[str, Roadmap]
+) -> None:
+    roadmap = demo_planned[solver]
     assert roadmap.status == "optimal"
     assert roadmap.gap is not None and roadmap.gap <= 0.005 + 1e-9
-    other = plan(inventory, PlanOptions(solver="cbc" if solver == "highs" else "highs"))
+    other = demo_planned["cbc" if solver == "highs" else "highs"]
     assert abs(roadmap.objective - other.objective) <= 0.005 * abs(roadmap.objective)
 
 
-def test_greedy_baseline_is_feasible_and_no_better_than_the_optimum() -> None:
+def test_greedy_baseline_is_feasible_and_no_better_than_the_optimum(
+    demo_planned: dict[str, Roadmap],
+) -> None:
     from prioritiser.check import check_roadmap
 
-    inventory = load_inventory(Path(__file__).parent.parent / "inventories" / "demo")
+    inventory = load_inventory(DEMO)
     greedy = greedy_roadmap(inventory)
     assert greedy.status == "feasible"
     assert check_roadmap(inventory, greedy) == []
-    best = plan(inventory)
+    best = demo_planned["highs"]  # `plan(inventory)`: HiGHS is the default solver
     assert best.bound is not None and greedy.objective <= best.bound + 1e-6
 
 
 def test_warm_start_from_a_roadmap_keeps_or_improves_it() -> None:
-    inventory = load_inventory(Path(__file__).parent.parent / "inventories" / "demo")
+    inventory = load_inventory(DEMO)
     greedy = greedy_roadmap(inventory)
     warm = plan(inventory, PlanOptions(warm_start=greedy, time_limit=30))
     assert warm.objective >= greedy.objective - 1e-6

@@ -19,6 +19,12 @@ from prioritiser.roadmap import Roadmap
 from prioritiser.scenarios.variants import verified
 from prioritiser.solve import PlanOptions, plan
 
+# Without `workers`, jobs on estates smaller than this run in this process: a pool's worker
+# takes about 1.5 s of CPU to start (it imports numpy, HiGHS and this package), more than all
+# the re-solves of a small estate together (tiny's pack: 1.9 s in this process, 4.7 s in a
+# pool of two; the demo's 51 systems, a few seconds a re-solve, are worth the pool).
+POOL_SYSTEMS = 20
+
 
 @dataclass(frozen=True)
 class Job:
@@ -37,9 +43,12 @@ def run_job(job: Job) -> tuple[str, Roadmap]:
     return job.key, verified(job.inventory, roadmap, job.key)
 
 
-def default_workers(jobs: int) -> int:
-    """One process per core, at most one per job (1 runs in this process)."""
-    return max(1, min(os.cpu_count() or 1, jobs))
+def default_workers(jobs: Sequence[Job]) -> int:
+    """One process per core, at most one per job (1 runs in this process); small estates
+    run in this process (`POOL_SYSTEMS`)."""
+    if max((len(j.inventory.systems) for j in jobs), default=0) < POOL_SYSTEMS:
+        return 1
+    return max(1, min(os.cpu_count() or 1, len(jobs)))
 
 
 def run_jobs(
@@ -49,7 +58,7 @@ def run_jobs(
 ) -> dict[str, Roadmap]:
     """Every job's roadmap by key. `workers` > 1 solves in a pool of processes."""
     jobs = [replace(j, options=replace(j.options, stop=None)) for j in jobs]
-    count = default_workers(len(jobs)) if workers is None else max(1, min(workers, len(jobs)))
+    count = default_workers(jobs) if workers is None else max(1, min(workers, len(jobs)))
     results: dict[str, Roadmap] = {}
     if count <= 1:
         for job in jobs:
