@@ -235,8 +235,8 @@ def around_mix(
     time_limit: float | None,
     target: float | None,
 ) -> np.ndarray | None:
-    """RINS around the master's mix: systems whose choice in the best roadmap the mix (a
-    fractional roadmap of the relaxation) agrees with are fixed; HiGHS searches the rest of
+    """RINS around a fractional roadmap (the pool LP's, or the master's mix): systems whose
+    choice in the best roadmap the mix agrees with are fixed; HiGHS searches the rest of
     the whole model, every option and start of the systems where they disagree and every
     platform set-up free. Freeing whole systems rather than the columns that differ (as
     the staged solve does from its coarse relaxation) lets a system move to a start neither
