@@ -1,22 +1,20 @@
-"""Roadmaps from the prices: the LP over the choices they favour, rounded, and RINS around it.
+"""Roadmaps from the prices: the LP over the choices they favour.
 
 The Lagrangian prices and messages say, per unit, which few choices can be worth taking
 (its beliefs). The **pool** is each unit's best `FAVOURED` choices by belief and its choice in
 the best roadmap (the master's mix, from interior point, gives weight to six choices per unit
-on average: too many). The LP relaxation of
-the whole model — every row, pair rows included — over the pool's columns only (every other
-start column held at 0) is a fraction of the full LP's size and time, and its optimum is a
-fractional roadmap that already respects every dependency: integral for all but a few
-hundred units. It is rounded by the greedy placement in the order of its values, and then
-RINS fixes every integer column on which it and the best roadmap agree and lets HiGHS set
-the rest.
+on average: too many). The LP relaxation of the whole model — every row, pair rows
+included — over the pool's columns only (every other start column held at 0) is a fraction
+of the full LP's size and time, and its optimum is a fractional roadmap that already
+respects every dependency: integral for all but a few hundred units. `run` rounds it by a
+dive (its whole columns fixed, HiGHS sets the rest) and searches around it by system.
 
 Why: the master's mix prices only the wide rows, so rounding it breaks dependencies by the
 thousand (at 5,000 x 16 it rounded to 13 % below the bound, and RINS around it reached 8 %).
-Measured at 5,000 x 16 (load 9, docs/benchmarks.md): the pool LP with the 4 best choices
-per unit took 36 s and was worth £7,451.3m, 0.3 % below the full LP relaxation (which needs
-222 s), and RINS around it found a roadmap of £7,447.3m; with the 2 best, 18 s and
-£7,408.9m. This is the restricted master heuristic of branch and price ("price and
+Measured at 5,000 x 16 on a loaded machine (load 9): the pool LP with the 4 best choices per
+unit took 36 s and was worth £7,451.3m, 0.4 % below the full LP relaxation (£7,479.5m, which
+needs 222 s); with the 2 best, 18 s and £7,413.0m; the 3 kept took 10 s on a quiet machine
+for £7,467.9m. This is the restricted master heuristic of branch and price ("price and
 branch"), with the unit choices of the Lagrangian in place of generated columns.
 """
 
