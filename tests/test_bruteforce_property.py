@@ -271,13 +271,11 @@ def recomputed_objective(inventory: Inventory, roadmap: Roadmap) -> float:
 # --- the properties -------------------------------------------------------------------
 
 
-def assert_plan_is_optimal(spec: Spec, solver: str) -> None:
+def assert_plan_is_optimal(spec: Spec, solver: str, method: str = "auto") -> None:
     inventory = load(spec)
     expected = brute_force(inventory)
-    roadmap = plan(inventory, PlanOptions(solver=solver, gap=0.0))
-    context = (
-        f"solver {solver}, brute force {expected}, roadmap:\n{roadmap.to_json()}\n{as_yaml(spec)}"
-    )
+    roadmap = plan(inventory, PlanOptions(solver=solver, gap=0.0, method=method, workers=1))
+    context = f"solver {solver}, method {method}, brute force {expected}, roadmap:\n{roadmap.to_json()}\n{as_yaml(spec)}"
     if expected is None:
         assert roadmap.status == "infeasible", context
         return
@@ -297,6 +295,15 @@ def assert_plan_is_optimal(spec: Spec, solver: str) -> None:
 @given(spec=inventories())
 def test_highs_finds_the_brute_force_optimum(spec: Spec) -> None:
     assert_plan_is_optimal(spec, "highs")
+
+
+@settings(max_examples=examples(80), **COMMON)
+@given(spec=inventories())
+def test_the_decomposition_finds_the_brute_force_optimum(spec: Spec) -> None:
+    """`--method decompose` at gap 0: the same optimum, and infeasible exactly when the brute
+    force finds nothing (its Lagrangian bound, the pool LP, the dive and the searches, then
+    branch and bound from its best roadmap on a model this small)."""
+    assert_plan_is_optimal(spec, "highs", "decompose")
 
 
 @settings(max_examples=examples(80), **COMMON)
