@@ -20,6 +20,7 @@ branch"), with the unit choices of the Lagrangian in place of generated columns.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -39,7 +40,6 @@ class PoolLP:
     columns: np.ndarray
     value: float  # money (not a bound: the pool leaves choices out)
     seconds: float
-    size: int  # choices in the pool
 
 
 def favoured(
@@ -79,8 +79,6 @@ def pool_columns(structure: Structure, pool: np.ndarray) -> np.ndarray:
 def solve_pool(structure: Structure, pool: np.ndarray, time_limit: float | None) -> PoolLP | None:
     """The LP relaxation over the pool (interior point and crossover, so that the optimum is
     a vertex: few fractional units); None when it does not finish in `time_limit`."""
-    import time
-
     import highspy
 
     began = time.monotonic()
@@ -101,4 +99,4 @@ def solve_pool(structure: Structure, pool: np.ndarray, time_limit: float | None)
         return None
     columns = np.asarray(highs.getSolution().col_value, dtype=np.float64)
     value = -float(highs.getInfo().objective_function_value) / structure.scale
-    return PoolLP(columns, value, time.monotonic() - began, int(pool.sum()))
+    return PoolLP(columns, value, time.monotonic() - began)
